@@ -1,10 +1,841 @@
-"""Time expressions: detection and TIMEX3 normalisation (issue 3, not built yet)."""
+"""Time expressions: detection and TIMEX3 normalisation against a reference date.
+
+Rule based: each rule is a compiled pattern plus a resolver. All rules scan the text, the longest
+non-overlapping candidates win, and they are then resolved left to right so that anaphoric phrases
+("a year earlier", "the next day") can lean on the expression before them. Pure and linear in the
+text size; no models, no I/O.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 
 from storyline.records import TimeExpr
+from storyline.timex_vocab import (
+    MONTHS,
+    NUMBER,
+    ORDINALS,
+    SEASON_ORDER,
+    SEASONS,
+    WEEKDAYS,
+    duration,
+    holiday,
+    month_shift,
+    parse_number,
+    quarter_of,
+    season_of,
+    shift_value,
+    unit_name,
+    week_value,
+)
+
+# --- pattern pieces -------------------------------------------------------------------------------
+_MONTH_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBR = r"Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept\.?|Sep\.|Oct\.?|Nov\.?|Dec\.?"
+MONTH = r"(?-i:(?:" + _MONTH_FULL + r")\b|(?:" + _MONTH_ABBR + r")(?!\w))"
+WEEKDAY = r"(?-i:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+WEEKDAY_ABBR = r"(?-i:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.)"
+DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])\b"
+YEAR = r"(?:1[6-9]\d\d|20\d\d)(?![\d%])"
+PART = r"(?:morning|afternoon|evening|night)"
+MOD = r"(?:(?:early|late|mid|middle|the\s+(?:end|beginning|start|middle|close)\s+of)[-\s]+)"
+UNIT = r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur(?:y|ies))s?\b"
+NUM = NUMBER
+_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+_FUTURE_CUE = re.compile(
+    r"\b(?:will|won't|'ll|shall|going\s+to|scheduled|upcoming|next|plans?\s+to|planned|expected\s+to|would)\b",
+    re.I,
+)
+_SENT_END = re.compile(r"[.!?]\s|\n")
+
+
+@dataclass(slots=True)
+class _Ctx:
+    """Resolution state for one text: the reference and what earlier expressions said."""
+
+    text: str
+    ref: dt.date | None
+    last_day: dt.date | None = None
+    last_quarter: str | None = None
+
+
+Resolver = Callable[[re.Match[str], _Ctx], tuple[str | None, str] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str
+    pattern: re.Pattern[str]
+    resolve: Resolver
+    priority: int = 0
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+def _future(ctx: _Ctx, start: int, end: int) -> bool:
+    """Whether the sentence around a span speaks of the future (a cheap tense cue)."""
+    lo = max(0, start - 150)
+    left = ctx.text[lo:start]
+    cut = None
+    for m in _SENT_END.finditer(left):
+        cut = m.end()
+    if cut is not None:
+        left = left[cut:]
+    right = ctx.text[end : end + 100]
+    m2 = _SENT_END.search(right)
+    if m2:
+        right = right[: m2.start()]
+    return bool(_FUTURE_CUE.search(left) or _FUTURE_CUE.search(right))
+
+
+def _month_num(word: str) -> int:
+    return MONTHS[word.lower().rstrip(".")[:4] if word.lower().startswith("sept") else word.lower().rstrip(".")[:3]]
+
+
+def _day(ctx: _Ctx, day: dt.date) -> str:
+    ctx.last_day = day
+    return day.isoformat()
+
+
+def _nearest_year(ref: dt.date, month: int, day: int) -> int:
+    """Year that puts month/day closest to the reference."""
+    best = ref.year
+    best_gap = None
+    for y in (ref.year - 1, ref.year, ref.year + 1):
+        try:
+            gap = abs((dt.date(y, month, day) - ref).days)
+        except ValueError:
+            continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = y, gap
+    return best
+
+
+def _ymd(ctx: _Ctx, year: int | None, month: int, day: int) -> str | None:
+    if year is None:
+        if ctx.ref is None:
+            return f"XXXX-{month:02d}-{day:02d}"
+        year = _nearest_year(ctx.ref, month, day)
+    try:
+        return _day(ctx, dt.date(year, month, day))
+    except ValueError:
+        return None
+
+
+def _weekday_date(ctx: _Ctx, weekday: int, rel: str, start: int, end: int) -> dt.date | None:
+    ref = ctx.ref
+    if ref is None:
+        return None
+    diff = weekday - ref.isoweekday()
+    if rel == "last":
+        return ref - dt.timedelta(days=(-diff) % 7 or 7)
+    if rel in ("next", "coming"):
+        return ref + dt.timedelta(days=diff % 7 or 7)
+    if rel == "this":
+        return ref + dt.timedelta(days=diff % 7)
+    if diff == 0:
+        return ref
+    if _future(ctx, start, end):
+        return ref + dt.timedelta(days=diff % 7)
+    return ref - dt.timedelta(days=(-diff) % 7)
+
+
+def _xday(weekday: int) -> str:
+    return f"XXXX-WXX-{weekday}"
+
+
+# --- resolvers -------------------------------------------------------------------------------------
+def _r_full_date(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    g = m.groupdict()
+    month = _month_num(g["m1"] or g["m2"])
+    day = int(re.sub(r"\D", "", g["d1"] or g["d2"]))
+    year = g["y1"] or g["y2"]
+    return _ymd(ctx, int(year) if year else None, month, day), "DATE"
+
+
+def _r_iso(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
+    try:
+        day = dt.date(y, mo, d)
+    except ValueError:
+        return None
+    ctx.last_day = day
+    if m["t"]:
+        return f"{day.isoformat()}T{m['t']}", "TIME"
+    return day.isoformat(), "DATE"
+
+
+def _r_numeric(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+    if y < 100:
+        y += 2000 if y < 50 else 1900
+    month, day = (a, b) if a <= 12 else (b, a)
+    try:
+        return _day(ctx, dt.date(y, month, day)), "DATE"
+    except ValueError:
+        return None
+
+
+def _r_month_year(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    return f"{int(m['y']):04d}-{_month_num(m['m']):02d}", "DATE"
+
+
+def _r_month(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    month = _month_num(m["m"])
+    rel = (m["rel"] or "").lower()
+    word = m["m"]
+    if word == "May" and not rel and not m["mod"]:
+        # "May" alone is usually the modal verb or a surname; only take it after a preposition.
+        before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
+        if not re.search(r"\b(?:in|since|until|till|by|of|during|through|from|to|before|after|early|late)\s+$", before):
+            return None
+    ref = ctx.ref
+    if ref is None:
+        return f"XXXX-{month:02d}", "DATE"
+    if rel == "last":
+        y = ref.year if month < ref.month else ref.year - 1
+    elif rel in ("next", "coming"):
+        y = ref.year if month > ref.month else ref.year + 1
+    elif rel == "this":
+        y = ref.year
+    elif month <= ref.month:
+        y = ref.year
+        if month < ref.month and _future(ctx, m.start(), m.end()):
+            y = ref.year + 1 if ref.month - month > 6 else ref.year
+    else:
+        y = ref.year if _future(ctx, m.start(), m.end()) else ref.year - 1
+    return f"{y:04d}-{month:02d}", "DATE"
+
+
+def _r_year(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    y = int(m["y"])
+    if not (m["fiscal"] or m["mod"] or m["the"]):
+        # A bare four-digit number is a year only when it looks like one in its context.
+        after = ctx.text[m.end() : m.end() + 12]
+        before = ctx.text[max(0, m.start() - 2) : m.start()]
+        if re.match(r"\s*(?:-\s*)?(?:[a-z]|\d|[$%])", after) and not re.match(
+            r"\s*(?:and|to|through|when|as|after|before|until|for|with|from|or|in|on|at|by|the|that|was|is|were)\b",
+            after,
+        ):
+            return None
+        if before.endswith(("$", "#", "No", "£", "€")):
+            return None
+        if ctx.ref is not None and y > ctx.ref.year + 30:
+            return None
+    return f"{y:04d}", "DATE"
+
+
+def _r_decade(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    digits = m["dec"]
+    if len(digits) == 2:  # "'90s"
+        century = "19" if digits >= "30" or ctx.ref is None or ctx.ref.year < 2000 else "20"
+        return f"{century}{digits[0]}X", "DATE"
+    return f"{digits[:3]}X", "DATE"
+
+
+def _r_century(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    n = ORDINALS.get(m["n"].lower()) or int(re.sub(r"\D", "", m["n"]) or 0)
+    if not n:
+        return None
+    return f"{n - 1:02d}", "DATE"
+
+
+def _r_weekday(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    wd = WEEKDAYS[m["wd"].lower()]
+    rel = (m["rel"] or "").lower()
+    part = (m["part"] or "").lower()
+    day = _weekday_date(ctx, wd, rel, m.start(), m.end())
+    suffix = f"T{_PARTS[part]}" if part else ""
+    if day is None:
+        return _xday(wd) + suffix, "TIME" if part else "DATE"
+    value = _day(ctx, day)
+    return value + suffix, "TIME" if part else "DATE"
+
+
+def _r_dayword(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    word = re.sub(r"\s+", " ", m["w"].lower())
+    part = (m["part"] or "").lower()
+    offsets = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "this": 0, "last": -1,
+               "the day before yesterday": -2, "the day after tomorrow": 2}  # fmt: skip
+    if word == "last" and part != "night":
+        return None
+    if word == "this" and not part:
+        return None
+    if word == "tonight":
+        part = "tonight"
+    kind = "TIME" if part else "DATE"
+    suffix = f"T{_PARTS[part]}" if part else ""
+    if ctx.ref is None:
+        return None, kind
+    return _day(ctx, ctx.ref + dt.timedelta(days=offsets[word])) + suffix, kind
+
+
+def _r_clock(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    if m["noon"]:
+        hh, mm = (12, 0) if m["noon"].lower() in ("noon", "midday") else (24, 0)
+    else:
+        hh, mm = int(m["h"]), int(m["mi"] or 0)
+        ampm = (m["ap"] or "").lower()
+        if hh > 12 or mm > 59:
+            return None
+        if ampm.startswith("p") and hh < 12:
+            hh += 12
+        elif ampm.startswith("a") and hh == 12:
+            hh = 0
+        elif m["inthe"]:
+            if m["inthe"].lower() in ("afternoon", "evening", "night") and hh < 12:
+                hh += 12
+    base: str | None
+    anchor = m["wd"] or m["wd2"]
+    if anchor:
+        day = _weekday_date(ctx, WEEKDAYS[anchor.lower()], "", m.start(), m.end())
+        base = day.isoformat() if day else _xday(WEEKDAYS[anchor.lower()])
+    elif m["dw"] or m["dw2"]:
+        off = {"today": 0, "yesterday": -1, "tomorrow": 1}[(m["dw"] or m["dw2"]).lower()]
+        base = (ctx.ref + dt.timedelta(days=off)).isoformat() if ctx.ref else None
+    elif ctx.last_day is not None:
+        base = ctx.last_day.isoformat()
+    elif ctx.ref is not None:
+        base = ctx.ref.isoformat()
+    else:
+        base = "XXXX-XX-XX"
+    if base is None:
+        return None, "TIME"
+    return f"{base}T{hh:02d}:{mm:02d}", "TIME"
+
+
+def _period_value(ctx: _Ctx, unit: str, delta: int) -> str | None:
+    ref = ctx.ref
+    if ref is None:
+        return None
+    if unit == "day":
+        return _day(ctx, ref + dt.timedelta(days=delta))
+    if unit == "week":
+        return week_value(ref + dt.timedelta(days=7 * delta))
+    if unit == "weekend":
+        return week_value(ref + dt.timedelta(days=7 * delta)) + "-WE"
+    if unit == "month":
+        y, mo = month_shift(ref.year, ref.month, delta)
+        return f"{y:04d}-{mo:02d}"
+    if unit == "quarter":
+        q = ref.year * 4 + quarter_of(ref) - 1 + delta
+        value = f"{q // 4:04d}-Q{q % 4 + 1}"
+        ctx.last_quarter = value
+        return value
+    if unit == "year":
+        return f"{ref.year + delta:04d}"
+    if unit == "decade":
+        return f"{(ref.year // 10 + delta):03d}X"
+    if unit == "century":
+        return f"{ref.year // 100 + delta:02d}"
+    if unit in SEASONS:
+        code = SEASONS[unit]
+        sy, scode = season_of(ref)
+        idx = SEASON_ORDER.index(code)
+        cur = SEASON_ORDER.index(scode)
+        if delta == 0:
+            y = sy if idx >= cur or code != "WI" else sy
+            return f"{ref.year:04d}-{code}" if code != "WI" else f"{sy:04d}-WI"
+        if delta < 0:
+            y = sy if idx < cur else sy - 1
+        else:
+            y = sy if idx > cur else sy + 1
+        return f"{y:04d}-{code}"
+    return None
+
+
+def _r_relative_period(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    rel = re.sub(r"\s+", " ", m["rel"].lower())
+    unit = m["u"].lower()
+    if unit == "autumn":
+        unit = "fall"
+    delta = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1,
+             "earlier this": 0, "later this": 0, "the current": 0, "the coming": 1, "the previous": -1,
+             "the past": -1, "the last": -1, "the next": 1, "the following": 1, "this past": -1,
+             "this coming": 1}  # fmt: skip
+    if rel not in delta:
+        return None
+    if rel in ("the past", "the last", "past", "the next", "the coming", "the following") and unit in (
+        "week", "month", "year", "decade", "century", "day",
+    ):
+        return duration(1, unit), "DURATION"
+    if unit == "day":
+        return None
+    return _period_value(ctx, unit, delta[rel]), "DATE"
+
+
+def _r_quarter(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    word = (m["ord"] or "").lower()
+    half = m["u"].lower().startswith("half")
+    n = ORDINALS.get(word)
+    year: int | None = int(m["y"]) if m["y"] else (int(m["y2"]) if m["y2"] else None)
+    ref = ctx.ref
+    if n is None:
+        # "the latest quarter", "the quarter": the last completed one relative to the reference.
+        if half or ref is None:
+            return None
+        q = ref.year * 4 + quarter_of(ref) - 2
+        value = f"{q // 4:04d}-Q{q % 4 + 1}"
+        ctx.last_quarter = value
+        return value, "DATE"
+    if half:
+        if n > 2:
+            return None
+        if year is None:
+            if ref is None:
+                return f"XXXX-H{n}", "DATE"
+            year = ref.year
+        return f"{year:04d}-H{n}", "DATE"
+    if n > 4:
+        return None
+    if year is None and m["thisyear"]:
+        year = ref.year if ref else None
+    if year is None:
+        if ref is None:
+            return f"XXXX-Q{n}", "DATE"
+        year = ref.year - 1 if (quarter_of(ref) == 1 and n >= 3) else ref.year
+    value = f"{year:04d}-Q{n}"
+    ctx.last_quarter = value
+    return value, "DATE"
+
+
+def _r_year_ago(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    """'a year earlier', 'the year-ago quarter': the quarter last spoken of, a year back."""
+    if ctx.last_quarter:
+        return shift_value(ctx.last_quarter, -1), "DATE"
+    if ctx.ref is None:
+        return None, "DATE"
+    return f"{ctx.ref.year - 1:04d}", "DATE"
+
+
+def _r_ago(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    amount = parse_number(m["n"])
+    unit = unit_name(m["u"])
+    direction = m["dir"].lower()
+    sign = 1 if direction in ("later", "after", "from now", "hence", "afterward", "afterwards") else -1
+    if amount is None:
+        return ("PAST_REF" if sign < 0 else "FUTURE_REF"), "DATE"
+    if unit == "year" and amount == 1 and sign < 0 and ctx.last_quarter and direction != "ago":
+        return shift_value(ctx.last_quarter, -1), "DATE"
+    anchor = ctx.ref
+    if direction not in ("ago", "from now", "hence") and ctx.last_day is not None:
+        anchor = ctx.last_day
+    if anchor is None:
+        return None, "DATE"
+    n = int(amount) if amount == int(amount) else amount
+    if unit in ("day",):
+        return _day(ctx, anchor + dt.timedelta(days=sign * int(n))), "DATE"
+    if unit in ("week", "fortnight"):
+        k = 2 if unit == "fortnight" else 1
+        return week_value(anchor + dt.timedelta(days=7 * sign * int(n) * k)), "DATE"
+    if unit == "month":
+        y, mo = month_shift(anchor.year, anchor.month, sign * int(n))
+        return f"{y:04d}-{mo:02d}", "DATE"
+    if unit == "year":
+        return f"{anchor.year + sign * int(n):04d}", "DATE"
+    if unit == "decade":
+        return f"{anchor.year + sign * 10 * int(n):04d}", "DATE"
+    if unit in ("century", "centurie"):
+        return f"{anchor.year + sign * 100 * int(n):04d}", "DATE"
+    if unit in ("hour", "minute", "second"):
+        return anchor.isoformat(), "TIME"
+    return None
+
+
+def _r_duration(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    amount = parse_number(m["n"]) if m["n"] else 1
+    unit = unit_name(m["u"])
+    if m["half"] and amount is not None:
+        amount += 0.5
+    if m["n"] and m["n"].strip().lower() in ("a", "an") and m["recent"]:
+        return None
+    return duration(amount, unit), "DURATION"
+
+
+def _r_vague_units(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    return duration(None, unit_name(m["u"])), "DURATION"
+
+
+def _r_season(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    code = SEASONS[m["s"].lower()]
+    if m["y"]:
+        return f"{int(m['y']):04d}-{code}", "DATE"
+    if ctx.ref is None:
+        return f"XXXX-{code}", "DATE"
+    ref = ctx.ref
+    sy, scode = season_of(ref)
+    if SEASON_ORDER.index(code) > SEASON_ORDER.index(scode) and not _future(ctx, m.start(), m.end()):
+        return f"{sy - 1:04d}-{code}", "DATE"
+    return f"{sy:04d}-{code}", "DATE"
+
+
+def _r_holiday(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    year = int(m["y"]) if m["y"] else None
+    rel = (m["rel"] or "").lower()
+    if year is None:
+        if ctx.ref is None:
+            return None, "DATE"
+        year = ctx.ref.year
+        day = holiday(m["h"], year)
+        if day is None:
+            return None
+        if rel == "last" and day >= ctx.ref:
+            year -= 1
+        elif rel == "next" and day <= ctx.ref:
+            year += 1
+        elif not rel and (day - ctx.ref).days > 60 and not _future(ctx, m.start(), m.end()):
+            year -= 1
+    day = holiday(m["h"], year)
+    return (_day(ctx, day), "DATE") if day else None
+
+
+def _fixed(value: str, kind: str = "DATE") -> Resolver:
+    def resolve(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str]:
+        return value, kind
+
+    return resolve
+
+
+def _r_set(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    word = m["w"].lower()
+    adverbs = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
+               "yearly": "P1Y", "quarterly": "P3M", "hourly": "PT1H", "biweekly": "P2W", "biannually": "P6M"}  # fmt: skip
+    if word in adverbs:
+        return adverbs[word], "SET"
+    unit = (m["u"] or "").lower()
+    if unit in WEEKDAYS:
+        return _xday(WEEKDAYS[unit]), "SET"
+    if unit in _PARTS:
+        return f"TXX{_PARTS[unit]}" if False else f"XXXX-XX-XXT{_PARTS[unit]}", "SET"
+    amount = parse_number(m["n"]) if m["n"] else 1
+    if m["other"]:
+        amount = 2
+    return duration(amount, unit_name(unit)), "SET"
+
+
+def _r_this_day_part(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    return _r_dayword(m, ctx)
+
+
+def _r_end_of(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    rel = m["rel"].lower()
+    unit = m["u"].lower()
+    delta = {"this": 0, "the": 0, "last": -1, "next": 1}[rel]
+    return _period_value(ctx, unit, delta), "DATE"
+
+
+# --- rules -----------------------------------------------------------------------------------------
+_F = re.I
+
+
+def _c(p: str) -> re.Pattern[str]:
+    return re.compile(p, _F)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[_Rule, ...]:
+    wd_opt = rf"(?:(?:{WEEKDAY}|{WEEKDAY_ABBR}),?\s+)?"
+    rules = [
+        _Rule("iso", _c(r"\b(?P<y>\d{4})-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?:T(?P<t>\d\d:\d\d(?::\d\d)?))?\b"), _r_iso, 5),
+        _Rule("numeric", _c(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])"), _r_numeric, 5),
+        _Rule(
+            "full_date",
+            _c(
+                rf"{wd_opt}{MOD}?(?:(?P<m1>{MONTH})\s+(?P<d1>{DAYNUM})(?:,?\s+(?P<y1>{YEAR}))?"
+                rf"|(?:the\s+)?(?P<d2>{DAYNUM})(?:\s+of)?\s+(?P<m2>{MONTH})(?:,?\s+(?P<y2>{YEAR}))?)"
+            ),
+            _r_full_date,
+            4,
+        ),
+        _Rule("month_year", _c(rf"{MOD}?(?P<m>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _r_month_year, 3),
+        _Rule(
+            "month",
+            _c(rf"(?:(?P<rel>last|next|this|coming)\s+)?(?P<mod>{MOD})?(?P<m>{MONTH})"),
+            _r_month,
+            1,
+        ),
+        _Rule(
+            "year",
+            _c(
+                rf"(?<![\w$£€.,/:-])(?:(?P<the>the\s+year\s+)|(?P<fiscal>(?:fiscal|calendar|financial)(?:\s+year)?\s+)"
+                rf"|(?P<mod>{MOD}))?(?P<y>{YEAR})(?![\w$£€]|[.,/:-]\d|-(?!year))"
+            ),
+            _r_year,
+            1,
+        ),
+        _Rule(
+            "decade",
+            _c(rf"(?:the\s+)?(?:{MOD})?(?:(?P<dec>(?:1[5-9]|20)\d0)'?s|'(?P<dec2>\d0)s)\b"),
+            lambda m, ctx: _r_decade_any(m, ctx),
+            2,
+        ),
+        _Rule(
+            "century",
+            _c(r"(?:the\s+)?(?P<n>first|second|\d{1,2}(?:st|nd|rd|th)|nineteenth|twentieth|twenty-first)[-\s]+century\b"),
+            _r_century_any,
+            2,
+        ),
+        _Rule(
+            "weekday",
+            _c(
+                rf"(?:(?P<rel>last|next|this|coming|early|late)\s+)?(?P<wd>{WEEKDAY})(?:'s)?"
+                rf"(?:\s+(?P<part>{PART})\b)?"
+            ),
+            _r_weekday,
+            2,
+        ),
+        _Rule(
+            "dayword",
+            _c(
+                r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight"
+                rf"|this|last)(?:'s)?\b(?:\s+(?P<part>{PART})\b)?"
+            ),
+            _r_dayword,
+            2,
+        ),
+        _Rule(
+            "clock",
+            _c(
+                rf"(?:(?:(?P<wd2>{WEEKDAY})|(?P<dw2>today|yesterday|tomorrow))\s+(?:at\s+)?)?"
+                r"(?:\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.?\s?m\b\.?)"
+                r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?!\d)"
+                r"|\b(?P<noon>noon|midnight|midday)\b"
+                r"|\b(?P<h3>[01]?\d)\s+(?:o'clock\s+)?in\s+the\s+(?P<inthe>morning|afternoon|evening|night))"
+                r"(?:\s+(?:[ECMP][SD]T|GMT|UTC|local\s+time)\b)?"
+                rf"(?:,?\s+(?:on\s+)?(?:(?P<wd>{WEEKDAY})|(?P<dw>today|yesterday|tomorrow)\b))?"
+            ),
+            lambda m, ctx: _r_clock_any(m, ctx),
+            3,
+        ),
+        _Rule(
+            "relative_period",
+            _c(
+                r"\b(?P<rel>earlier\s+this|later\s+this|this\s+past|this\s+coming|the\s+(?:current|coming|previous"
+                r"|past|last|next|following)|last|past|previous|this|current|next|coming)\s+"
+                r"(?P<u>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter|day)\b"
+                r"(?!-)"
+            ),
+            _r_relative_period,
+            2,
+        ),
+        _Rule(
+            "end_of",
+            _c(
+                r"\b(?:the\s+)?(?:end|beginning|start|middle|close|rest|remainder)\s+of\s+(?P<rel>this|the|last|next)"
+                r"\s+(?P<u>week|month|year|quarter|decade|century)\b"
+            ),
+            _r_end_of,
+            3,
+        ),
+        _Rule(
+            "quarter",
+            _c(
+                rf"(?:(?P<thisyear>this\s+year's|the\s+year's)\s+|(?:fiscal\s+)?(?P<y2>{YEAR})(?:'s)?\s+)?"
+                r"(?:the\s+)?(?:(?:fiscal|calendar|latest|current|most\s+recent|recent|past|latest|just-ended"
+                r"|just-completed)[-\s]+)*(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+)?"
+                r"(?:fiscal[-\s]+)?(?P<u>quarter|half)\b"
+                rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y>{YEAR}))?"
+            ),
+            _r_quarter_guard,
+            2,
+        ),
+        _Rule(
+            "year_ago",
+            _c(
+                r"\b(?:(?:the\s+)?year[-\s](?:earlier|ago)(?:\s+(?:quarter|period|months?))?|a\s+year\s+(?:earlier|ago)"
+                r"|the\s+(?:year-earlier|year-ago|prior-year|comparable)\s+(?:quarter|period))\b"
+            ),
+            _r_year_ago,
+            3,
+        ),
+        _Rule(
+            "ago",
+            _c(
+                rf"\b(?:(?:about|nearly|almost|more\s+than|less\s+than|some|roughly|around|only|just|over)\s+)?"
+                rf"(?P<n>{NUM})[-\s]+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|later|before|after(?:wards?)?|from\s+now"
+                r"|hence)\b(?!\s+(?:the|a|an|his|her|its|their|that|this)\b)"
+            ),
+            _r_ago,
+            3,
+        ),
+        _Rule(
+            "duration",
+            _c(
+                r"\b(?:(?:the|a|an|another|its|their|his|her)\s+)?(?:(?P<recent>past|last|next|previous|first|coming"
+                r"|following|final|recent|initial|remaining|latest)\s+)?"
+                r"(?:(?:about|nearly|almost|more\s+than|less\s+than|at\s+least|over|up\s+to|some|roughly|around"
+                r"|only|just|approximately|another|an\s+additional|additional)\s+)?"
+                rf"(?P<n>{NUM})(?P<half>\s+and\s+a\s+half)?(?:\s+more)?[-\s]+(?P<u>{UNIT})(?:\s+more)?"
+                r"(?![-\s]+old\b)"
+            ),
+            _r_duration,
+            1,
+        ),
+        _Rule(
+            "duration_past",
+            _c(
+                r"\b(?:the\s+)?(?P<recent>past|last|next|previous|coming|following)\s+(?P<n>)"
+                r"(?P<half>)(?P<u>(?:hour|day|week|month|year|decade|century)s?)\b(?![-\s]+old\b)"
+            ),
+            lambda m, ctx: (duration(1, unit_name(m["u"])), "DURATION") if not m["u"].lower().endswith("s")
+            else (duration(None, unit_name(m["u"])), "DURATION"),
+            0,
+        ),
+        _Rule(
+            "vague_units",
+            _c(r"(?<=\bfor\s)(?P<u>(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries))\b"),
+            _r_vague_units,
+            0,
+        ),
+        _Rule(
+            "recent_units",
+            _c(r"\b(?:in\s+)?(?:recent|coming)\s+(?P<u>days|weeks|months|years|decades)\b"),
+            _r_vague_units,
+            1,
+        ),
+        _Rule(
+            "season",
+            _c(
+                r"\b(?:(?:the|this|that|early|late|mid)[-\s]+)?(?P<s>spring|summer|fall|autumn|winter)"
+                rf"(?:\s+(?:of\s+)?(?P<y>{YEAR}))?\b"
+            ),
+            _r_season_guard,
+            1,
+        ),
+        _Rule(
+            "holiday",
+            _c(
+                r"(?:(?P<rel>last|next|this)\s+)?(?P<h>(?-i:Christmas(?:\s+(?:Day|Eve))?|New\s+Year's\s+(?:Day|Eve)"
+                r"|Thanksgiving(?:\s+Day)?|Independence\s+Day|Halloween|Valentine's\s+Day|Easter(?:\s+Sunday)?"
+                r"|Labor\s+Day|Memorial\s+Day|Election\s+Day|Veterans\s+Day|Boxing\s+Day|St\.?\s+Patrick's\s+Day))\b"
+                rf"(?:,?\s+(?P<y>{YEAR}))?"
+            ),
+            _r_holiday,
+            2,
+        ),
+        _Rule("present", _c(r"\b(?:now|currently|at\s+present|presently|nowadays|these\s+days|the\s+present(?!\s+\w+ing)"
+                            r"|at\s+the\s+moment|right\s+now|so\s+far|to\s+date)\b"), _fixed("PRESENT_REF"), 1),
+        _Rule("current", _c(r"\bcurrent(?=\s+(?:year|levels?|price|prices|rate|rates|quarter|period|fiscal|month|"
+                            r"week|season|session|term|contract|policy|situation|crisis|system|law|plan|administration"
+                            r"|government|conditions?|market|economic|environment|state|round|negotiations|talks))\b"),
+              _fixed("PRESENT_REF"), 0),
+        _Rule("past", _c(r"\b(?:recently|recent(?!\s+(?:days|weeks|months|years|decades)\b)|lately|previously"
+                         r"|formerly|(?:the|in\s+the)\s+past(?!\s+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?"
+                         r"|decades?|centur(?:y|ies)|two|three|four|five|several|few|couple)\b)|earlier"
+                         r"(?!\s+(?:this|that|in|today|on|than|last|the)\b))\b"), _fixed("PAST_REF"), 0),
+        _Rule("future", _c(r"\b(?:the\s+future|future(?=\s+\w)|soon|in\s+the\s+(?:coming|near)\s+future"
+                           r"|the\s+(?:near|distant|foreseeable)\s+future|eventually|someday|one\s+day)\b"),
+              _fixed("FUTURE_REF"), 0),
+        _Rule(
+            "set",
+            _c(
+                r"\b(?:(?P<w>daily|nightly|weekly|monthly|annually|yearly|quarterly|hourly|biweekly|biannually)"
+                rf"|(?P<w2>every|each|per|a)\s+(?:(?P<other>other)\s+)?(?:(?P<n>{NUM})\s+)?"
+                r"(?P<u>(?:second|minute|hour|day|week|month|year|decade)s?|morning|afternoon|evening|night"
+                r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+            ),
+            _r_set_guard,
+            1,
+        ),
+    ]
+    return tuple(rules)
+
+
+def _r_decade_any(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    if m["dec2"]:
+        d = m["dec2"]
+        century = "19" if d >= "30" or ctx.ref is None or ctx.ref.year < 2000 else "20"
+        return f"{century}{d[0]}X", "DATE"
+    return _r_decade(m, ctx)
+
+
+def _r_century_any(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    words = {"nineteenth": 19, "twentieth": 20, "twenty-first": 21}
+    w = m["n"].lower()
+    if w in words:
+        return f"{words[w] - 1:02d}", "DATE"
+    return _r_century(m, ctx)
+
+
+def _r_clock_any(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    if m["h2"] is not None:
+        # A bare "14:30" is a time only with a plausible hour; scores ("3:2") never reach here ([0-5]\d).
+        hh, mm = int(m["h2"]), int(m["mi2"])
+        before = ctx.text[max(0, m.start() - 3) : m.start()]
+        if before.endswith(("$", ":")):
+            return None
+        return _clock_value(m, ctx, hh, mm)
+    if m["h3"] is not None:
+        hh = int(m["h3"])
+        if m["inthe"].lower() in ("afternoon", "evening") or (m["inthe"].lower() == "night" and hh >= 6):
+            hh = hh + 12 if hh < 12 else hh
+        return _clock_value(m, ctx, hh, 0)
+    return _r_clock(m, ctx)
+
+
+def _clock_value(m: re.Match[str], ctx: _Ctx, hh: int, mm: int) -> tuple[str | None, str] | None:
+    if hh > 24 or mm > 59:
+        return None
+    anchor = m["wd"] or m["wd2"]
+    if anchor:
+        day = _weekday_date(ctx, WEEKDAYS[anchor.lower()], "", m.start(), m.end())
+        base = day.isoformat() if day else _xday(WEEKDAYS[anchor.lower()])
+    elif ctx.ref is not None:
+        base = (ctx.last_day or ctx.ref).isoformat()
+    else:
+        base = "XXXX-XX-XX"
+    return f"{base}T{hh:02d}:{mm:02d}", "TIME"
+
+
+def _r_quarter_guard(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    text = m.group(0).lower()
+    if m["u"].lower() == "half" and not m["ord"]:
+        return None
+    if not m["ord"] and not re.search(r"\b(?:the|latest|current|recent|past|fiscal)\b", text):
+        return None
+    if not m["ord"] and re.search(r"\bcurrent\b", text) and ctx.ref is not None:
+        return _period_value(ctx, "quarter", 0), "DATE"
+    return _r_quarter(m, ctx)
+
+
+def _r_season_guard(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    text = m.group(0).lower()
+    if m["s"].lower() == "fall" and not re.match(r"(?:the|this|that|early|late|mid)\b", text) and not m["y"]:
+        return None
+    if m["s"].lower() == "spring" and not (m["y"] or re.match(r"(?:the|this|that|early|late|mid)\b", text)):
+        before = ctx.text[max(0, m.start() - 4) : m.start()].lower()
+        if not before.endswith("in "):
+            return None
+    return _r_season(m, ctx)
+
+
+def _r_set_guard(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    if m["w2"] and m["w2"].lower() in ("a", "per"):
+        # "a year" is a duration unless it follows an amount ("$5 a year", "twice a week").
+        before = ctx.text[max(0, m.start() - 16) : m.start()].lower()
+        if not re.search(r"(?:once|twice|times|\d|%|dollars?|cents?|percent)\s*$", before) or m["n"]:
+            return None
+        if m["u"].lower().endswith("s"):
+            return None
+    if m["w2"] and m["u"] and m["u"].lower().endswith("s") and not m["n"]:
+        return None
+    return _r_set(m, ctx)
+
+
+# --- driver ----------------------------------------------------------------------------------------
+def _candidates(text: str) -> list[tuple[int, int, int, int, re.Match[str], _Rule]]:
+    out = []
+    for idx, rule in enumerate(_rules()):
+        for m in rule.pattern.finditer(text):
+            s, e = m.span()
+            # Trailing whitespace or punctuation other than an abbreviation dot never belongs to the span.
+            if e > s:
+                out.append((s, e, rule.priority, idx, m, rule))
+    return out
 
 
 def find_times(text: str, reference: dt.date | None = None) -> list[TimeExpr]:
@@ -12,6 +843,38 @@ def find_times(text: str, reference: dt.date | None = None) -> list[TimeExpr]:
 
     Args:
         text: any text.
-        reference: the date relative expressions are resolved against.
+        reference: the date relative expressions are resolved against (e.g. the publication date);
+            without it, what cannot be resolved is written with X ("XXXX-05-23") or left None.
     """
-    raise NotImplementedError("time expressions land with issue 3")
+    if not text:
+        return []
+    if isinstance(reference, dt.datetime):
+        reference = reference.date()
+    cands = _candidates(text)
+    # Longest first, then the more specific rule, then leftmost.
+    cands.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[0]))
+    starts: list[int] = []
+    ends: list[int] = []
+    chosen: list[tuple[int, int, re.Match[str], _Rule]] = []
+    for s, e, _p, _i, m, rule in cands:
+        k = bisect_left(starts, s)
+        if k > 0 and ends[k - 1] > s:
+            continue
+        if k < len(starts) and starts[k] < e:
+            continue
+        starts.insert(k, s)
+        ends.insert(k, e)
+        chosen.append((s, e, m, rule))
+    chosen.sort(key=lambda c: c[0])
+    ctx = _Ctx(text=text, ref=reference)
+    out: list[TimeExpr] = []
+    for s, e, m, rule in chosen:
+        res = rule.resolve(m, ctx)
+        if res is None:
+            continue
+        value, kind = res
+        # Drop a trailing sentence dot that is not part of an abbreviation.
+        if text[e - 1] == "." and not re.search(r"(?:\b[A-Za-z]{2,5}|[ap]\.m)\.$", text[s:e]):
+            e -= 1
+        out.append(TimeExpr(start=s, end=e, text=text[s:e], value=value, kind=kind))
+    return out

@@ -1,12 +1,61 @@
-"""The publication date a web page states: metadata, bylines, URL and visible dates."""
+"""The publication date a web page states: metadata, bylines, URL and visible dates.
+
+The page is parsed once with lxml. Sources are tried from the most to the least specific:
+structured "published" markup (JSON-LD, Open Graph / Dublin Core / parsely meta tags, itemprop and
+``<time pubdate>``), then a date in the URL, then a dateline or byline next to the headline, then
+publish keys in inline scripts, and only then htmldate's extensive search. Modified dates are never
+preferred over published ones. A UTC timestamp close to midnight is moved to the neighbouring day
+when the page's own local dates say so, since pages show (and readers cite) the local day.
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from htmldate import find_date
+import lxml.html
+from lxml import etree
 
-from storyline.records import DateEstimate
+from storyline.clean.pagedate_parse import Stamp, parse_epoch, parse_stamp, url_day, valid_day
+from storyline.records import DateBasis, DateEstimate
+
+# Meta names/properties that state the original publication, best first.
+_META_PUBLISHED: tuple[str, ...] = (
+    "article:published_time", "og:article:published_time", "article:published", "og:published_time",
+    "datepublished", "published_time", "published-date", "published_date", "publishdate", "publish-date",
+    "publish_date", "pubdate", "pub_date", "publication_date", "publicationdate", "original-publish-date",
+    "originalpublicationdate", "article.published", "article_date_original", "parsely-pub-date",
+    "sailthru.date", "cxenseparse:recs:publishtime", "citation_publication_date", "citation_date",
+    "citation_online_date", "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created",
+    "dc.date", "dcterms.date", "date", "article.created", "created", "og:pubdate", "bt:pubdate", "date.available",
+    "datecreated", "article:post_date", "displaydate", "release_date", "timestamp",
+)
+_META_RANK = {name: i for i, name in enumerate(_META_PUBLISHED)}
+_ARTICLE_TYPES = ("article", "posting", "report", "news", "creativework", "webpage")
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "title", "option", "select"}
+_SCRIPT_KEY_RE = re.compile(
+    r"""["']?\b(date_?published|published_?(?:at|date|time|on)|publish_?(?:date|time)|pub_?date|"""
+    r"""first_?pub\w{0,20}|publication_?date|date_?created|date_?creation|published_?first\w{0,10})["']?\s*[:=]\s*"""
+    r"""["']?([^"',;}<]{6,40})""",
+    re.I,
+)
+_DATEISH_CLASS_RE = re.compile(r"date|time|publi|posted|byline|dateline|meta|info|author", re.I)
+_LD_FALLBACK_RE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,60})"')
+_WINDOW_AFTER = 700
+_WINDOW_BEFORE = 250
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One dated piece of evidence."""
+
+    stamp: Stamp
+    basis: DateBasis
+    evidence: str
 
 
 def find_page_date(html: str, *, url: str | None = None) -> DateEstimate | None:
@@ -16,8 +65,247 @@ def find_page_date(html: str, *, url: str | None = None) -> DateEstimate | None:
         html: the decoded page.
         url: the page URL when known (dates in URLs count).
     """
-    found = find_date(html, url=url, extensive_search=True, original_date=True)
+    if not isinstance(html, str) or not html.strip():
+        return None
+    try:
+        # Bytes with a forced encoding: the text is already decoded, so a <meta charset> must not
+        # re-decode it (and lxml refuses str input that carries an XML encoding declaration).
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=_parser())
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+    try:
+        found = _choose(root, url)
+    except (ValueError, TypeError, RecursionError):
+        found = None
+    if found is None:
+        return None
+    return DateEstimate.exact(found.stamp.day, basis=found.basis, evidence=found.evidence)
+
+
+def _parser() -> lxml.html.HTMLParser:
+    # A fresh parser per call: lxml parsers must not be shared between threads.
+    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def _choose(root: lxml.html.HtmlElement, url: str | None) -> _Found | None:
+    """Pick the publication date from the page's evidence, or None when the page states none."""
+    structured = list(_structured(root))
+    page_url = url or _canonical_url(root)
+    url_found: _Found | None = None
+    if page_url:
+        uday = url_day(page_url)
+        if uday:
+            url_found = _Found(Stamp(uday), "metadata", f'url date in "{page_url[:120]}"')
+    byline = _near_headline(root)
+    scripts = _script_keys(root)
+    if structured:
+        return _local_day(structured[0], [*structured[1:], *(f for f in (byline, url_found) if f), *scripts])
+    if url_found:
+        return url_found
+    # Before our own byline guess: htmldate's extensive search weighs many visible dates and is
+    # right more often when the page has no markup at all. It is the slow path, so it comes late.
+    fallback = _htmldate_fallback(root, url)
+    if fallback:
+        return fallback
+    return byline or (scripts[0] if scripts else None)
+
+
+def _local_day(best: _Found, others: list[_Found]) -> _Found:
+    """Move a UTC timestamp near midnight to the adjacent day when the page's local dates agree."""
+    stamp = best.stamp
+    if stamp.utc is not True or stamp.hour is None:
+        return best
+    local = [f for f in others if f.stamp.utc is not True]
+    if any(f.stamp.day == stamp.day for f in local):
+        return best
+    shifts = []
+    if stamp.hour < 8:
+        shifts.append(-1)
+    if stamp.hour >= 14:
+        shifts.append(1)
+    for shift in shifts:
+        target = stamp.day + dt.timedelta(days=shift)
+        for f in local:
+            if f.stamp.day == target:
+                return _Found(Stamp(target), f.basis, f"{f.evidence}; local day of {best.evidence}")
+    return best
+
+
+def _structured(root: lxml.html.HtmlElement) -> Iterator[_Found]:
+    """Published dates from markup, best source first."""
+    yield from _json_ld(root)
+    metas: list[tuple[int, _Found]] = []
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").strip()
+        rank = _META_RANK.get(key.lower())
+        content = el.get("content")
+        if rank is None or not content:
+            continue
+        stamp = parse_stamp(content) or parse_epoch(content)
+        if stamp:
+            metas.append((rank, _Found(stamp, "metadata", f'meta {key} "{content.strip()[:60]}"')))
+    metas.sort(key=lambda pair: pair[0])
+    yield from (f for _, f in metas)
+    for el in root.xpath('//*[@itemprop="datePublished" or @pubdate or @itemprop="dateCreated"]'):
+        if el.tag == "meta":
+            continue
+        for attr in ("datetime", "content", "title"):
+            value = el.get(attr)
+            stamp = parse_stamp(value) if value else None
+            if stamp:
+                yield _Found(stamp, "metadata", f'<{el.tag}> {attr} "{value.strip()[:60]}"')
+                break
+        else:
+            text = " ".join(el.text_content().split())
+            stamp = parse_stamp(text)
+            if stamp:
+                yield _Found(stamp, "stated", f'<{el.tag} itemprop> "{text[:60]}"')
+
+
+def _json_ld(root: lxml.html.HtmlElement) -> Iterator[_Found]:
+    """datePublished / dateCreated of the page's main JSON-LD object (top-level objects first)."""
+    for script in root.xpath('//script[@type="application/ld+json"]'):
+        raw = script.text or ""
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            m = _LD_FALLBACK_RE.search(raw)
+            stamp = parse_stamp(m.group(1)) if m else None
+            if m and stamp:
+                yield _Found(stamp, "metadata", f'json-ld datePublished "{m.group(1)[:60]}"')
+            continue
+        queue: list[object] = [data]
+        seen = 0
+        while queue and seen < 200:
+            item = queue.pop(0)
+            seen += 1
+            if isinstance(item, list):
+                queue.extend(item)
+                continue
+            if not isinstance(item, dict):
+                continue
+            kind = str(item.get("@type", "")).lower()
+            if any(t in kind for t in _ARTICLE_TYPES) or not kind:
+                for key in ("datePublished", "dateCreated"):
+                    value = item.get(key)
+                    stamp = parse_stamp(value) if isinstance(value, str) else parse_epoch(value)
+                    if stamp:
+                        yield _Found(stamp, "metadata", f'json-ld {key} "{str(value)[:60]}"')
+                        break
+            for key in ("@graph", "mainEntity", "itemListElement"):
+                if key in item:
+                    queue.append(item[key])
+
+
+def _canonical_url(root: lxml.html.HtmlElement) -> str | None:
+    """The page's own URL from <link rel=canonical> or og:url."""
+    for el in root.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content'):
+        if isinstance(el, str) and el.strip():
+            return el.strip()
+    return None
+
+
+def _visible_segments(root: lxml.html.HtmlElement) -> tuple[list[str], int]:
+    """Visible text pieces in document order, and the index of the first headline piece (-1: none)."""
+    body = root.find("body")
+    if body is None:
+        return [], -1
+    segments: list[str] = []
+    headline = -1
+    for el in body.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "h1" and headline < 0:
+            headline = len(segments)
+        # Script, style and comment text is not shown; their tails are.
+        if tag and tag not in _SKIP_TAGS and el.text and el.text.strip():
+            segments.append(el.text)
+        if el.tail and el.tail.strip():
+            segments.append(el.tail)
+    return segments, headline
+
+
+def _near_headline(root: lxml.html.HtmlElement) -> _Found | None:
+    """A dateline or byline date in the text right after (or just before) the headline."""
+    segments, headline = _visible_segments(root)
+    if headline < 0:
+        return None
+    after: list[str] = []
+    size = 0
+    for text in segments[headline + 1:]:
+        after.append(" ".join(text.split()))
+        size += len(after[-1]) + 1
+        if size > _WINDOW_AFTER:
+            break
+    window = " ".join(after)[:_WINDOW_AFTER]
+    stamp = parse_stamp(window) if window else None
+    if stamp is None:
+        stamp = _first_stamp(window)
+    if stamp:
+        return _Found(stamp, "stated", f'byline near headline "{_around(window, stamp)}"')
+    before: list[str] = []
+    size = 0
+    for text in reversed(segments[max(0, headline - 30):headline]):
+        before.insert(0, " ".join(text.split()))
+        size += len(before[0]) + 1
+        if size > _WINDOW_BEFORE:
+            break
+    window = " ".join(before)[-_WINDOW_BEFORE:]
+    stamp = _first_stamp(window)
+    if stamp:
+        return _Found(stamp, "stated", f'dateline above headline "{_around(window, stamp)}"')
+    return None
+
+
+def _first_stamp(window: str) -> Stamp | None:
+    """parse_stamp over successive slices, since it only reads the first 200 characters."""
+    for start in range(0, len(window), 150):
+        stamp = parse_stamp(window[start:start + 200])
+        if stamp:
+            return stamp
+    return None
+
+
+def _around(window: str, stamp: Stamp) -> str:
+    """A short excerpt to cite as evidence."""
+    year = str(stamp.day.year)
+    pos = window.find(year)
+    if pos < 0:
+        return window[:60]
+    return window[max(0, pos - 40):pos + 20].strip()
+
+
+def _script_keys(root: lxml.html.HtmlElement, *, limit: int = 8) -> list[_Found]:
+    """Publish keys in inline scripts ("publication_date": "...", firstPublished: 1588...), in order."""
+    out: list[_Found] = []
+    for script in root.iter("script"):
+        raw = script.text or ""
+        if len(raw) < 12 or script.get("type", "").endswith("ld+json"):
+            continue
+        for m in _SCRIPT_KEY_RE.finditer(raw):
+            value = m.group(2).strip()
+            stamp = parse_stamp(value) or parse_epoch(value)
+            if stamp:
+                out.append(_Found(stamp, "metadata", f'script {m.group(1)} "{value[:60]}"'))
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+def _htmldate_fallback(root: lxml.html.HtmlElement, url: str | None) -> _Found | None:
+    """htmldate's extensive search, for pages whose date is nowhere we look first."""
+    from htmldate import find_date
+
+    try:
+        # A copy: htmldate prunes the tree it is given, and the byline search still needs it.
+        found = find_date(copy.deepcopy(root), url=url, extensive_search=True, original_date=True)
+    except (ValueError, TypeError, AttributeError):
+        return None
     if not found:
         return None
-    day = dt.date.fromisoformat(found[:10])
-    return DateEstimate.exact(day, basis="metadata", evidence=f"page states {day.isoformat()}")
+    try:
+        day = dt.date.fromisoformat(found[:10])
+    except ValueError:
+        return None
+    if not valid_day(day):
+        return None
+    return _Found(Stamp(day), "metadata", f"htmldate extensive search: {day.isoformat()}")

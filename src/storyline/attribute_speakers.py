@@ -1,0 +1,231 @@
+"""Speaker mentions: their span, canonical name, and unnamed-source details.
+
+Pronouns ("he") and descriptions ("the senator") resolve to the nearest compatible earlier
+person; surnames ("Trump") resolve to the fullest earlier form of the same name ("Donald Trump").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from storyline.attribute_lexicon import ANON_NOUNS, NUMBER_WORDS, OUTLET_NAMES, OUTLET_WORDS, TITLES
+
+_TITLE_ABBR = {"sen": "senator", "gov": "governor", "rep": "representative", "gen": "general",
+               "pres": "president", "atty": "attorney", "sec": "secretary", "supt": "superintendent"}
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_MAX_PHRASE_TOKENS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A resolved speaker mention.
+
+    Args:
+        name: canonical name, or the mention text when it is not a person.
+        span: character span of the local mention.
+        anonymous: an unnamed source.
+        count: how many unnamed sources, when stated.
+        affiliation: the unnamed source's affiliation, when stated.
+        outlet: the mention is a news outlet (a channel rather than a speaker).
+    """
+
+    name: str | None
+    span: tuple[int, int]
+    anonymous: bool = False
+    count: int | None = None
+    affiliation: str | None = None
+    outlet: bool = False
+
+
+def _strip_title(words: list[str]) -> list[str]:
+    out = list(words)
+    while len(out) > 1 and out[0].lower().rstrip(".") in TITLES:
+        out.pop(0)
+    return out
+
+
+def _clean_name(text: str) -> str:
+    words = _POSSESSIVE.sub("", text.strip()).split()
+    return " ".join(_strip_title(words))
+
+
+class Resolver:
+    """Canonical names and pronoun antecedents for one parsed document.
+
+    Args:
+        doc: the parsed document.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._canon: dict[str, str] = {}  # surname (lower) -> fullest name so far
+        self.people: list[tuple[int, str, bool, str]] = []  # (char start, canonical, is_subject, context)
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = _clean_name(ent.text)
+            if not name or not name[0].isupper():
+                continue
+            canon = self._canonical(name)
+            subj = any(t.dep_ in ("nsubj", "nsubjpass") for t in ent)
+            before = doc[max(0, ent.start - 3): ent.start].text.lower()
+            self.people.append((ent.start_char, canon, subj, before + " " + ent.text.lower()))
+        self._starts = [p[0] for p in self.people]
+
+    def _canonical(self, name: str) -> str:
+        words = name.split()
+        key = words[-1].lower()
+        known = self._canon.get(key)
+        if known is None or (len(words) > len(known.split()) and known.split()[-1].lower() == key):
+            if len(words) >= 1:
+                self._canon[key] = name
+            return name
+        return known
+
+    def canonical(self, name: str) -> str:
+        """The fullest known form of a person's name.
+
+        Args:
+            name: the name as written.
+        """
+        clean = _clean_name(name)
+        if not clean:
+            return name
+        return self._canon.get(clean.split()[-1].lower(), clean)
+
+    def antecedent(self, pos: int, *, title: str | None = None) -> str | None:
+        """The nearest earlier person for a pronoun or description at ``pos``.
+
+        Args:
+            pos: character offset of the pronoun or description.
+            title: the description's title noun ("senator"), to match against earlier mentions.
+        """
+        i = bisect_left(self._starts, pos)
+        if i == 0:
+            return None
+        window = self.people[max(0, i - 12): i]
+        if title:
+            abbr = [k for k, v in _TITLE_ABBR.items() if v == title]
+            for _, canon, _, ctx in reversed(window):
+                if title in ctx or any(re.search(rf"\b{a}\.?\s", ctx) for a in abbr):
+                    return canon
+            return None
+        for _, canon, subj, _ in reversed(window):
+            if subj:
+                return canon
+        return window[-1][1]
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
+    """The head's noun phrase, without relative clauses or appositions after a comma."""
+    toks = [t for t in head.subtree]
+    # cut at the first comma after the head: what follows is an apposition or a relative clause
+    out: list[Token] = []
+    for t in toks:
+        if t.i > head.i and t.text in (",", "(", "—", "–", "-") :
+            break
+        out.append(t)
+    while out and (out[0].is_punct or out[0].is_space):
+        out.pop(0)
+    while out and (out[-1].is_punct or out[-1].is_space):
+        out.pop()
+    if not out:
+        return [head]
+    if len(out) > _MAX_PHRASE_TOKENS:
+        lo = max(0, out.index(head) - 4) if head in out else 0
+        out = out[lo: lo + _MAX_PHRASE_TOKENS]
+    return out
+
+
+def is_outlet(head: Token) -> bool:
+    """True when the noun phrase headed by ``head`` names a news organisation.
+
+    Args:
+        head: head token of the phrase.
+    """
+    low = head.lower_
+    if low in OUTLET_NAMES:
+        return True
+    if head.ent_type_ in ("ORG", "WORK_OF_ART", "PERSON", "GPE", "NORP") or head.pos_ == "PROPN":
+        words = {t.lower_ for t in head.subtree if t.i <= head.i}
+        return bool(words & OUTLET_WORDS) and low not in {"press", "report"} | (
+            set() if head.pos_ == "PROPN" else {"news"})
+    return low in {"newspaper", "tabloid", "broadcaster", "outlet", "network", "agency"} and any(
+        t.pos_ == "PROPN" for t in head.subtree)
+
+
+def describe(head: Token, resolver: Resolver) -> Speaker:
+    """Resolve the speaker whose mention is headed by ``head``.
+
+    Args:
+        head: the head token of the subject (or of the "according to" object).
+        resolver: the document's resolver.
+    """
+    doc = head.doc
+    if head.ent_type_ == "PERSON":
+        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        if ent is not None:
+            return Speaker(resolver.canonical(ent.text), (ent.start_char, ent.end_char))
+    toks = _phrase_tokens(head)
+    span = (toks[0].idx, toks[-1].idx + len(toks[-1]))
+    text = doc.text[span[0]: span[1]]
+    low = head.lower_
+    if head.pos_ == "PRON":
+        if low in ("he", "she", "him", "her"):
+            return Speaker(resolver.antecedent(head.idx), (head.idx, head.idx + len(head)))
+        return Speaker(None, (head.idx, head.idx + len(head)))
+    # a named person as apposition: "the spokesman, Josh Smith" / "spokesman Josh Smith"
+    for t in head.subtree:
+        if t.ent_type_ == "PERSON" and t.i != head.i and t.dep_ in ("appos", "compound", "flat"):
+            ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+            if ent is not None:
+                return Speaker(resolver.canonical(ent.text), span)
+    if is_outlet(head):
+        return Speaker(text, span, outlet=True)
+    lemma = head.lemma_.lower()
+    if lemma in ANON_NOUNS and head.ent_type_ not in ("PERSON",) and not any(
+        t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in toks
+    ):
+        return Speaker(text, span, anonymous=True, count=_count(head), affiliation=_affiliation(head))
+    det = next((c for c in head.children if c.dep_ == "det"), None)
+    if det is not None and det.lower_ == "the" and lemma in TITLES | set(_TITLE_ABBR.values()):
+        name = resolver.antecedent(head.idx, title=lemma)
+        if name:
+            return Speaker(name, span)
+    return Speaker(text, span)
+
+
+def _count(head: Token) -> int | None:
+    for c in head.children:
+        if c.dep_ == "nummod":
+            if c.text.isdigit():
+                return int(c.text)
+            if c.lower_ in NUMBER_WORDS:
+                return NUMBER_WORDS[c.lower_]
+        if c.dep_ == "det" and c.lower_ in NUMBER_WORDS:
+            return NUMBER_WORDS[c.lower_]
+    if head.tag_ == "NN":
+        return 1
+    return None
+
+
+def _affiliation(head: Token) -> str | None:
+    mods = [c for c in head.children if c.i < head.i and c.dep_ in ("compound", "amod", "nmod", "poss")
+            and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN")]
+    if mods:
+        lo = min(m.left_edge.i for m in mods)
+        hi = max(m.i for m in mods)
+        return head.doc[lo: hi + 1].text
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in ("at", "from", "of", "in", "within", "inside", "close"):
+            for o in c.children:
+                if o.dep_ == "pobj" and (o.ent_type_ in ("ORG", "GPE", "NORP") or o.pos_ == "PROPN"):
+                    return head.doc[o.left_edge.i: o.i + 1].text
+    return None
+
+
+__all__ = ["Resolver", "Speaker", "describe", "is_outlet"]

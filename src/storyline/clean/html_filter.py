@@ -1,0 +1,135 @@
+"""Post-filter for extracted article lines: drops leftover boilerplate the extractor kept.
+
+The extractor (trafilatura) finds the main content block well but often keeps the headline, teaser
+links, "Read more:" cross-links, share/subscribe prompts, comment headers and copyright lines at
+the edges of that block. These rules are generic (wording and link density), not site-specific.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: Longest string kept per entry of ``Article.removed``.
+REMOVED_CHARS = 160
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# A cross-link or section label that introduces something other than the story ("Read more: ...").
+_LEADIN = re.compile(
+    r"^\W*(?:related(?:\s+(?:articles?|stories|posts?|coverage|content|links?|reading|topics?))?|read\s+(?:more|also|next)"
+    r"|see\s+(?:more|also)|also\s+read|also\s+on\s+\S+|more\s+on\s+this|more\s+from\s+\S+|recommended(?:\s+for\s+you)?"
+    r"|don'?t\s+miss|dont\s+miss|must\s+read|most\s+(?:read|popular|viewed)(?:\s+\w+){0,4}|popular\s+on\s+\S+"
+    r"|trending(?:\s+now)?|watch(?:\s+now)?|listen|explore\s+further|further\s+reading|you\s+(?:may|might)\s+also\s+like"
+    r"|filed\s+under|tags?|topics?|categor(?:y|ies|ias)|sponsored|advertisement|click\s+here)\b\s*[:|\]\-\u2013\u2014]",
+    re.I,
+)
+# A whole line that is nothing but a widget label or prompt.
+_LABEL = re.compile(
+    r"^\W*(?:related(?:\s+\w+)?|read\s+more|see\s+more|more\s+stories|don'?t\s+miss|must\s+read|most\s+(?:read|popular|viewed)"
+    r"(?:\s+\w+){0,4}|popular\s+on\s+\S+|trending(?:\s+now)?|explore\s+further|further\s+reading|you\s+(?:may|might)\s+also\s+like"
+    r"|tags?|topics?|categor(?:y|ies|ias)|share(?:\s+this(?:\s+\w+)?)?|share\s+on\s+\w+|tweet|email|print(?:\s+article)?"
+    r"|order\s+reprints|text\s+size|comments?|\d+\s+comments?|all\s+comments|user\s+comments|show\s+(?:new\s+)?comments.*"
+    r"|view\s+comments|leave\s+a\s+(?:reply|comment)|post\s+(?:a\s+)?comment.*|add\s+a\s+comment|join\s+the\s+(?:discussion|conversation)"
+    r"|want\s+to\s+join\s+the\s+discussion\?*|feel\s+free\s+to\s+contribute|advertisement|sponsored(?:\s+content)?|thank\s+you|thanks"
+    r"|sorry|by|loading|close|menu|skip\s+to\s+content|back\s+to\s+top|next\s+article|previous\s+article|tinggalkan\s+balasan"
+    r"|deixe\s+(?:uma\s+resposta|seu\s+coment\w+)|kommentare?|coment\w+)\W*$",
+    re.I,
+)
+# Prompts to subscribe, sign up, follow or share.
+_PROMPT = re.compile(
+    r"(?:sign\s+up|subscribe|newsletter|in\s*your\s+inbox|thanks\s+for\s+signing\s+up|follow\s+us\s+on|like\s+this\s+story"
+    r"|share\s+(?:it|this)\s+with|an\s+error\s+(?:has\s+)?occurred|error\s+processing\s+your|this\s+article\s+has\s+been\s+sent"
+    r"|for\s+your\s+personal,?\s+non-?commercial\s+use|to\s+order\s+presentation|get\s+access\s+to|subscriber\s+agreement)",
+    re.I,
+)
+_COPYRIGHT = re.compile(r"^\W{0,3}(?:©|\(c\)\s|copyright\b)|all\s+rights\s+reserved", re.I)
+_CONTACT = re.compile(
+    r"^(?:email|e-mail|write\s+to|contact|reach)\s+(?:\w+\s+){0,4}(?:at|on)\s+\S+@|^(?:email|write\s+to)\s+\S+@",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of extracted text with the evidence the filter needs.
+
+    Args:
+        text: the line, whitespace collapsed.
+        kind: the block it came from: "p", "head", "item", "row", "quote", "code" or "other".
+        link_share: share of its characters that sit inside links, in [0, 1].
+    """
+
+    text: str
+    kind: str = "p"
+    link_share: float = 0.0
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _is_title(text: str, titles: Sequence[str]) -> bool:
+    key = _key(text)
+    if not key:
+        return False
+    for title in titles:
+        other = _key(title)
+        if other and (key == other or (len(key) >= 20 and len(other) >= 20 and (key in other or other in key))):
+            return True
+    return False
+
+
+def why_boilerplate(line: Line, *, position: int, total: int) -> str | None:
+    """Return the reason ``line`` is boilerplate, or None when it reads as article text.
+
+    Args:
+        line: the line to judge.
+        position: its index among the extracted lines.
+        total: how many lines there are.
+    """
+    text = line.text
+    words = len(_WORD.findall(text))
+    if _LABEL.match(text) and words <= 8:
+        return "label"
+    if _LEADIN.match(text) and words <= 40:
+        return "cross-link"
+    if words <= 40 and _PROMPT.search(text):
+        return "prompt"
+    if words <= 40 and _COPYRIGHT.search(text):
+        return "copyright"
+    if words <= 30 and _CONTACT.search(text):
+        return "contact"
+    # Teaser links: a line that is (almost) all link text is navigation, not prose.
+    if line.link_share >= 0.75 and (line.kind in ("item", "row") or words <= 25):
+        return "link"
+    return None
+
+
+def filter_lines(
+    lines: Sequence[Line], *, titles: Sequence[str] = ()
+) -> tuple[list[str], list[str]]:
+    """Split extracted lines into article text and dropped boilerplate.
+
+    Args:
+        lines: extracted lines in document order.
+        titles: headline candidates; a copy of the headline at the top of the body is dropped.
+
+    Returns:
+        (kept lines, dropped lines), both in document order.
+    """
+    kept: list[str] = []
+    dropped: list[str] = []
+    total = len(lines)
+    for i, line in enumerate(lines):
+        if not line.text:
+            continue
+        if i < 3 and not kept and _is_title(line.text, titles):
+            dropped.append(line.text)
+            continue
+        if why_boilerplate(line, position=i, total=total):
+            dropped.append(line.text)
+            continue
+        kept.append(line.text)
+    return kept, dropped

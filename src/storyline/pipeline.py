@@ -1,0 +1,239 @@
+"""The analyze job: stream inputs through the per-document stages, store them, then link.
+
+Per document (compute only, no I/O): ingest -> clean -> identify. Per batch: one store
+transaction. After the stream: the cross-document stages (duplicates) over what the store holds,
+so a re-run or an incremental run reprocesses nothing that is already stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from storyline import dedup
+from storyline._exceptions import InputError
+from storyline.clean import read_article
+from storyline.ingest import iter_inputs
+from storyline.records import Article, DateEstimate, Document, Flag, RawInput, Rejection
+from storyline.store import Store
+
+#: Documents per store transaction: a crash loses at most this many documents' work.
+BATCH_SIZE = 64
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What an analyze run did.
+
+    Args:
+        run_id: the run's id.
+        db: the database path.
+        seen: inputs read (documents and rejections).
+        added: new documents stored.
+        unchanged: documents already stored (no-op).
+        new_versions: changed files at known paths stored as new versions.
+        rejected: inputs that failed, with reasons.
+        duplicates: documents that duplicate another one.
+        non_english: documents whose language is not English.
+        seconds: wall time.
+        totals: row counts of the store after the run.
+    """
+
+    run_id: str
+    db: str
+    seen: int = 0
+    added: int = 0
+    unchanged: int = 0
+    new_versions: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    duplicates: int = 0
+    non_english: int = 0
+    seconds: float = 0.0
+    totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        """"ok" when every input was ingested, else "partial"."""
+        return "partial" if self.rejected else "ok"
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "run_id": self.run_id, "db": self.db, "status": self.status, "seen": self.seen, "added": self.added,
+            "unchanged": self.unchanged, "new_versions": self.new_versions, "duplicates": self.duplicates,
+            "non_english": self.non_english, "seconds": round(self.seconds, 3),
+            "docs_per_s": round(self.seen / self.seconds, 1) if self.seconds else None,
+            "rejected": [{"source": r.source, "reason": r.reason, "message": r.message} for r in self.rejected],
+            "totals": self.totals,
+        }
+
+
+def document_id(raw: RawInput) -> str:
+    """Stable id from the normalised content of an input, independent of its path.
+
+    Args:
+        raw: the input as read.
+    """
+    data = raw.data.decode("utf-8", "replace") if isinstance(raw.data, bytes) else raw.data
+    body = " ".join(unicodedata.normalize("NFC", data).split())
+    meta = "\x1f".join(x or "" for x in (raw.title, raw.url, raw.outlet, raw.published))
+    return "d" + hashlib.blake2b(f"{meta}\x1e{body}".encode(), digest_size=8).hexdigest()
+
+
+def _file_name(raw: RawInput) -> str:
+    ext = {"html": ".html", "markdown": ".md"}.get(raw.format_hint, ".txt")
+    return Path(raw.source.split("#", 1)[0]).name if raw.source != "-" and "#" not in raw.source else f"record{ext}"
+
+
+def clean_input(raw: RawInput) -> Document:
+    """Clean one input into a `Document` (compute only).
+
+    Args:
+        raw: the input as read.
+
+    Raises:
+        InputError: the input cannot be cleaned.
+    """
+    name = _file_name(raw)
+    if raw.format_hint == "html" and not name.endswith((".html", ".htm")):
+        name += ".html"
+    article = read_article(raw.data, filename=name)
+    _apply_record_metadata(article, raw)
+    if not article.text.strip():
+        raise InputError("no article text found after removing boilerplate", source=raw.source)
+    doc = Document(id=document_id(raw), source=raw.source, article=article,
+                   content_hash=dedup.content_hash(article.text))
+    if article.language and article.language != "en":
+        doc.flags.append(Flag(
+            kind="non_english", score=round(article.language_score, 3),
+            evidence=[f"language detected: {article.language} ({article.language_score:.2f}); "
+                      "English-only stages (quotes, claims, editorial) skip this document"],
+        ))
+    return doc
+
+
+def _apply_record_metadata(article: Article, raw: RawInput) -> None:
+    """Fill fields that a JSON record states and the page itself does not."""
+    article.title = raw.title or article.title
+    article.outlet = raw.outlet or article.outlet
+    article.url = raw.url or article.url
+    if raw.published:
+        day = parse_record_date(raw.published)
+        if day:
+            article.published = DateEstimate.exact(day, basis="metadata",
+                                                   evidence=f'input record states published "{raw.published}"')
+
+
+def parse_record_date(value: str) -> dt.date | None:
+    """Parse an ISO-like date from an input record, or None.
+
+    Args:
+        value: "2025-03-02", "2025-03-02T10:00:00Z" or similar.
+    """
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        import dateparser
+
+        parsed = dateparser.parse(value, settings={"PREFER_DAY_OF_MONTH": "first"})
+        return parsed.date() if parsed else None
+
+
+def _batched(items: Iterable[RawInput | Rejection], size: int) -> Iterator[list[RawInput | Rejection]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def analyze(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    db: str | os.PathLike[str] = "storyline.duckdb",
+    batch_size: int = BATCH_SIZE,
+    progress: ProgressCallback | None = None,
+    stdin: BinaryIO | None = None,
+) -> RunSummary:
+    """Analyse documents under ``paths`` into the database ``db``.
+
+    Args:
+        paths: files, folders and "-" (stdin).
+        db: the DuckDB file; created when missing, extended when present.
+        batch_size: documents per transaction.
+        progress: called with (documents seen, documents added) after each batch.
+        stdin: stream used for "-".
+    """
+    started = time.perf_counter()
+    run_id = uuid.uuid4().hex[:12]
+    summary = RunSummary(run_id=run_id, db=str(db))
+    with Store(db) as store:
+        store.start_run(run_id)
+        for batch in _batched(iter_inputs(paths, stdin=stdin), batch_size):
+            docs, rejections, signatures = _process_batch(batch)
+            result = store.write_batch(docs, rejections, signatures, run_id=run_id)
+            summary.seen += len(batch)
+            summary.added += len(result.added)
+            summary.unchanged += len(result.unchanged)
+            summary.new_versions += len(result.versions)
+            summary.rejected.extend(rejections)
+            summary.non_english += sum(1 for d in docs if d.id in set(result.added) and
+                                       any(f.kind == "non_english" for f in d.flags))
+            if progress:
+                progress(summary.seen, summary.added)
+        link_duplicates(store)
+        summary.totals = store.counts()
+        summary.duplicates = summary.totals.get("duplicates", 0)
+        summary.seconds = time.perf_counter() - started
+        store.finish_run(run_id, status=summary.status, counts=summary.totals)
+    return summary
+
+
+def _process_batch(batch: list[RawInput | Rejection]) -> tuple[list[Document], list[Rejection], dict[str, np.ndarray]]:
+    docs: list[Document] = []
+    rejections: list[Rejection] = []
+    for item in batch:
+        if isinstance(item, Rejection):
+            rejections.append(item)
+            continue
+        try:
+            docs.append(clean_input(item))
+        except InputError as exc:
+            rejections.append(Rejection(item.source, exc.reason, f"{item.source}: {exc.args[0]}"))
+        except RecursionError:
+            rejections.append(Rejection(item.source, "malformed",
+                                        f"{item.source}: document is nested too deeply to parse"))
+    signatures = {d.id: dedup.signature(d.article.text) for d in docs}
+    return docs, rejections, signatures
+
+
+def link_duplicates(store: Store) -> dedup.DuplicateGroups:
+    """Recompute duplicate groups over the stored signatures and write them.
+
+    Args:
+        store: an open store.
+    """
+    signatures = store.signatures()
+    info = store.document_dates()
+    order = {doc_id: i for i, doc_id in enumerate(signatures)}
+    groups = dedup.find_duplicates(signatures, dates={k: v[0] for k, v in info.items()}, order=order)
+    store.set_duplicates(dict(groups.duplicate_of))
+    flags = {
+        doc_id: [Flag(kind="duplicate", score=round(sim, 3),
+                      evidence=[f"{sim:.0%} of its word 5-grams match {groups.duplicate_of[doc_id]} "
+                                f"({info[groups.duplicate_of[doc_id]][1]}), the earliest copy"])]
+        for doc_id, sim in groups.similarity.items()
+    }
+    store.replace_flags("dedup", flags, kinds=("duplicate",))
+    return groups

@@ -1,0 +1,364 @@
+"""Store stage: the embedded DuckDB database, its versioned schema, and transactional writes.
+
+Schema (version 1). Every table is keyed by stable string ids; JSON-valued columns hold JSON text.
+
+- ``meta(key, value)``: ``schema_version`` and other settings.
+- ``runs``: one row per ``analyze`` run (started, finished, status, counts).
+- ``documents``: one row per distinct document content (``id`` from the normalised content),
+  with the cleaned text, metadata, stated/estimated date, duplicate group and story.
+- ``sources``: which path delivered which document, with a version number per path: a changed
+  file at a known path becomes a new version, and the previous document is marked superseded.
+- ``rejections``: inputs that could not be ingested, with the reason.
+- ``signatures``: MinHash signature per document, for incremental near-duplicate detection.
+- ``flags``: per-document assessments (kind, score, evidence, spans).
+- ``entities``, ``quotes``, ``claims``, ``relations``, ``stories``: filled by later stages.
+
+Writes go through `Store.write_batch`, one transaction per batch: a crash keeps every batch that
+committed and none of the one in flight. Migrations are listed in ``MIGRATIONS`` and applied in
+order when a database is opened; a database newer than this code raises `SchemaVersionError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from storyline._exceptions import SchemaVersionError, StoreError
+from storyline.records import Document, Flag, Rejection
+
+SCHEMA_VERSION = 1
+
+_SCHEMA_V1 = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS runs (
+        id VARCHAR PRIMARY KEY, started VARCHAR, finished VARCHAR, status VARCHAR, counts VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS documents (
+        id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, content_hash VARCHAR NOT NULL,
+        title VARCHAR, outlet VARCHAR, author VARCHAR, url VARCHAR,
+        language VARCHAR, language_score DOUBLE, format VARCHAR,
+        published_value DATE, published_earliest DATE, published_latest DATE,
+        published_basis VARCHAR, published_evidence VARCHAR,
+        text VARCHAR NOT NULL, removed VARCHAR NOT NULL,
+        duplicate_of VARCHAR, story VARCHAR, superseded_by VARCHAR,
+        seq BIGINT NOT NULL, run_id VARCHAR, ingested_at VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS sources (
+        path VARCHAR NOT NULL, version INTEGER NOT NULL, doc_id VARCHAR NOT NULL, ingested_at VARCHAR,
+        PRIMARY KEY (path, version))""",
+    """CREATE TABLE IF NOT EXISTS rejections (
+        source VARCHAR PRIMARY KEY, reason VARCHAR NOT NULL, message VARCHAR NOT NULL,
+        run_id VARCHAR, rejected_at VARCHAR)""",
+    "CREATE TABLE IF NOT EXISTS signatures (doc_id VARCHAR PRIMARY KEY, minhash BLOB NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS flags (
+        doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, score DOUBLE NOT NULL,
+        evidence VARCHAR NOT NULL, spans VARCHAR NOT NULL, stage VARCHAR NOT NULL,
+        PRIMARY KEY (doc_id, kind))""",
+    """CREATE TABLE IF NOT EXISTS entities (
+        id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR, aliases VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS quotes (
+        id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, text VARCHAR NOT NULL,
+        "start" INTEGER NOT NULL, "end" INTEGER NOT NULL, speaker VARCHAR, speaker_entity VARCHAR,
+        speaker_start INTEGER, speaker_end INTEGER, cue VARCHAR, cue_class VARCHAR, direct BOOLEAN,
+        via VARCHAR NOT NULL, hedged BOOLEAN, anonymous BOOLEAN)""",
+    """CREATE TABLE IF NOT EXISTS claims (
+        id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, actor VARCHAR, actor_entity VARCHAR,
+        statement VARCHAR, text VARCHAR NOT NULL, polarity VARCHAR, modality VARCHAR,
+        attributed_to VARCHAR, via VARCHAR NOT NULL, date VARCHAR, "start" INTEGER, "end" INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS relations (
+        kind VARCHAR NOT NULL, a VARCHAR NOT NULL, b VARCHAR NOT NULL, evidence VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS stories (
+        id VARCHAR PRIMARY KEY, title VARCHAR, "start" VARCHAR, "end" VARCHAR)""",
+]
+
+#: Ordered migrations: (version reached, statements). Append, never edit a released entry.
+MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1)]
+
+_DOC_COLUMNS = (
+    "id", "source", "content_hash", "title", "outlet", "author", "url", "language", "language_score", "format",
+    "published_value", "published_earliest", "published_latest", "published_basis", "published_evidence",
+    "text", "removed", "duplicate_of", "story", "superseded_by", "seq", "run_id", "ingested_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one batch write did.
+
+    Args:
+        added: ids of documents newly stored.
+        unchanged: ids that were already stored (re-ingested content: a no-op).
+        versions: (path, new doc id, superseded doc id) for changed files at known paths.
+    """
+
+    added: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    versions: tuple[tuple[str, str, str], ...]
+
+
+class Store:
+    """A Storyline database.
+
+    Args:
+        path: the DuckDB file (":memory:" for a throwaway store).
+        read_only: open without write access (the web app does).
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open database {self.path}: {exc}. If the file is corrupt, move it aside and re-run analyze."
+            ) from exc
+        if not read_only:
+            self._migrate()
+        elif self._check_version() == 0:
+            self.con.close()
+            raise StoreError(f"{self.path} holds no Storyline analysis; run `storyline analyze PATH --db {self.path}` first")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """The schema version the database is at (0 for an empty file)."""
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            return 0
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read database {self.path}: {exc}") from exc
+        return int(row[0]) if row else 0
+
+    def _check_version(self) -> int:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path} has schema version {version}, newer than this Storyline ({SCHEMA_VERSION}); upgrade Storyline"
+            )
+        return version
+
+    def _migrate(self) -> None:
+        version = self._check_version()
+        for target, statements in MIGRATIONS:
+            if target <= version:
+                continue
+            with self.transaction():
+                for sql in statements:
+                    self.con.execute(sql)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run a block in one transaction: all of it commits, or none of it."""
+        self.con.begin()
+        try:
+            yield self.con
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.commit()
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(self, run_id: str) -> None:
+        """Record the start of an analyze run.
+
+        Args:
+            run_id: the run's id.
+        """
+        self.con.execute("INSERT INTO runs VALUES (?, ?, NULL, 'running', NULL)", [run_id, _now()])
+
+    def finish_run(self, run_id: str, *, status: str, counts: dict[str, int]) -> None:
+        """Record the end of an analyze run.
+
+        Args:
+            run_id: the run's id.
+            status: "ok", "partial" (some inputs rejected) or "failed".
+            counts: figures for the summary.
+        """
+        self.con.execute(
+            "UPDATE runs SET finished = ?, status = ?, counts = ? WHERE id = ?",
+            [_now(), status, json.dumps(counts, sort_keys=True), run_id],
+        )
+
+    # -- documents --------------------------------------------------------------------------
+
+    def known_ids(self, ids: Sequence[str]) -> set[str]:
+        """The subset of ``ids`` already stored.
+
+        Args:
+            ids: document ids.
+        """
+        if not ids:
+            return set()
+        rows = self.con.execute("SELECT id FROM documents WHERE id IN (SELECT unnest(?))", [list(ids)]).fetchall()
+        return {r[0] for r in rows}
+
+    def write_batch(
+        self,
+        documents: Sequence[Document],
+        rejections: Sequence[Rejection],
+        signatures: dict[str, np.ndarray],
+        *,
+        run_id: str,
+    ) -> WriteResult:
+        """Store a batch of documents and rejections in one transaction.
+
+        Documents already stored are a no-op. A document from a path that previously delivered
+        other content becomes a new version of that path; the old document is marked superseded.
+
+        Args:
+            documents: cleaned documents.
+            rejections: inputs that failed, with reasons.
+            signatures: MinHash signature per document id.
+            run_id: the current run.
+        """
+        now = _now()
+        with self.transaction() as con:
+            known = self.known_ids([d.id for d in documents])
+            seen: set[str] = set()
+            added: list[str] = []
+            versions: list[tuple[str, str, str]] = []
+            rows: list[tuple[Any, ...]] = []
+            seq = self._next_seq()
+            for doc in documents:
+                if doc.id in known or doc.id in seen:
+                    continue
+                seen.add(doc.id)
+                latest = con.execute(
+                    "SELECT version, doc_id FROM sources WHERE path = ? ORDER BY version DESC LIMIT 1", [doc.source]
+                ).fetchone()
+                version = 1
+                if latest:
+                    version = latest[0] + 1
+                    con.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", [doc.id, latest[1]])
+                    versions.append((doc.source, doc.id, latest[1]))
+                con.execute("INSERT INTO sources VALUES (?, ?, ?, ?)", [doc.source, version, doc.id, now])
+                con.execute("DELETE FROM rejections WHERE source = ?", [doc.source])
+                rows.append(_document_row(doc, seq=seq, run_id=run_id, now=now))
+                seq += 1
+                added.append(doc.id)
+                if doc.id in signatures:
+                    con.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?)",
+                                [doc.id, signatures[doc.id].astype(np.uint32).tobytes()])
+                for flag in doc.flags:
+                    self._write_flag(doc.id, flag, stage="clean")
+            if rows:
+                placeholders = ", ".join("?" for _ in _DOC_COLUMNS)
+                con.executemany(f"INSERT INTO documents ({', '.join(_DOC_COLUMNS)}) VALUES ({placeholders})", rows)
+            for rej in rejections:
+                con.execute("INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, ?, ?)",
+                            [rej.source, rej.reason, rej.message, run_id, now])
+        unchanged = tuple(d.id for d in documents if d.id in known)
+        return WriteResult(tuple(added), unchanged, tuple(versions))
+
+    def _next_seq(self) -> int:
+        row = self.con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()
+        return int(row[0]) + 1 if row else 1
+
+    def _write_flag(self, doc_id: str, flag: Flag, *, stage: str) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO flags VALUES (?, ?, ?, ?, ?, ?)",
+            [doc_id, flag.kind, float(flag.score), json.dumps(flag.evidence), json.dumps(flag.spans), stage],
+        )
+
+    def replace_flags(self, stage: str, flags: dict[str, list[Flag]], *, kinds: Sequence[str]) -> None:
+        """Replace every flag of ``kinds`` with the given ones, in one transaction.
+
+        Args:
+            stage: the stage that computed them.
+            flags: doc id -> flags.
+            kinds: the flag kinds this stage owns (old ones are deleted first).
+        """
+        with self.transaction() as con:
+            for kind in kinds:
+                con.execute("DELETE FROM flags WHERE kind = ?", [kind])
+            for doc_id, doc_flags in flags.items():
+                for flag in doc_flags:
+                    self._write_flag(doc_id, flag, stage=stage)
+
+    def set_duplicates(self, duplicate_of: dict[str, str | None]) -> None:
+        """Set ``duplicate_of`` for the given documents in one transaction.
+
+        Args:
+            duplicate_of: doc id -> canonical doc id (None: not a duplicate).
+        """
+        with self.transaction() as con:
+            con.execute("UPDATE documents SET duplicate_of = NULL")
+            pairs = [(canon, doc) for doc, canon in duplicate_of.items() if canon]
+            if pairs:
+                con.executemany("UPDATE documents SET duplicate_of = ? WHERE id = ?", pairs)
+
+    def signatures(self) -> dict[str, np.ndarray]:
+        """MinHash signature per current (not superseded) document."""
+        rows = self.con.execute(
+            "SELECT s.doc_id, s.minhash FROM signatures s JOIN documents d ON d.id = s.doc_id "
+            "WHERE d.superseded_by IS NULL ORDER BY d.seq"
+        ).fetchall()
+        return {doc_id: np.frombuffer(blob, dtype=np.uint32) for doc_id, blob in rows}
+
+    def document_dates(self) -> dict[str, tuple[dt.date | None, str]]:
+        """(published value, source) per current document, for choosing originals."""
+        rows = self.con.execute(
+            "SELECT id, published_value, source FROM documents WHERE superseded_by IS NULL"
+        ).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        out = {}
+        for table in ("documents", "rejections", "flags", "quotes", "claims", "relations", "stories", "entities"):
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            out[table] = int(row[0]) if row else 0
+        row = self.con.execute("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL").fetchone()
+        out["duplicates"] = int(row[0]) if row else 0
+        return out
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a parameterised read query and return rows as dicts.
+
+        Args:
+            sql: SQL with ``?`` placeholders (never interpolate user input into it).
+            params: values for the placeholders.
+        """
+        try:
+            cur = self.con.execute(sql, list(params))
+        except duckdb.Error as exc:
+            raise StoreError(f"query on {self.path} failed: {exc}") from exc
+        names = [d[0] for d in cur.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _document_row(doc: Document, *, seq: int, run_id: str, now: str) -> tuple[Any, ...]:
+    art = doc.article
+    pub = art.published
+    return (
+        doc.id, doc.source, doc.content_hash, art.title, art.outlet, art.author, art.url,
+        art.language, float(art.language_score), art.format,
+        pub.value if pub else None, pub.earliest if pub else None, pub.latest if pub else None,
+        pub.basis if pub else "unknown", json.dumps(list(pub.evidence) if pub else []),
+        art.text, json.dumps(art.removed), doc.duplicate_of, None, None, seq, run_id, now,
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
