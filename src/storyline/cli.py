@@ -88,6 +88,8 @@ def analyze(
             summary = run_analyze(paths, db=db)
     except StorylineError as exc:
         raise _fail(exc) from exc
+    for warning in summary.warnings:
+        err.print(f"[cyan]warning:[/] {warning}", markup=True, highlight=False, soft_wrap=True)
     for rejection in summary.rejected:
         err.print(f"[yellow]rejected:[/] {rejection.message}", markup=True, highlight=False, soft_wrap=True)
     if as_json:

@@ -46,6 +46,7 @@ class RunSummary:
         unchanged: documents already stored (no-op).
         new_versions: changed files at known paths stored as new versions.
         rejected: inputs that failed, with reasons.
+        warnings: one line per input that was read with a caveat (e.g. not UTF-8).
         duplicates: documents that duplicate another one.
         non_english: documents whose language is not English.
         seconds: wall time.
@@ -59,6 +60,7 @@ class RunSummary:
     unchanged: int = 0
     new_versions: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     duplicates: int = 0
     non_english: int = 0
     seconds: float = 0.0
@@ -77,6 +79,7 @@ class RunSummary:
             "non_english": self.non_english, "seconds": round(self.seconds, 3),
             "docs_per_s": round(self.seen / self.seconds, 1) if self.seconds else None,
             "rejected": [{"source": r.source, "reason": r.reason, "message": r.message} for r in self.rejected],
+            "warnings": list(self.warnings),
             "totals": self.totals,
         }
 
@@ -188,8 +191,12 @@ def analyze(
             summary.unchanged += len(result.unchanged)
             summary.new_versions += len(result.versions)
             summary.rejected.extend(rejections)
-            summary.non_english += sum(1 for d in docs if d.id in set(result.added) and
-                                       any(f.kind == "non_english" for f in d.flags))
+            added = set(result.added)
+            summary.non_english += sum(1 for d in docs if d.id in added and any(f.kind == "non_english" for f in d.flags))
+            summary.warnings.extend(
+                f"{d.source}: not valid UTF-8; decoded as {d.article.encoding}"
+                for d in docs if d.article.encoding not in ("utf-8", "ascii")
+            )
             if progress:
                 progress(summary.seen, summary.added)
         link_duplicates(store)

@@ -104,6 +104,7 @@ class Article:
         format: the input format that was read: "html", "text", "markdown" or "json".
         original: the decoded original document (HTML source or raw text).
         offsets: maps offsets in ``text`` to offsets in ``original`` (text inputs); None for HTML.
+        encoding: the character encoding the bytes were decoded from ("utf-8", "cp1252"...).
     """
 
     text: str
@@ -118,6 +119,7 @@ class Article:
     format: str = "text"
     original: str = ""
     offsets: OffsetMap | None = None
+    encoding: str = "utf-8"
 
 
 @dataclass(frozen=True, slots=True)

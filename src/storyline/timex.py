@@ -181,7 +181,58 @@ def _r_numeric(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
 
 
 def _r_month_year(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
-    return f"{int(m['y']):04d}-{_month_num(m['m']):02d}", "DATE"
+    month = _month_num(m["m"])
+    if m["y"]:
+        year: str | None = f"{int(m['y']):04d}"
+    elif m["ry"]:
+        year = _spelled_year(m["ry"])
+    else:
+        if ctx.ref is None:
+            return f"XXXX-{month:02d}", "DATE"
+        year = f"{ctx.ref.year + {'last': -1, 'this': 0, 'next': 1}[m['rel'].lower()]:04d}"
+    return (f"{year}-{month:02d}" if year else None), "DATE"
+
+
+SPELLED_YEAR = (
+    r"(?:nineteen|twenty)\s+(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three|four"
+    r"|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    r"|hundred)\b|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[-\s]\w+)?))?\b"
+)
+
+
+def _spelled_year(words: str) -> str | None:
+    w = re.sub(r"\s+", " ", words.lower()).strip()
+    if w.startswith("two thousand"):
+        rest = w[len("two thousand") :].replace("and ", "").strip()
+        n = parse_number(rest) if rest else 0
+        return f"{2000 + int(n):04d}" if n is not None else None
+    head, _, tail = w.partition(" ")
+    century = 19 if head == "nineteen" else 20
+    if tail == "hundred":
+        return f"{century}00"
+    n = parse_number(tail)
+    return f"{century}{int(n):02d}" if n is not None and n < 100 else None
+
+
+def _r_the_year(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    if m["inthe"] or (m["q"] and not m["for"]):
+        return (f"{ctx.ref.year:04d}" if ctx.ref else None), "DATE"
+    return "P1Y", "DURATION"
+
+
+def _r_weekend(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    ref = ctx.ref
+    if ref is None:
+        return None, "DATE"
+    rel = m.group(0).split()[0].lower()
+    if rel == "next" or (rel != "last" and _future(ctx, m.start(), m.end())):
+        day = ref + dt.timedelta(days=(6 - ref.isoweekday()) % 7)
+    elif rel == "this" and ref.isoweekday() >= 5:
+        day = ref
+    else:
+        day = ref - dt.timedelta(days=(ref.isoweekday() - 6) % 7 or 7) if ref.isoweekday() != 6 else ref
+    return week_value(day) + "-WE", "DATE"
 
 
 def _r_month(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
@@ -233,8 +284,8 @@ def _r_decade(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
     digits = m["dec"]
     if len(digits) == 2:  # "'90s"
         century = "19" if digits >= "30" or ctx.ref is None or ctx.ref.year < 2000 else "20"
-        return f"{century}{digits[0]}X", "DATE"
-    return f"{digits[:3]}X", "DATE"
+        return f"{century}{digits[0]}", "DATE"
+    return digits[:3], "DATE"
 
 
 def _r_century(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
@@ -258,7 +309,7 @@ def _r_weekday(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
 
 def _r_dayword(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
     word = re.sub(r"\s+", " ", m["w"].lower())
-    part = (m["part"] or "").lower()
+    part = (m["part"] or m["pre"] or "").lower()
     offsets = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "this": 0, "last": -1,
                "the day before yesterday": -2, "the day after tomorrow": 2}  # fmt: skip
     if word == "last" and part != "night":
@@ -291,7 +342,9 @@ def _r_clock(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
                 hh += 12
     base: str | None
     anchor = m["wd"] or m["wd2"]
-    if anchor:
+    if m["cm"]:
+        base = _ymd(ctx, int(m["cy"]) if m["cy"] else None, _month_num(m["cm"]), int(re.sub(r"\D", "", m["cd"])))
+    elif anchor:
         day = _weekday_date(ctx, WEEKDAYS[anchor.lower()], "", m.start(), m.end())
         base = day.isoformat() if day else _xday(WEEKDAYS[anchor.lower()])
     elif m["dw"] or m["dw2"]:
@@ -329,7 +382,7 @@ def _period_value(ctx: _Ctx, unit: str, delta: int) -> str | None:
     if unit == "year":
         return f"{ref.year + delta:04d}"
     if unit == "decade":
-        return f"{(ref.year // 10 + delta):03d}X"
+        return f"{(ref.year // 10 + delta):03d}"
     if unit == "century":
         return f"{ref.year // 100 + delta:02d}"
     if unit in SEASONS:
@@ -401,6 +454,12 @@ def _r_quarter(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
     value = f"{year:04d}-Q{n}"
     ctx.last_quarter = value
     return value, "DATE"
+
+
+def _latest_quarter(ctx: _Ctx) -> tuple[str | None, str] | None:
+    if ctx.last_quarter:
+        return ctx.last_quarter, "DATE"
+    return _period_value(ctx, "quarter", -1), "DATE"
 
 
 def _r_year_ago(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
@@ -501,7 +560,7 @@ def _fixed(value: str, kind: str = "DATE") -> Resolver:
 
 
 def _r_set(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
-    word = m["w"].lower()
+    word = (m["w"] or "").lower()
     adverbs = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
                "yearly": "P1Y", "quarterly": "P3M", "hourly": "PT1H", "biweekly": "P2W", "biannually": "P6M"}  # fmt: skip
     if word in adverbs:
@@ -533,7 +592,8 @@ _F = re.I
 
 
 def _c(p: str) -> re.Pattern[str]:
-    return re.compile(p, _F)
+    # Every rule starts on a word boundary (or an apostrophe for "'90s"): a cheap first test at each position.
+    return re.compile(r"(?:\b|(?='))" + p, _F)
 
 
 @lru_cache(maxsize=1)
@@ -551,7 +611,31 @@ def _rules() -> tuple[_Rule, ...]:
             _r_full_date,
             4,
         ),
-        _Rule("month_year", _c(rf"{MOD}?(?P<m>{MONTH}),?\s+(?:of\s+)?(?P<y>{YEAR})"), _r_month_year, 3),
+        _Rule(
+            "month_year",
+            _c(rf"{MOD}?(?P<m>{MONTH}),?\s+(?:of\s+)?(?:(?P<y>{YEAR})|(?P<ry>{SPELLED_YEAR})|(?P<rel>last|this|next)\s+year\b)"),
+            _r_month_year,
+            3,
+        ),
+        _Rule(
+            "spelled_year",
+            _c(rf"\b(?:the\s+year\s+)?(?P<ry>{SPELLED_YEAR})"),
+            lambda m, ctx: (_spelled_year(m["ry"]), "DATE") if _spelled_year(m["ry"]) else None,
+            1,
+        ),
+        _Rule(
+            "the_year",
+            _c(r"\b(?:(?P<inthe>(?:earlier|later)\s+in\s+)|(?P<for>for\s+))?the\s+(?P<q>(?:full|fiscal|current\s+fiscal"
+               r"|latest\s+fiscal|entire|whole|calendar)\s+)?year\b(?![-\s]+(?:earlier|ago|before|after|ended|end))"),
+            _r_the_year,
+            0,
+        ),
+        _Rule(
+            "weekend",
+            _c(r"\b(?:the|this|last|next|over\s+the)\s+weekend\b"),
+            _r_weekend,
+            1,
+        ),
         _Rule(
             "month",
             _c(rf"(?:(?P<rel>last|next|this|coming)\s+)?(?P<mod>{MOD})?(?P<m>{MONTH})"),
@@ -591,7 +675,8 @@ def _rules() -> tuple[_Rule, ...]:
         _Rule(
             "dayword",
             _c(
-                r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight"
+                rf"\b(?:(?:early|late|mid-?)?(?P<pre>{PART})?\s*|(?:early|late)\s+)"
+                r"(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight"
                 rf"|this|last)(?:'s)?\b(?:\s+(?P<part>{PART})\b)?"
             ),
             _r_dayword,
@@ -606,7 +691,8 @@ def _rules() -> tuple[_Rule, ...]:
                 r"|\b(?P<noon>noon|midnight|midday)\b"
                 r"|\b(?P<h3>[01]?\d)\s+(?:o'clock\s+)?in\s+the\s+(?P<inthe>morning|afternoon|evening|night))"
                 r"(?:\s+(?:[ECMP][SD]T|GMT|UTC|local\s+time)\b)?"
-                rf"(?:,?\s+(?:on\s+)?(?:(?P<wd>{WEEKDAY})|(?P<dw>today|yesterday|tomorrow)\b))?"
+                rf"(?:,?\s+(?:on\s+)?(?:(?P<wd>{WEEKDAY})|(?P<dw>today|yesterday|tomorrow)\b"
+                rf"|(?P<cm>{MONTH})\s+(?P<cd>{DAYNUM})(?:,?\s+(?P<cy>{YEAR}))?))?"
             ),
             lambda m, ctx: _r_clock_any(m, ctx),
             3,
@@ -642,6 +728,12 @@ def _rules() -> tuple[_Rule, ...]:
             ),
             _r_quarter_guard,
             2,
+        ),
+        _Rule(
+            "period",
+            _c(r"\bthe\s+(?:latest|most\s+recent|same|comparable|corresponding|just-ended)\s+(?:period|three\s+months)\b"),
+            lambda m, ctx: _period_value(ctx, "quarter", -1) if False else _latest_quarter(ctx),
+            1,
         ),
         _Rule(
             "year_ago",
@@ -718,22 +810,17 @@ def _rules() -> tuple[_Rule, ...]:
             2,
         ),
         _Rule("present", _c(r"\b(?:now|currently|at\s+present|presently|nowadays|these\s+days|the\s+present(?!\s+\w+ing)"
-                            r"|at\s+the\s+moment|right\s+now|so\s+far|to\s+date)\b"), _fixed("PRESENT_REF"), 1),
-        _Rule("current", _c(r"\bcurrent(?=\s+(?:year|levels?|price|prices|rate|rates|quarter|period|fiscal|month|"
-                            r"week|season|session|term|contract|policy|situation|crisis|system|law|plan|administration"
-                            r"|government|conditions?|market|economic|environment|state|round|negotiations|talks))\b"),
-              _fixed("PRESENT_REF"), 0),
-        _Rule("past", _c(r"\b(?:recently|recent(?!\s+(?:days|weeks|months|years|decades)\b)|lately|previously"
-                         r"|formerly|(?:the|in\s+the)\s+past(?!\s+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?"
-                         r"|decades?|centur(?:y|ies)|two|three|four|five|several|few|couple)\b)|earlier"
-                         r"(?!\s+(?:this|that|in|today|on|than|last|the)\b))\b"), _fixed("PAST_REF"), 0),
-        _Rule("future", _c(r"\b(?:the\s+future|future(?=\s+\w)|soon|in\s+the\s+(?:coming|near)\s+future"
-                           r"|the\s+(?:near|distant|foreseeable)\s+future|eventually|someday|one\s+day)\b"),
+                            r"|at\s+the\s+moment|right\s+now)\b"), _fixed("PRESENT_REF"), 1),
+        _Rule("current", _c(r"\bcurrent\b(?!\s+account)"), _fixed("PRESENT_REF"), 0),
+        _Rule("past", _c(r"\b(?:recently|recent(?!\s+(?:days|weeks|months|years|decades)\b)|lately"
+                         r"|(?:the|in\s+the)\s+past(?!\s+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?"
+                         r"|decades?|centur(?:y|ies)|two|three|four|five|several|few|couple)\b)|(?-i:Previously))\b"), _fixed("PAST_REF"), 0),
+        _Rule("future", _c(r"\b(?:the\s+future|soon|the\s+(?:near|distant|foreseeable)\s+future|someday)\b"),
               _fixed("FUTURE_REF"), 0),
         _Rule(
             "set",
             _c(
-                r"\b(?:(?P<w>daily|nightly|weekly|monthly|annually|yearly|quarterly|hourly|biweekly|biannually)"
+                r"\b(?:(?P<w>daily|nightly|weekly|monthly|annually|yearly|hourly|biweekly|biannually)"
                 rf"|(?P<w2>every|each|per|a)\s+(?:(?P<other>other)\s+)?(?:(?P<n>{NUM})\s+)?"
                 r"(?P<u>(?:second|minute|hour|day|week|month|year|decade)s?|morning|afternoon|evening|night"
                 r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
@@ -749,7 +836,7 @@ def _r_decade_any(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
     if m["dec2"]:
         d = m["dec2"]
         century = "19" if d >= "30" or ctx.ref is None or ctx.ref.year < 2000 else "20"
-        return f"{century}{d[0]}X", "DATE"
+        return f"{century}{d[0]}", "DATE"
     return _r_decade(m, ctx)
 
 
@@ -781,7 +868,10 @@ def _clock_value(m: re.Match[str], ctx: _Ctx, hh: int, mm: int) -> tuple[str | N
     if hh > 24 or mm > 59:
         return None
     anchor = m["wd"] or m["wd2"]
-    if anchor:
+    base: str | None
+    if m["cm"]:
+        base = _ymd(ctx, int(m["cy"]) if m["cy"] else None, _month_num(m["cm"]), int(re.sub(r"\D", "", m["cd"])))
+    elif anchor:
         day = _weekday_date(ctx, WEEKDAYS[anchor.lower()], "", m.start(), m.end())
         base = day.isoformat() if day else _xday(WEEKDAYS[anchor.lower()])
     elif ctx.ref is not None:
@@ -827,14 +917,81 @@ def _r_set_guard(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
 
 
 # --- driver ----------------------------------------------------------------------------------------
+_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_UNIT_KEYS = ("second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade", "centur")
+_DIGITS = tuple("0123456789")
+# Lower-case substrings that every match of a rule contains. Rules only run in windows around them,
+# which keeps the scan several times faster than running every pattern over the whole text.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "iso": ("-",),
+    "numeric": ("/",),
+    "full_date": _MONTH_KEYS,
+    "month_year": _MONTH_KEYS,
+    "month": _MONTH_KEYS,
+    "spelled_year": ("nineteen", "twenty", "two thousand"),
+    "the_year": ("year",),
+    "weekend": ("weekend",),
+    "year": ("16", "17", "18", "19", "20"),
+    "decade": ("0s", "0's"),
+    "century": ("century",),
+    "weekday": ("day",),
+    "dayword": ("today", "yesterday", "tomorrow", "tonight", "morning", "afternoon", "evening", "night"),
+    "clock": ("am", "a.m", "a m", "pm", "p.m", "p m", ":", "noon", "midnight", "midday", "in the"),
+    "relative_period": (*_UNIT_KEYS, "weekend", "quarter", "spring", "summer", "fall", "autumn", "winter"),
+    "end_of": (" of ",),
+    "quarter": ("quarter", "half"),
+    "period": ("period", "three months"),
+    "year_ago": ("year",),
+    "ago": ("ago", "earlier", "later", "before", "after", "from now", "hence"),
+    "duration": _UNIT_KEYS,
+    "duration_past": _UNIT_KEYS,
+    "vague_units": _UNIT_KEYS,
+    "recent_units": _UNIT_KEYS,
+    "season": ("spring", "summer", "fall", "autumn", "winter"),
+    "holiday": ("christmas", "new year", "thanksgiving", "independence", "halloween", "valentine", "easter",
+                "labor day", "memorial", "election", "veterans", "boxing", "patrick"),  # fmt: skip
+    "present": ("now", "current", "present", "these days", "moment"),
+    "current": ("current",),
+    "past": ("recent", "lately", "past", "previously"),
+    "future": ("future", "soon", "someday"),
+    "set": ("ly", "every", "each", "per", "a "),
+}
+_REACH = 70  # longest stretch of a match on either side of its trigger
+
+
+def _windows(low: str, keys: tuple[str, ...]) -> list[tuple[int, int]]:
+    spans = []
+    for key in keys:
+        i = low.find(key)
+        while i >= 0:
+            spans.append((max(0, i - _REACH), i + len(key) + _REACH))
+            i = low.find(key, i + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
 def _candidates(text: str) -> list[tuple[int, int, int, int, re.Match[str], _Rule]]:
     out = []
+    low = text.lower()
+    same = len(low) == len(text)  # a few characters change length when lowered; then scan it all
+    n = len(text)
     for idx, rule in enumerate(_rules()):
-        for m in rule.pattern.finditer(text):
-            s, e = m.span()
-            # Trailing whitespace or punctuation other than an abbreviation dot never belongs to the span.
-            if e > s:
-                out.append((s, e, rule.priority, idx, m, rule))
+        keys = _TRIGGERS.get(rule.name)
+        windows = _windows(low, keys) if (keys and same) else [(0, n)]
+        seen: set[tuple[int, int]] = set()
+        for ws, we in windows:
+            for m in rule.pattern.finditer(text, ws, min(n, we)):
+                span = m.span()
+                if span[1] > span[0] and span not in seen:
+                    seen.add(span)
+                    out.append((span[0], span[1], rule.priority, idx, m, rule))
     return out
 
 
@@ -850,7 +1007,9 @@ def find_times(text: str, reference: dt.date | None = None) -> list[TimeExpr]:
         return []
     if isinstance(reference, dt.datetime):
         reference = reference.date()
-    cands = _candidates(text)
+    scratch = _Ctx(text=text, ref=reference)
+    # Rules reject some matches on context ("May" the verb); drop those before they can shadow others.
+    cands = [c for c in _candidates(text) if c[5].resolve(c[4], scratch) is not None]
     # Longest first, then the more specific rule, then leftmost.
     cands.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[0]))
     starts: list[int] = []

@@ -26,9 +26,10 @@ def read_article(raw: bytes | str, filename: str | None = None) -> Article:
         storyline.InputError: the input is empty, binary, too large or cannot be parsed.
     """
     source = filename or "<input>"
-    decoded = decode_document(raw, source=source)
+    decoded, encoding = decode_document(raw, source=source)
     fmt = sniff_format(decoded, filename=filename)
     article = read_html(decoded, source=source) if fmt == "html" else read_text(decoded, markdown=fmt == "markdown")
     article.format = fmt
+    article.encoding = encoding
     article.language, article.language_score = detect_language(article.text or article.title or "")
     return article

@@ -19,6 +19,8 @@ from functools import lru_cache
 from importlib import resources
 
 MODEL_FILE = "model.json"
+#: Model probability above which even a line that reads as prose is dropped.
+PROSE_CERTAINTY = 0.97
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _DIGIT = re.compile(r"\d")
@@ -74,6 +76,17 @@ class BoilerplateModel:
         z = self.bias + sum(w.get(k, 0.0) * v for k, v in features.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
+    def drops(self, features: dict[str, float]) -> bool:
+        """Whether the line is boilerplate; prose and clause lines need near certainty.
+
+        Args:
+            features: named feature values, as `page_features` gives them.
+        """
+        p = self.probability(features)
+        if features.get("prose") or features.get("clause"):
+            return p >= PROSE_CERTAINTY
+        return p >= self.threshold
+
 
 @lru_cache(maxsize=1)
 def load_model() -> BoilerplateModel:
@@ -94,6 +107,21 @@ def is_sentence_line(line: str) -> bool:
         return False
     lower = sum(1 for w in words if w[0].islower())
     return lower >= 0.4 * len(words)
+
+
+def is_clause_line(line: str) -> bool:
+    """The line reads as a clause even without final punctuation: several lowercase words and a verb.
+
+    Args:
+        line: one cleaned line.
+    """
+    toks = _tokens(line)
+    if len(toks) < 7 or _LINK.search(line) or _COPYRIGHT.search(line) or line.startswith("[") or toks[0] in _CTA:
+        return False
+    words = _WORD.findall(line)
+    lower = sum(1 for w in words if w[0].islower())
+    verb = any(t in _VERB_HINT or (len(t) > 4 and t.endswith("ed")) for t in toks)
+    return verb and lower >= 0.5 * len(words) and sum(1 for t in toks if t in _FUNCTION) >= 2
 
 
 def _tokens(line: str) -> list[str]:
@@ -192,6 +220,8 @@ def page_features(lines: Sequence[str], *, title: str | None = None) -> list[dic
             f["before_prose"] = 1.0
         if prose[i]:
             f["prose"] = 1.0
+        elif is_clause_line(line):
+            f["clause"] = 1.0
         if counts[line.casefold()] > 1:
             f["repeated"] = 1.0
         if title_words:

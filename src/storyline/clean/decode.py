@@ -14,8 +14,8 @@ _HTML_START_STR = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|b
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-def decode_document(raw: bytes | str, *, source: str = "<input>") -> str:
-    """Decode raw input to str, rejecting empty, binary and oversized documents.
+def decode_document(raw: bytes | str, *, source: str = "<input>") -> tuple[str, str]:
+    """Decode raw input to (text, encoding), rejecting empty, binary and oversized documents.
 
     Args:
         raw: the bytes or text of one document.
@@ -24,12 +24,13 @@ def decode_document(raw: bytes | str, *, source: str = "<input>") -> str:
     Raises:
         EmptyInputError, BinaryInputError, InputTooLargeError.
     """
+    encoding = "utf-8"
     if isinstance(raw, str):
         text = raw
     else:
         if len(raw) > MAX_DOCUMENT_CHARS * 4:
             raise InputTooLargeError(f"document is {len(raw):,} bytes; the limit is {MAX_DOCUMENT_CHARS * 4:,}", source=source)
-        text = _decode_bytes(raw, source=source)
+        text, encoding = _decode_bytes(raw, source=source)
     if len(text) > MAX_DOCUMENT_CHARS:
         raise InputTooLargeError(
             f"document has {len(text):,} characters; the limit is {MAX_DOCUMENT_CHARS:,}: split it into articles",
@@ -39,24 +40,24 @@ def decode_document(raw: bytes | str, *, source: str = "<input>") -> str:
         raise BinaryInputError("document contains NUL bytes: it looks binary, not text", source=source)
     if not text.strip():
         raise EmptyInputError("document is empty: nothing to analyse", source=source)
-    return text
+    return text, encoding
 
 
-def _decode_bytes(raw: bytes, *, source: str) -> str:
+def _decode_bytes(raw: bytes, *, source: str) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
-            return raw[len(bom):].decode(codec, errors="replace")
+            return raw[len(bom):].decode(codec, errors="replace"), codec
     head = raw[:65536]
     if b"\x00" in head:
         raise BinaryInputError("document contains NUL bytes: it looks binary, not text", source=source)
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     declared = _declared_charset(head)
     if declared:
         try:
-            return raw.decode(declared)
+            return raw.decode(declared), declared
         except (LookupError, UnicodeDecodeError):
             pass
     text = raw.decode("cp1252", errors="replace")
@@ -64,7 +65,7 @@ def _decode_bytes(raw: bytes, *, source: str) -> str:
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(8, len(text[:65536]) // 100) or text.count("\ufffd") > max(8, len(text) // 50):
         raise BinaryInputError("document is not valid text in UTF-8 or cp1252: it looks binary", source=source)
-    return text
+    return text, "cp1252"
 
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)

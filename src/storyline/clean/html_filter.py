@@ -41,12 +41,24 @@ _LABEL = re.compile(
 _PROMPT = re.compile(
     r"(?:sign\s+up|subscribe|newsletter|in\s*your\s+inbox|thanks\s+for\s+signing\s+up|follow\s+us\s+on|like\s+this\s+story"
     r"|share\s+(?:it|this)\s+with|an\s+error\s+(?:has\s+)?occurred|error\s+processing\s+your|this\s+article\s+has\s+been\s+sent"
-    r"|for\s+your\s+personal,?\s+non-?commercial\s+use|to\s+order\s+presentation|get\s+access\s+to|subscriber\s+agreement)",
+    r"|comment\w*\s+.{0,80}moderat|moderat\w*\s+.{0,40}comment|for\s+your\s+personal,?\s+non-?commercial\s+use|to\s+order\s+presentation|get\s+access\s+to|subscriber\s+agreement)",
     re.I,
 )
 _COPYRIGHT = re.compile(r"^\W{0,3}(?:©|\(c\)\s|copyright\b)|all\s+rights\s+reserved", re.I)
+_ALSO_ON = re.compile(r"^also\s+on\s+\w+\.\w+\b", re.I)
+_URL_LIKE = re.compile(r"://|\bwww\.|^\W*doi\b|^\S+\.(?:com|org|net)\S*$", re.I)
+_BARE_CONTACT = re.compile(r"^\W*(?:[\w.+-]+@[\w-]+\.[\w.]+|@\w+|(?:https?://)?(?:www\.)?twitter\.com/\w+)\W*$", re.I)
+#: Share of link characters above which a line counts as a link.
+_LINK_SHARE = 0.75
+#: Share of link characters of a list item in a trailing related-stories run.
+_TEASER_SHARE = 0.25
+#: Items needed for a trailing run to count as a related-stories block.
+_TEASER_RUN = 3
+#: A heading above the first paragraph with at least this many words is a standfirst, not text.
+_STANDFIRST_WORDS = 8
 _CONTACT = re.compile(
-    r"^(?:email|e-mail|write\s+to|contact|reach)\s+(?:\w+\s+){0,4}(?:at|on)\s+\S+@|^(?:email|write\s+to)\s+\S+@",
+    r"^(?:email|e-mail|write\s+to|contact|reach)\s+(?:\w+\s+){0,4}(?:at|on)\s+\S*[@/]|^(?:email|write\s+to)\s+\S+@"
+    r"|(?:may|can)\s+be\s+reached\s+at\s+\S+@",
     re.I,
 )
 
@@ -81,35 +93,35 @@ def _is_title(text: str, titles: Sequence[str]) -> bool:
     return False
 
 
-def why_boilerplate(line: Line, *, position: int, total: int) -> str | None:
-    """Return the reason ``line`` is boilerplate, or None when it reads as article text.
+def why_boilerplate(line: Line) -> str | None:
+    """Return the reason ``line`` reads as boilerplate on its own wording, or None.
 
     Args:
         line: the line to judge.
-        position: its index among the extracted lines.
-        total: how many lines there are.
     """
     text = line.text
     words = len(_WORD.findall(text))
     if _LABEL.match(text) and words <= 8:
         return "label"
-    if _LEADIN.match(text) and words <= 40:
+    if (_LEADIN.match(text) or _ALSO_ON.match(text)) and words <= 40:
         return "cross-link"
-    if words <= 40 and _PROMPT.search(text):
+    if words <= 25 and _PROMPT.search(text):
         return "prompt"
     if words <= 40 and _COPYRIGHT.search(text):
         return "copyright"
-    if words <= 30 and _CONTACT.search(text):
+    if words <= 30 and (_CONTACT.search(text) or _BARE_CONTACT.match(text)):
         return "contact"
-    # Teaser links: a line that is (almost) all link text is navigation, not prose.
-    if line.link_share >= 0.75 and (line.kind in ("item", "row") or words <= 25):
-        return "link"
     return None
 
 
-def filter_lines(
-    lines: Sequence[Line], *, titles: Sequence[str] = ()
-) -> tuple[list[str], list[str]]:
+def _is_linky(line: Line) -> bool:
+    """Mostly link text, and not a bare URL or citation that the story itself shows."""
+    if line.link_share < _LINK_SHARE or _URL_LIKE.search(line.text):
+        return False
+    return len(_WORD.findall(line.text)) >= 2
+
+
+def filter_lines(lines: Sequence[Line], *, titles: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     """Split extracted lines into article text and dropped boilerplate.
 
     Args:
@@ -119,17 +131,38 @@ def filter_lines(
     Returns:
         (kept lines, dropped lines), both in document order.
     """
-    kept: list[str] = []
-    dropped: list[str] = []
-    total = len(lines)
+    lines = [ln for ln in lines if ln.text]
+    n = len(lines)
+    drop = [False] * n
+    # Headline copy and standfirst headings above the first paragraph.
+    for i in range(min(n, 3)):
+        line = lines[i]
+        if _is_title(line.text, titles):
+            drop[i] = True
+        elif line.kind == "head" and len(_WORD.findall(line.text)) >= _STANDFIRST_WORDS:
+            drop[i] = True
+        elif line.kind != "head":
+            break
     for i, line in enumerate(lines):
-        if not line.text:
+        if not drop[i] and why_boilerplate(line):
+            drop[i] = True
+    # Teaser links: drop link-only lines in runs, at the edges, or right after a dropped widget label.
+    linky = [_is_linky(ln) for ln in lines]
+    for i in range(n):
+        if not linky[i] or drop[i]:
             continue
-        if i < 3 and not kept and _is_title(line.text, titles):
-            dropped.append(line.text)
-            continue
-        if why_boilerplate(line, position=i, total=total):
-            dropped.append(line.text)
-            continue
-        kept.append(line.text)
+        in_run = (i > 0 and linky[i - 1]) or (i + 1 < n and linky[i + 1])
+        at_edge = i == 0 or i >= n - 2
+        after_label = i > 0 and drop[i - 1]
+        if in_run or at_edge or after_label:
+            drop[i] = True
+    # A trailing run of list items that each carry a link is a related-stories block.
+    j = n
+    while j > 0 and lines[j - 1].kind == "item" and lines[j - 1].link_share >= _TEASER_SHARE:
+        j -= 1
+    if n - j >= _TEASER_RUN:
+        for i in range(j, n):
+            drop[i] = True
+    kept = [ln.text for ln, d in zip(lines, drop, strict=True) if not d]
+    dropped = [ln.text for ln, d in zip(lines, drop, strict=True) if d]
     return kept, dropped

@@ -90,16 +90,14 @@ def _parser() -> lxml.html.HTMLParser:
 def _choose(root: lxml.html.HtmlElement, url: str | None) -> _Found | None:
     """Pick the publication date from the page's evidence, or None when the page states none."""
     structured = list(_structured(root))
-    page_url = url or _canonical_url(root)
-    url_found: _Found | None = None
-    if page_url:
-        uday = url_day(page_url)
-        if uday:
-            url_found = _Found(Stamp(uday), "metadata", f'url date in "{page_url[:120]}"')
-    byline = _near_headline(root)
-    scripts = _script_keys(root)
+    url_found = _url_date(root, url)
     if structured:
-        return _local_day(structured[0], [*structured[1:], *(f for f in (byline, url_found) if f), *scripts])
+        best = structured[0]
+        if not _near_midnight_utc(best.stamp):
+            return best
+        # Only now pay for the byline and script scans: they may hold the local day.
+        byline = _near_headline(root)
+        return _local_day(best, [*structured[1:], *(f for f in (byline, url_found) if f), *_script_keys(root)])
     if url_found:
         return url_found
     # Before our own byline guess: htmldate's extensive search weighs many visible dates and is
@@ -107,15 +105,34 @@ def _choose(root: lxml.html.HtmlElement, url: str | None) -> _Found | None:
     fallback = _htmldate_fallback(root, url)
     if fallback:
         return fallback
-    return byline or (scripts[0] if scripts else None)
+    return _near_headline(root) or next(iter(_script_keys(root, limit=1)), None)
+
+
+def _url_date(root: lxml.html.HtmlElement, url: str | None) -> _Found | None:
+    """A full date in the given URL or, failing that, in the page's canonical / og:url."""
+    for page_url in (url, *_own_urls(root)):
+        uday = url_day(page_url) if page_url else None
+        if page_url and uday:
+            return _Found(Stamp(uday), "metadata", f'url date in "{page_url[:120]}"')
+    return None
+
+
+def _near_midnight_utc(stamp: Stamp) -> bool:
+    """A UTC time whose local day may differ (UTC-8..-1 before 08:00, UTC+10..+14 from 14:00)."""
+    return stamp.utc is True and stamp.hour is not None and (stamp.hour < 8 or stamp.hour >= 14)
 
 
 def _local_day(best: _Found, others: list[_Found]) -> _Found:
     """Move a UTC timestamp near midnight to the adjacent day when the page's local dates agree."""
     stamp = best.stamp
-    if stamp.utc is not True or stamp.hour is None:
+    if not _near_midnight_utc(stamp) or stamp.hour is None:
         return best
-    local = [f for f in others if f.stamp.utc is not True]
+    # A zone-less copy of the same instant (same day, hour and minute) is no independent local evidence.
+    local = [
+        f for f in others
+        if f.stamp.utc is not True
+        and not (f.stamp.day, f.stamp.hour, f.stamp.minute) == (stamp.day, stamp.hour, stamp.minute)
+    ]
     if any(f.stamp.day == stamp.day for f in local):
         return best
     shifts = []
@@ -197,12 +214,11 @@ def _json_ld(root: lxml.html.HtmlElement) -> Iterator[_Found]:
                     queue.append(item[key])
 
 
-def _canonical_url(root: lxml.html.HtmlElement) -> str | None:
-    """The page's own URL from <link rel=canonical> or og:url."""
-    for el in root.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content'):
-        if isinstance(el, str) and el.strip():
-            return el.strip()
-    return None
+def _own_urls(root: lxml.html.HtmlElement) -> list[str]:
+    """The page's own URLs: <link rel=canonical> first, then og:url."""
+    urls = [str(u).strip() for u in root.xpath('//link[@rel="canonical"]/@href')]
+    urls += [str(u).strip() for u in root.xpath('//meta[@property="og:url"]/@content')]
+    return [u for u in urls if u][:4]
 
 
 def _visible_segments(root: lxml.html.HtmlElement) -> tuple[list[str], int]:
@@ -212,9 +228,12 @@ def _visible_segments(root: lxml.html.HtmlElement) -> tuple[list[str], int]:
         return [], -1
     segments: list[str] = []
     headline = -1
+    # Pages without an <h1> often set the headline in the <h2> that repeats the <title>.
+    h2_wanted = body.find(".//h1") is None
+    title = " ".join((root.findtext(".//title") or "").split()).lower() if h2_wanted else ""
     for el in body.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag == "h1" and headline < 0:
+        if headline < 0 and (tag == "h1" or (tag == "h2" and h2_wanted and _is_title(el, title))):
             headline = len(segments)
         # Script, style and comment text is not shown; their tails are.
         if tag and tag not in _SKIP_TAGS and el.text and el.text.strip():
@@ -222,6 +241,12 @@ def _visible_segments(root: lxml.html.HtmlElement) -> tuple[list[str], int]:
         if el.tail and el.tail.strip():
             segments.append(el.tail)
     return segments, headline
+
+
+def _is_title(el: etree._Element, title: str) -> bool:
+    """Whether a heading repeats the page title (so it is the headline)."""
+    text = " ".join(el.text_content().split()).lower()
+    return len(text) >= 12 and text in title
 
 
 def _near_headline(root: lxml.html.HtmlElement) -> _Found | None:
@@ -308,4 +333,17 @@ def _htmldate_fallback(root: lxml.html.HtmlElement, url: str | None) -> _Found |
         return None
     if not valid_day(day):
         return None
+    if (day.month, day.day) == (1, 1) and not _states_new_year(root, day.year):
+        # htmldate falls back to 1 January of a bare year (a copyright line): that is no day.
+        return None
     return _Found(Stamp(day), "metadata", f"htmldate extensive search: {day.isoformat()}")
+
+
+def _states_new_year(root: lxml.html.HtmlElement, year: int) -> bool:
+    """Whether the page writes out 1 January of ``year`` somewhere (markup or text)."""
+    raw = etree.tostring(root, encoding="unicode")
+    pattern = (
+        rf"{year}-0?1-0?1(?!\d)|(?<!\d)0?1[./]0?1[./]{year}|(?<!\d)1(?:st)?\.? (?:jan\w*|ene\w*|gen\w*) {year}"
+        rf"|jan\w*\.? 1(?:st)?,? {year}"
+    )
+    return re.search(pattern, raw, re.I) is not None

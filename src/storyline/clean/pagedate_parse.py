@@ -45,7 +45,7 @@ MONTHS: dict[str, int] = {w: m for m, words in _MONTH_WORDS.items() for w in wor
 # Longest first so "sept" wins over "sep" inside the alternation.
 _MONTH_RE = "|".join(sorted((re.escape(w) for w in MONTHS), key=len, reverse=True))
 
-_TIME = r"(?:[T ,]+(?:at\s+)?(\d{1,2})[:h](\d{2})(?::\d{1,2}(?:[.,]\d+)?)?\s*(?:([ap])\.?m\.?)?)?"
+_TIME = r"(?:[T ,|]+(?:at\s+)?(\d{1,2})[:h](\d{2})(?::\d{1,2}(?:[.,]\d+)?)?\s*(?:([ap])\.?m\.?)?)?"
 _ZONE = r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2}\b)?"
 ISO_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?!\d)" + _TIME + _ZONE, re.I)
 YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([/.])(\d{1,2})\2(\d{1,2})(?!\d)" + _TIME, re.I)
@@ -75,6 +75,7 @@ class Stamp:
     day: dt.date
     hour: int | None = None
     utc: bool | None = None
+    minute: int | None = None
 
 
 def valid_day(day: dt.date, *, latest: dt.date | None = None) -> bool:
@@ -104,6 +105,10 @@ def _hour(hh: str | None, ampm: str | None) -> int | None:
     return h if 0 <= h < 24 else None
 
 
+def _minute(mm: str | None) -> int | None:
+    return int(mm) if mm is not None and int(mm) < 60 else None
+
+
 def _zone(zone: str | None) -> bool | None:
     if not zone:
         return None
@@ -125,22 +130,23 @@ def parse_stamp(text: str, *, dayfirst: bool = True) -> Stamp | None:
     if m:
         d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
-            return Stamp(d, _hour(m.group(4), m.group(6)), _zone(m.group(7)) if m.group(4) else None)
+            return Stamp(d, _hour(m.group(4), m.group(6)), _zone(m.group(7)) if m.group(4) else None, _minute(m.group(5)))
     m = TEXT_MDY_RE.search(s)
     m2 = TEXT_DMY_RE.search(s)
     if m2 and (not m or m2.start() < m.start()):
         d = _make(int(m2.group(3)), MONTHS[m2.group(2).lower()], int(m2.group(1)))
         if d:
-            return Stamp(d, _hour(m2.group(4), m2.group(6)), _zone(m2.group(7)) if m2.group(4) else None)
+            return Stamp(d, _hour(m2.group(4), m2.group(6)), _zone(m2.group(7)) if m2.group(4) else None,
+                         _minute(m2.group(5)))
     if m:
         d = _make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
         if d:
-            return Stamp(d, _hour(m.group(4), m.group(6)), _zone(m.group(7)) if m.group(4) else None)
+            return Stamp(d, _hour(m.group(4), m.group(6)), _zone(m.group(7)) if m.group(4) else None, _minute(m.group(5)))
     m = YMD_RE.search(s)
     if m:
         d = _make(int(m.group(1)), int(m.group(3)), int(m.group(4)))
         if d:
-            return Stamp(d, _hour(m.group(5), m.group(7)))
+            return Stamp(d, _hour(m.group(5), m.group(7)), None, _minute(m.group(6)))
     m = DMY_RE.search(s)
     if m:
         a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
@@ -148,12 +154,14 @@ def parse_stamp(text: str, *, dayfirst: bool = True) -> Stamp | None:
         first_is_day = a > 12 or (b <= 12 and (dayfirst and m.group(2) != "/"))
         d = _make(year, b, a) if first_is_day else _make(year, a, b)
         if d:
-            return Stamp(d, _hour(m.group(5), m.group(7)))
+            return Stamp(d, _hour(m.group(5), m.group(7)), None, _minute(m.group(6)))
     m = COMPACT_RE.match(s)
     if m:
         d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
-            return Stamp(d, int(m.group(4)) if m.group(4) else None, True if m.group(6) else None)
+            hour = int(m.group(4)) if m.group(4) and int(m.group(4)) < 24 else None
+            return Stamp(d, hour, True if m.group(6) and hour is not None else None,
+                         int(m.group(5)) if hour is not None else None)
     return None
 
 
@@ -177,7 +185,7 @@ def parse_epoch(value: object) -> Stamp | None:
         when = dt.datetime.fromtimestamp(secs, tz=dt.timezone.utc)
     except (OverflowError, OSError, ValueError):
         return None
-    return Stamp(when.date(), when.hour, True) if valid_day(when.date()) else None
+    return Stamp(when.date(), when.hour, True, when.minute) if valid_day(when.date()) else None
 
 
 _URL_RE = re.compile(

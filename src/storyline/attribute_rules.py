@@ -1,0 +1,457 @@
+"""Rule-based attribution over a spaCy parse: direct quotes, indirect speech, "according to", colons.
+
+The rules run in order of confidence and never reuse a cue: direct quotes next to a cue first,
+then clausal complements of cue verbs, then "according to", then colon-introduced statements.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from storyline.attribute_lexicon import CUE_VERBS, HEDGE_WORDS
+from storyline.attribute_quotes import QuoteSpan, scan_quotes
+from storyline.attribute_speakers import Resolver, Speaker, describe, is_outlet
+from storyline.records import Quote
+
+_TRIM = " \t\r\n,;:.—–-"
+_CLOSERS = "”\"’'»“"
+_SUBJ = ("nsubj", "nsubjpass")
+_AFTER_WINDOW = 14
+_BEFORE_WINDOW = 9
+_VERB_POS = ("VERB", "AUX")
+#: Cue verbs whose direct object is an addressee or a topic, not the content.
+_NO_OBJECT = frozenset({"tell", "ask", "answer", "question", "post", "write", "continue", "add", "say", "state"})
+
+
+@dataclass(slots=True)
+class _Cand:
+    start: int
+    end: int
+    cue: Token | None
+    cue_text: str | None
+    speaker: Speaker | None
+    direct: bool
+    via: list[str] = field(default_factory=list)
+    hedged: bool = False
+    cue_class: str | None = None
+
+
+class _Index:
+    """Character-to-token lookups for one document."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+
+    def first_at(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        return bisect_left(self.starts, pos)
+
+    def last_before(self, pos: int) -> int:
+        """Index of the last token ending at or before ``pos`` (-1 when none)."""
+        i = bisect_left(self.starts, pos) - 1
+        while i >= 0 and self.doc[i].idx + len(self.doc[i]) > pos:
+            i -= 1
+        return i
+
+
+def _is_cue(tok: Token) -> bool:
+    return tok.pos_ in _VERB_POS and tok.lemma_.lower() in CUE_VERBS and tok.dep_ != "amod"
+
+
+def _cue_text(tok: Token) -> str:
+    parts = [tok]
+    for c in tok.children:
+        if c.dep_ == "prt" or (tok.lemma_ == "tell" and c.dep_ in ("dobj", "dative") and c.i == tok.i + 1):
+            parts.append(c)
+    parts.sort(key=lambda t: t.i)
+    return " ".join(t.text for t in parts)
+
+
+def _cue_class(tok: Token) -> str | None:
+    lemma = tok.lemma_.lower()
+    if lemma == "rule" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
+        return "rule_out"
+    return CUE_VERBS.get(lemma)
+
+
+def _subject(cue: Token) -> Token | None:
+    """The speaker's head token for a cue verb (its subject, or an inherited one)."""
+    for c in cue.children:
+        if c.dep_ in _SUBJ:
+            return c
+    for c in cue.rights:  # "said Smith" parsed with the name as object or modifier
+        if c.dep_ in ("dobj", "npadvmod", "attr", "dep", "appos") and c.pos_ in ("PROPN", "NOUN", "PRON"):
+            if c.lemma_.lower() not in ("reporter", "statement", "interview"):
+                return c
+    if cue.dep_ in ("conj", "advcl", "xcomp") and cue.head is not cue:
+        for c in cue.head.children:
+            if c.dep_ in _SUBJ:
+                return c
+    return None
+
+
+def _hedged(*toks: Token | None) -> bool:
+    for tok in toks:
+        if tok is None:
+            continue
+        if tok.lower_ in HEDGE_WORDS:
+            return True
+        if any(c.lower_ in HEDGE_WORDS and c.dep_ in ("aux", "advmod") for c in tok.children):
+            return True
+    return False
+
+
+def _via_in_sentence(tok: Token, resolver: Resolver, exclude: set[int]) -> list[tuple[int, str]]:
+    """Outlets relaying a statement in the cue's sentence: "Reuters reported", "according to the Times"."""
+    out: list[tuple[int, str]] = []
+    for t in tok.sent:
+        if t.i in exclude:
+            continue
+        head: Token | None = None
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            head = next((o for o in t.doc[t.i + 1].children if o.dep_ == "pobj"), None)
+        elif t.pos_ in _VERB_POS and t.lemma_.lower() in ("report", "tell", "say", "write", "learn"):
+            for c in t.children:
+                if c.dep_ in _SUBJ or (t.lemma_ == "tell" and c.dep_ in ("dobj", "dative")):
+                    head = c
+        elif t.lower_ == "by" and t.head.lemma_.lower() in ("report", "publish", "obtain", "review"):
+            head = next((o for o in t.children if o.dep_ == "pobj"), None)
+        if head is not None and head.i not in exclude and is_outlet(head):
+            spk = describe(head, resolver)
+            if spk.name:
+                out.append((abs(head.i - tok.i), spk.name))
+    return out
+
+
+def _citing(cue: Token, resolver: Resolver) -> Speaker | None:
+    """The source an outlet cites: "the Post reported, citing two officials"."""
+    for c in cue.subtree:
+        if c.lemma_.lower() in ("cite", "quote") and c.pos_ == "VERB":
+            obj = next((o for o in c.children if o.dep_ in ("dobj", "pobj")), None)
+            if obj is not None:
+                return describe(obj, resolver)
+    return None
+
+
+def _balance_end(text: str, start: int, end: int) -> int:
+    """Extend ``end`` over a closing quotation mark when the content opens one it does not close."""
+    seg = text[start:end]
+    opens = sum(seg.count(m) for m in "“«„")
+    closes = sum(seg.count(m) for m in "”»")
+    straight = seg.count('"') + seg.count("''")
+    j = end
+    while j < len(text) and text[j] in ".,?!;" and j - end < 2:
+        j += 1
+    if j < len(text) and text[j] in _CLOSERS and (opens > closes or straight % 2 == 1):
+        return j + 1
+    return end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+class _Extractor:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.idx = _Index(doc)
+        self.resolver = Resolver(doc)
+        self.quotes = [q for q in scan_quotes(self.text) if self._quote_ok(q)]
+        self.used_cues: set[int] = set()
+        self.cands: list[_Cand] = []
+
+    def _quote_ok(self, q: QuoteSpan) -> bool:
+        inner = self.text[q.inner[0]: q.inner[1]]
+        return len(inner.split()) >= 2
+
+    # -- direct quotes -------------------------------------------------------------------------
+    def _after(self, q: QuoteSpan, limit: int) -> Token | None:
+        """A cue right after the quote: '"...," he said' / '"..." said Smith'."""
+        doc = self.doc
+        i = self.idx.first_at(q.end)
+        stop = min(len(doc), i + _AFTER_WINDOW)
+        for j in range(i, stop):
+            t = doc[j]
+            if t.idx >= limit or "\n" in t.text or t.text in (".", "?", "!", ";"):
+                return None
+            if _is_cue(t) and t.i not in self.used_cues:
+                between = doc[i:j]
+                if any(b.pos_ == "VERB" for b in between):
+                    return None
+                return t
+            if t.pos_ == "VERB":
+                return None
+        return None
+
+    def _before(self, q: QuoteSpan) -> Token | None:
+        """A cue right before the quote: 'He said: "..."' / 'She added, "..."'."""
+        doc, text = self.doc, self.text
+        pos = q.start
+        gap_start = pos
+        while gap_start > 0 and text[gap_start - 1] in " \t\r\n":
+            gap_start -= 1
+        if "\n" in text[gap_start:pos] and (gap_start == 0 or text[gap_start - 1] != ":"):
+            return None
+        j = self.idx.last_before(gap_start)
+        if j < 0:
+            return None
+        last = doc[j]
+        if last.text not in (":", ",") and not _is_cue(last):
+            return None
+        if _is_cue(last):
+            inner = text[q.inner[0]: q.inner[0] + 1]
+            if not inner.isupper():  # a quoted fragment, not a full statement
+                return None
+            return last if last.i not in self.used_cues else None
+        for k in range(j - 1, max(-1, j - _BEFORE_WINDOW), -1):
+            t = doc[k]
+            if t.text in (".", "?", "!", ";") or "\n" in t.text or t.text in _CLOSERS:
+                return None
+            if _is_cue(t):
+                return t if t.i not in self.used_cues else None
+        return None
+
+    def _dash_speaker(self, q: QuoteSpan) -> Token | None:
+        """A signature after a dash ending the paragraph: '"..." ― Jane Doe'."""
+        doc = self.doc
+        i = self.idx.first_at(q.end)
+        if i >= len(doc) or doc[i].text not in ("―", "—", "–", "-", "--"):
+            return None
+        nl = self.text.find("\n", q.end)
+        para_end = len(self.text) if nl < 0 else nl
+        toks = [t for t in doc[i + 1: self.idx.first_at(para_end)] if not t.is_space]
+        if not toks or len(toks) > 6 or not all(t.pos_ == "PROPN" or t.is_punct for t in toks):
+            return None
+        return next((t for t in toks if t.head.i == t.i or t.head not in toks), toks[-1])
+
+    def _sentence_start(self, q: QuoteSpan) -> int:
+        """Start of the sentence a quoted fragment sits in ('Paying no tax "is smart," he said')."""
+        i = self.idx.first_at(q.start)
+        if i >= len(self.doc):
+            return q.start
+        sent_start = self.doc[i].sent.start_char
+        lead = self.text[sent_start: q.start]
+        if not lead.strip() or "\n" in lead or ":" in lead or any(m in lead for m in "“”\"«»"):
+            return q.start
+        return sent_start
+
+    def _plain_gap(self, a: int, b: int, cue: Token) -> bool:
+        """The text between two quotes holds nothing but the cue's own clause and punctuation."""
+        gap = self.text[a:b]
+        if "\n" in gap:
+            return False
+        toks = self.doc[self.idx.first_at(a): self.idx.first_at(b)]
+        lo, hi = cue.left_edge.i, cue.right_edge.i
+        return all(t.is_punct or t.is_space or lo <= t.i <= hi for t in toks) and not any(
+            _is_cue(t) and t.i != cue.i for t in toks)
+
+    def direct(self) -> None:
+        quotes = self.quotes
+        used_q: set[int] = set()
+        for qi, q in enumerate(quotes):
+            if qi in used_q:
+                continue
+            limit = quotes[qi + 1].start if qi + 1 < len(quotes) else len(self.text)
+            cue = self._after(q, limit)
+            after = cue is not None
+            cue = cue or self._before(q)
+            dash = None
+            if cue is None:
+                dash = self._dash_speaker(q)
+                if dash is None:
+                    continue
+            start, end = q.start, q.end
+            if cue is not None:
+                self.used_cues.add(cue.i)
+                if after:
+                    start = self._sentence_start(q)
+                # earlier unattributed quotes right before this one in the same paragraph
+                for qk in range(qi - 1, -1, -1):
+                    prev = quotes[qk]
+                    if qk in used_q or self.text[prev.end: start].strip(" ,.;") or any(
+                            c.start < prev.end and prev.start < c.end for c in self.cands):
+                        break
+                    start = prev.start
+                    used_q.add(qk)
+                # continuation quotes in the same paragraph with no cue of their own
+                for qj in range(qi + 1, len(quotes)):
+                    nxt = quotes[qj]
+                    if not self._plain_gap(end, nxt.start, cue):
+                        break
+                    nlim = quotes[qj + 1].start if qj + 1 < len(quotes) else len(self.text)
+                    if self._after(nxt, nlim) is not None:
+                        break
+                    end = nxt.end
+                    used_q.add(qj)
+            used_q.add(qi)
+            if dash is not None:
+                self._add(start, end, None, direct=True, cue_text="―", subject=dash)
+            else:
+                self._add(start, end, cue, direct=True)
+
+    # -- indirect speech -----------------------------------------------------------------------
+    def indirect(self) -> None:
+        for t in self.doc:
+            if t.i in self.used_cues or not _is_cue(t):
+                continue
+            comp = next((c for c in t.children if c.dep_ == "ccomp"), None)
+            if comp is None and CUE_VERBS.get(t.lemma_.lower()) in ("promise", "warn", "deny", "suggest"):
+                comp = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i), None)
+            if comp is None and t.lemma_.lower() not in _NO_OBJECT:
+                comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
+                             and c.right_edge.i - c.i >= 2 and c.pos_ in ("NOUN", "PROPN")), None)
+            if comp is not None:
+                lo, hi = comp.left_edge, comp.right_edge
+                if hi.i - lo.i < 2:
+                    continue
+                start, end = lo.idx, hi.idx + len(hi)
+                if lo.i <= t.i <= hi.i:
+                    continue
+            elif t.dep_ == "parataxis" and t.head.pos_ in _VERB_POS and any(c.dep_ in _SUBJ for c in t.children):
+                head = t.head
+                start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
+                if head.right_edge.i - head.left_edge.i < 4:
+                    continue
+            else:
+                continue
+            start, end = _trim(self.text, start, end)
+            end = _balance_end(self.text, start, end)
+            if end - start < 8:
+                continue
+            self.used_cues.add(t.i)
+            self._add(start, end, t, direct=self._is_quote(start, end))
+
+    def _is_quote(self, start: int, end: int) -> bool:
+        return any(q.start <= start and end <= q.end + 1 for q in self.quotes) or (
+            self.text[start] in "“\"«„'‘" and self.text[end - 1] in _CLOSERS
+        )
+
+    # -- according to --------------------------------------------------------------------------
+    def according(self) -> None:
+        doc = self.doc
+        for t in doc:
+            if t.lower_ != "according" or t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
+                continue
+            to = doc[t.i + 1]
+            obj = next((o for o in to.children if o.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            sent = t.sent
+            ph_lo, ph_hi = t.i, max(obj.right_edge.i, to.i)
+            s_lo, s_hi = sent.start, sent.end - 1
+            if ph_lo - s_lo <= 1:
+                a, b = ph_hi + 1, s_hi
+            elif s_hi - ph_hi <= 1:
+                a, b = s_lo, ph_lo - 1
+            else:
+                a, b = s_lo, s_hi
+            if b - a < 2:
+                continue
+            start, end = _trim(self.text, doc[a].idx, doc[b].idx + len(doc[b]))
+            if end - start < 8 or "\n" in self.text[start:end]:
+                continue
+            self._add(start, end, None, direct=False, cue_text="according to", subject=obj)
+
+    # -- colon forms ---------------------------------------------------------------------------
+    def colons(self) -> None:
+        text, doc = self.text, self.doc
+        pos = 0
+        while pos < len(text):
+            nl = text.find("\n", pos)
+            para_end = len(text) if nl < 0 else nl
+            colon = text.find(":", pos, min(para_end, pos + 80))
+            if colon > pos:
+                self._colon_para(pos, colon, para_end)
+            pos = para_end + 1
+        del doc
+
+    def _colon_para(self, pos: int, colon: int, para_end: int) -> None:
+        doc, text = self.doc, self.text
+        lead = text[pos:colon].strip().strip("\"“'‘")
+        if not lead or not lead[0].isupper() or len(lead.split()) > 6:
+            return
+        toks = doc[self.idx.first_at(pos): self.idx.first_at(colon)]
+        if not toks or any(t.pos_ in _VERB_POS for t in toks) or not any(t.pos_ == "PROPN" for t in toks):
+            return
+        if any(t.like_num for t in toks):  # times and scores ("10:30")
+            return
+        start, end = _trim(text, colon + 1, para_end)
+        if end - start < 8 or any(c.start < end and start < c.end for c in self.cands):
+            return
+        head = next((t for t in toks if t.head.i == t.i or t.head.i not in range(toks.start, toks.end)), toks[-1])
+        self._add(start, end, None, direct=self._is_quote(start, end), cue_text=":", subject=head)
+
+    # -- assembling ----------------------------------------------------------------------------
+    def _add(self, start: int, end: int, cue: Token | None, *, direct: bool, cue_text: str | None = None,
+             subject: Token | None = None) -> None:
+        if end <= start:
+            return
+        for c in self.cands:
+            inter = min(c.end, end) - max(c.start, start)
+            if inter > 0.5 * min(c.end - c.start, end - start):
+                return
+        head = subject if subject is not None else (_subject(cue) if cue is not None else None)
+        speaker = describe(head, self.resolver) if head is not None else None
+        via: list[tuple[int, str]] = []
+        anchor = cue if cue is not None else head
+        if speaker is not None and speaker.outlet:
+            via.append((0, speaker.name or ""))
+            cited = _citing(cue, self.resolver) if cue is not None else None
+            speaker = cited
+        if anchor is not None:
+            exclude = {anchor.i} | ({head.i} if head is not None else set())
+            via.extend(v for v in _via_in_sentence(anchor, self.resolver, exclude) if v[1] not in {x[1] for x in via})
+        via.sort(key=lambda v: v[0])
+        self.cands.append(_Cand(
+            start=start, end=end, cue=cue,
+            cue_text=cue_text if cue_text is not None else (_cue_text(cue) if cue is not None else None),
+            speaker=speaker, direct=direct, via=[v[1] for v in via],
+            hedged=_hedged(cue, head) or self._hedge_words(start, end, cue),
+            cue_class=(_cue_class(cue) if cue is not None else ("say" if cue_text == ":" else "report")),
+        ))
+
+    def _hedge_words(self, start: int, end: int, cue: Token | None) -> bool:
+        if cue is None:
+            return False
+        sent = cue.sent
+        return any(t.lower_ in ("reportedly", "allegedly", "purportedly", "supposedly") for t in sent)
+
+    def run(self) -> list[Quote]:
+        self.direct()
+        self.indirect()
+        self.according()
+        self.colons()
+        out = []
+        for c in sorted(self.cands, key=lambda c: c.start):
+            spk = c.speaker
+            out.append(Quote(
+                text=self.text[c.start: c.end], start=c.start, end=c.end,
+                speaker=spk.name if spk else None, speaker_span=spk.span if spk else None,
+                cue=c.cue_text, direct=c.direct, via=tuple(c.via), cue_class=c.cue_class, hedged=c.hedged,
+                anonymous=bool(spk and spk.anonymous), source_count=spk.count if spk else None,
+                affiliation=spk.affiliation if spk else None,
+            ))
+        return out
+
+
+def extract_from_doc(doc: Doc) -> list[Quote]:
+    """Attributed statements in a parsed document.
+
+    Args:
+        doc: a spaCy ``Doc`` parsed with tagger, parser, lemmatizer and NER.
+    """
+    if not doc.text.strip() or len(doc) == 0:
+        return []
+    return _Extractor(doc).run()
+
+
+__all__ = ["extract_from_doc"]

@@ -1,0 +1,148 @@
+"""Export formats, the CLI (exit codes, --json, --help), the report and the read-only API."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline import ExportError, StoreError
+from storyline.cli import app
+from storyline.export import export
+from storyline.pipeline import analyze
+from storyline.report import write_report
+from storyline.store import SCHEMA_VERSION, Store
+
+HOSTILE = "<script>alert('x')</script> <a href=\"javascript:alert(1)\">click</a>"
+BODY = ("The river authority in Tolmere said on Wednesday that water levels had fallen by a metre since March, "
+        "and that restrictions on irrigation would stay in place until the autumn rains arrive.")
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> Path:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(f"Water levels fall\n\n{BODY}\n")
+    (corpus / "b.jsonl").write_text(json.dumps({"text": BODY + " " + HOSTILE + " The authority repeated its advice.",
+                                                "title": HOSTILE, "outlet": "Tolmere <b>Gazette</b>",
+                                                "published": "2025-06-01"}) + "\n")
+    path = tmp_path / "s.duckdb"
+    analyze([corpus], db=path)
+    return path
+
+
+def test_json_bundle_has_the_contract_fields(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bundle.json"
+    export(db, fmt="json", out=out)
+    bundle = json.loads(out.read_text())
+    assert bundle["version"] == 1
+    assert set(bundle) >= {"documents", "entities", "quotes", "claims", "relations", "stories"}
+    doc = bundle["documents"][0]
+    assert set(doc) >= {"id", "source", "title", "outlet", "language", "published", "text", "removed",
+                        "duplicate_of", "story", "flags"}
+    assert set(doc["published"]) == {"value", "earliest", "latest", "basis", "evidence"}
+    dated = next(d for d in bundle["documents"] if d["published"]["value"])
+    assert dated["published"] == {"value": "2025-06-01", "earliest": "2025-06-01", "latest": "2025-06-01",
+                                  "basis": "metadata", "evidence": ['input record states published "2025-06-01"']}
+
+
+def test_jsonl_csv_parquet(db: Path, tmp_path: Path) -> None:
+    export(db, fmt="jsonl", out=tmp_path / "b.jsonl")
+    lines = [json.loads(x) for x in (tmp_path / "b.jsonl").read_text().splitlines()]
+    assert lines[0] == {"type": "bundle", "version": 1}
+    assert [x["type"] for x in lines[1:]] == ["document", "document"]
+    export(db, fmt="csv", out=tmp_path / "csv")
+    with open(tmp_path / "csv" / "documents.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 2 and json.loads(rows[0]["published"])["basis"] in {"unknown", "metadata"}
+    export(db, fmt="parquet", out=tmp_path / "pq")
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "pq" / "documents.parquet").num_rows == 2
+
+
+def test_export_errors_are_clear(db: Path, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="unknown export format"):
+        export(db, fmt="xml", out=tmp_path / "x")
+    with pytest.raises(ExportError, match="does not exist"):
+        export(db, fmt="json", out=tmp_path / "missing" / "b.json")
+    with pytest.raises(ExportError, match="output folder"):
+        export(db, fmt="csv")
+    with pytest.raises(StoreError, match="storyline analyze"):
+        export(tmp_path / "absent.duckdb", fmt="json", out=tmp_path / "b.json")
+
+
+def test_corrupt_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"this is not a database" * 1000)
+    with pytest.raises(StoreError, match="move it aside"):
+        Store(bad)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+    with pytest.raises(StoreError, match="newer"):
+        Store(path)
+
+
+def test_report_escapes_article_content(db: Path, tmp_path: Path) -> None:
+    html = write_report(db, out=tmp_path / "r.html").read_text()
+    assert "<script>alert" not in html and 'href="javascript:' not in html
+    assert "&lt;script&gt;" in html
+    assert "Tolmere &lt;b&gt;Gazette&lt;/b&gt;" in html
+
+
+runner = CliRunner()
+
+
+def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(BODY)
+    db = tmp_path / "s.duckdb"
+    ok = runner.invoke(app, ["analyze", str(corpus), "--db", str(db), "--json"])
+    assert ok.exit_code == 0, ok.output
+    summary = json.loads(ok.stdout)
+    assert summary["added"] == 1 and summary["status"] == "ok"
+    (corpus / "empty.txt").write_text("")
+    partial = runner.invoke(app, ["analyze", str(corpus), "--db", str(db), "--quiet"])
+    assert partial.exit_code == 1
+    assert "empty.txt" in partial.stderr and "empty" in partial.stderr
+    bad = runner.invoke(app, ["export", "--db", str(tmp_path / "none.duckdb")])
+    assert bad.exit_code == 3 and "storyline analyze" in bad.stderr
+    usage = runner.invoke(app, ["analyze"])
+    assert usage.exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["analyze", "export", "report", "serve"])
+def test_cli_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "--db" in result.stdout
+
+
+def test_read_only_api(db: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storyline.serve import create_app
+
+    client = TestClient(create_app(db))
+    docs = client.get("/api/documents", params={"limit": 1})
+    assert docs.status_code == 200 and len(docs.json()["items"]) == 1
+    assert docs.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'none'" in docs.headers["content-security-policy"]
+    doc_id = docs.json()["items"][0]["id"]
+    assert client.get(f"/api/documents/{doc_id}").json()["id"] == doc_id
+    assert client.get("/api/documents/nope").status_code == 404
+    hits = client.get("/api/search", params={"q": "irrigation"}).json()["items"]
+    assert len(hits) == 2
+    injection = client.get("/api/search", params={"q": "' OR 1=1 --"}).json()["items"]
+    assert injection == []
+    assert client.post("/api/documents", json={}).status_code == 405
+    page = client.get("/")
+    assert page.status_code == 200 and "<script>alert" not in page.text

@@ -1,0 +1,184 @@
+"""The analyze job end to end: bad input, idempotence, versions, duplicates, crash safety."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from storyline.export import build_bundle
+from storyline.pipeline import analyze
+from storyline.store import Store
+
+PARAGRAPHS = [
+    "The harbour authority of Port Elsmere said on Tuesday that the northern quay would close for repairs "
+    "until the end of June, after storm damage left two cranes unusable.",
+    "Shipping agents warned that the closure could delay grain exports by several weeks, and two carriers "
+    "said they would divert vessels to the smaller terminal at Kessby.",
+    "The authority's director, Mara Lindqvist, told reporters that engineers had begun assessing the quay "
+    "wall and that a full report would be published next month.",
+]
+
+
+def article(n: int, *, words: str = "") -> str:
+    """A unique, realistic plain-text article."""
+    body = "\n\n".join(p.replace("Tuesday", ["Monday", "Tuesday", "Friday"][n % 3]) for p in PARAGRAPHS)
+    return f"Quay closure update number {n}\n\n{body}\n\nThe update is number {n} in a series{words}.\n"
+
+
+def make_corpus(folder: Path, n: int = 6) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"story-{i:03d}.txt").write_text(article(i), encoding="utf-8")
+    return folder
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_ingested(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", n=3)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    latin = "Le ministre a déclaré que la réunion à Genève serait reportée d'une semaine, selon l'agence."
+    (corpus / "latin1.txt").write_bytes((article(7) + latin).encode("cp1252"))
+    with open(corpus / "huge.txt", "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    (corpus / "nested.html").write_text(
+        "<html><body>" + "<div>" * 10_000 + f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>" + "</div>" * 10_000
+        + "</body></html>")
+    with gzip.open(corpus / "bomb.txt.gz", "wb") as fh:
+        for _ in range(64):
+            fh.write(b"B" * (1024 * 1024))
+    (corpus / "feed.jsonl").write_text(json.dumps({"text": article(9)}) + "\n{broken\n")
+    summary = analyze([corpus], db=tmp_path / "s.duckdb")
+    reasons = {Path(r.source).name: r.reason for r in summary.rejected}
+    assert reasons["empty.txt"] == "empty"
+    assert reasons["binary.txt"] == "binary"
+    assert reasons["huge.txt"] == "too_large"
+    assert reasons["bomb.txt.gz"] == "too_large"
+    assert reasons["feed.jsonl#2"] == "malformed"
+    assert all("\n" not in r.message and Path(r.source.split("#")[0]).name in r.message for r in summary.rejected)
+    assert summary.status == "partial"
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        sources = {Path(row["source"]).name: row for row in store.query("SELECT source, text FROM documents")}
+        stored_rejections = store.query("SELECT source FROM rejections")
+    assert {"story-000.txt", "story-001.txt", "story-002.txt", "latin1.txt", "feed.jsonl#1"} <= set(sources)
+    assert "déclaré" in sources["latin1.txt"]["text"] and "Genève" in sources["latin1.txt"]["text"]
+    assert any("cp1252" in w for w in summary.warnings)
+    # The deeply nested page is either read or rejected with a reason: never lost silently.
+    assert "nested.html" in sources or "nested.html" in reasons
+    assert len(stored_rejections) == len(summary.rejected)
+
+
+def test_same_folder_twice_gives_the_same_database(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in")
+    db = tmp_path / "s.duckdb"
+    first = analyze([corpus], db=db)
+    with Store(db, read_only=True) as store:
+        before = store.query("SELECT id, source, text, duplicate_of FROM documents ORDER BY id")
+    second = analyze([corpus], db=db)
+    with Store(db, read_only=True) as store:
+        after = store.query("SELECT id, source, text, duplicate_of FROM documents ORDER BY id")
+    assert first.added == 6 and second.added == 0 and second.unchanged == 6
+    assert before == after
+
+
+def test_changed_file_becomes_a_new_version(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", n=2)
+    db = tmp_path / "s.duckdb"
+    analyze([corpus], db=db)
+    target = corpus / "story-000.txt"
+    target.write_text(article(0, words=" with a correction appended about the quay"), encoding="utf-8")
+    summary = analyze([corpus], db=db)
+    assert summary.new_versions == 1
+    with Store(db, read_only=True) as store:
+        versions = store.query("SELECT version, doc_id FROM sources WHERE path = ? ORDER BY version", [str(target)])
+        bundle = build_bundle(store)
+        superseded = store.query("SELECT id, superseded_by FROM documents WHERE superseded_by IS NOT NULL")
+    assert [v["version"] for v in versions] == [1, 2]
+    assert superseded == [{"id": versions[0]["doc_id"], "superseded_by": versions[1]["doc_id"]}]
+    assert versions[0]["doc_id"] not in {d["id"] for d in bundle["documents"]}
+
+
+def test_exact_and_near_duplicates_point_at_the_earliest_copy(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    wire = article(1)
+    (corpus / "a-original.jsonl").write_text(json.dumps({"text": wire, "published": "2025-01-02", "outlet": "Wire"}))
+    (corpus / "b-copy.jsonl").write_text(json.dumps({"text": wire, "published": "2025-01-03", "outlet": "Daily"}))
+    edited = wire.replace("several weeks", "a few weeks").replace("two carriers", "three carriers")
+    (corpus / "c-edited.jsonl").write_text(json.dumps({"text": edited, "published": "2025-01-04", "outlet": "Post"}))
+    (corpus / "d-other.txt").write_text(
+        "A festival of lanterns opened in the old town of Brisk on Saturday with music, food stalls and a parade "
+        "that drew thousands of visitors despite the cold weather and the early snow.")
+    analyze([corpus], db=tmp_path / "s.duckdb")
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        bundle = build_bundle(store)
+    by_source = {Path(d["source"].split("#")[0]).name: d for d in bundle["documents"]}
+    original = by_source["a-original.jsonl"]["id"]
+    assert by_source["a-original.jsonl"]["duplicate_of"] is None
+    assert by_source["b-copy.jsonl"]["duplicate_of"] == original
+    assert by_source["c-edited.jsonl"]["duplicate_of"] == original
+    assert by_source["d-other.txt"]["duplicate_of"] is None
+    assert [f["kind"] for f in by_source["c-edited.jsonl"]["flags"]] == ["duplicate"]
+    assert by_source["b-copy.jsonl"]["flags"][0]["score"] == 1.0
+
+
+def test_non_english_documents_are_stored_and_flagged(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "fr.txt").write_text(
+        "Le gouvernement a annoncé mardi que les négociations reprendraient la semaine prochaine à Genève, "
+        "après deux mois d'interruption, selon plusieurs diplomates présents lors de la réunion.")
+    summary = analyze([corpus], db=tmp_path / "s.duckdb")
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        bundle = build_bundle(store)
+    doc = bundle["documents"][0]
+    assert doc["language"] == "fr" and summary.non_english == 1
+    assert doc["flags"][0]["kind"] == "non_english" and "skip" in doc["flags"][0]["evidence"][0]
+
+
+_SLOW_RUN = textwrap.dedent("""
+    import sys, time
+    import storyline.pipeline as p
+    real = p.clean_input
+    def slow(raw):
+        time.sleep(0.02)
+        return real(raw)
+    p.clean_input = slow
+    def progress(seen, added):
+        print(seen, flush=True)
+    p.analyze([sys.argv[1]], db=sys.argv[2], batch_size=8, progress=progress)
+""")
+
+
+@pytest.mark.slow
+def test_sigkill_midway_then_rerun_equals_clean_run(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "in", n=120)
+    clean_db, crashed_db = tmp_path / "clean.duckdb", tmp_path / "crashed.duckdb"
+    analyze([corpus], db=clean_db)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    for batches in (3, 7):
+        # Kill right after a given number of committed batches, while the next batch is in flight.
+        proc = subprocess.Popen([sys.executable, "-c", _SLOW_RUN, str(corpus), str(crashed_db)], env=env,
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        for _ in range(batches):
+            proc.stdout.readline()
+        time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    with Store(crashed_db, read_only=True) as store:
+        partial = store.query("SELECT count(*) AS n FROM documents")[0]["n"]
+    assert 0 < partial < 120, "the kill should land mid-run"
+    analyze([corpus], db=crashed_db)
+    query = "SELECT id, source, content_hash, text, duplicate_of FROM documents ORDER BY id"
+    with Store(clean_db, read_only=True) as a, Store(crashed_db, read_only=True) as b:
+        assert a.query(query) == b.query(query)
+        assert b.query("SELECT count(*) AS n FROM sources")[0]["n"] == 120
