@@ -26,8 +26,7 @@ demo: install
 	@echo "Report written to $(CURDIR)/report.html"
 
 test: install
-	$(PY) -m pytest -q -m "not slow"
-	$(PY) -m pytest -q -m slow
+	$(PY) -m pytest -q
 
 test-fast: install
 	$(PY) -m pytest -q -m "not slow" -x
