@@ -126,7 +126,7 @@ def test_exact_and_near_duplicates_point_at_the_earliest_copy(tmp_path: Path) ->
     assert by_source["b-copy.jsonl"]["duplicate_of"] == original
     assert by_source["c-edited.jsonl"]["duplicate_of"] == original
     assert by_source["d-other.txt"]["duplicate_of"] is None
-    assert [f["kind"] for f in by_source["c-edited.jsonl"]["flags"]] == ["duplicate"]
+    assert [f["kind"] for f in by_source["c-edited.jsonl"]["flags"]] == ["derivative"]
     assert by_source["b-copy.jsonl"]["flags"][0]["score"] == 1.0
 
 

@@ -23,6 +23,8 @@ NUM_PERM = 128
 SHINGLE = 5
 #: Estimated Jaccard similarity of shingles above which two documents are near duplicates.
 NEAR_DUPLICATE_JACCARD = 0.5
+#: At or above this similarity a copy is a duplicate; below it, an edited (derivative) copy.
+EXACT_COPY_JACCARD = 0.9
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEED = 1

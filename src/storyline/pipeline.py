@@ -237,10 +237,10 @@ def link_duplicates(store: Store) -> dedup.DuplicateGroups:
     groups = dedup.find_duplicates(signatures, dates={k: v[0] for k, v in info.items()}, order=order)
     store.set_duplicates(dict(groups.duplicate_of))
     flags = {
-        doc_id: [Flag(kind="duplicate", score=round(sim, 3),
+        doc_id: [Flag(kind="duplicate" if sim >= dedup.EXACT_COPY_JACCARD else "derivative", score=round(sim, 3),
                       evidence=[f"{sim:.0%} of its word 5-grams match {groups.duplicate_of[doc_id]} "
                                 f"({info[groups.duplicate_of[doc_id]][1]}), the earliest copy"])]
         for doc_id, sim in groups.similarity.items()
     }
-    store.replace_flags("dedup", flags, kinds=("duplicate",))
+    store.replace_flags("dedup", flags, kinds=("duplicate", "derivative"))
     return groups

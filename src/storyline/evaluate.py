@@ -1,0 +1,105 @@
+"""Score an exported bundle against golden annotations (the format of ``tests/golden/README.md``).
+
+Used by the demo corpus's eval gate and usable on any corpus a team annotates the same way. Every
+figure is a share in [0, 1]; a figure whose golden set is empty is left out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _norm(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def _squash(text: str | None) -> str:
+    """Letters and digits only, without a leading "the" or a web suffix, for loose name matching."""
+    value = _norm(text)
+    value = re.sub(r"^the\s+", "", value)
+    value = re.sub(r"\.(com|net|org|co\.uk|news|info)$", "", value)
+    return _NON_WORD.sub("", value)
+
+
+def golden_key(source: str) -> str:
+    """The golden file's name for a bundle ``source`` (file name, or "file.jsonl#N").
+
+    Args:
+        source: a document's source as ingested.
+    """
+    path, _, record = source.partition("#")
+    name = Path(path).name
+    return f"{name}#{record}" if record else name
+
+
+def _share(hits: list[bool]) -> float | None:
+    return sum(hits) / len(hits) if hits else None
+
+
+def _in_text(line: str, text: str) -> bool:
+    return _norm(line) in _norm(text)
+
+
+def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, float]:
+    """Figures of ``bundle`` against ``golden``.
+
+    Args:
+        bundle: the export bundle (`storyline.export.build_bundle`).
+        golden: the golden annotations.
+    """
+    ours = {golden_key(d["source"]): d for d in bundle["documents"]}
+    gold_docs = {g["source"]: g for g in golden["documents"]}
+    id_to_key = {d["id"]: k for k, d in ours.items()}
+    found: dict[str, list[bool]] = {k: [] for k in (
+        "documents_found", "titles", "outlets", "stated_dates", "dates_in_interval", "boilerplate_removed",
+        "body_kept", "duplicate_recall", "duplicate_precision")}
+    for key, gold in gold_docs.items():
+        doc = ours.get(key)
+        found["documents_found"].append(doc is not None)
+        if doc is None:
+            continue
+        found["titles"].append(_norm(doc["title"]) == _norm(gold.get("title")))
+        if gold.get("outlet"):
+            a, b = _squash(doc["outlet"]), _squash(gold["outlet"])
+            found["outlets"].append(bool(a) and (a in b or b in a))
+        pub = gold.get("published") or {}
+        if pub.get("basis") in ("stated", "metadata") and pub.get("value"):
+            found["stated_dates"].append(doc["published"]["value"] == pub["value"])
+        if pub.get("earliest") and pub.get("latest"):
+            value = doc["published"]["value"]
+            found["dates_in_interval"].append(
+                value is not None and pub["earliest"] <= value <= pub["latest"]
+            )
+        for line in gold.get("removed", []):
+            found["boilerplate_removed"].append(not _in_text(line, doc["text"]))
+        layout = gold.get("layout") or {}
+        for line in (layout.get("body_first"), layout.get("body_last")):
+            if line:
+                found["body_kept"].append(_in_text(line, doc["text"]))
+        if gold.get("duplicate_of"):
+            predicted = id_to_key.get(doc["duplicate_of"] or "")
+            found["duplicate_recall"].append(predicted == gold["duplicate_of"])
+        if doc["duplicate_of"]:
+            found["duplicate_precision"].append(id_to_key.get(doc["duplicate_of"]) == gold.get("duplicate_of"))
+    flag_kinds = {"duplicate", "derivative", "stale", "headline_contradicts_body", "editorializing",
+                  "weak_sourcing", "factual_inconsistency"}
+    for kind in sorted(flag_kinds):
+        rec: list[bool] = []
+        prec: list[bool] = []
+        for key, gold in gold_docs.items():
+            doc = ours.get(key)
+            ours_kinds = {f["kind"] for f in doc["flags"]} if doc else set()
+            gold_kinds = set(gold.get("flags", []))
+            if kind in gold_kinds:
+                rec.append(kind in ours_kinds)
+            if kind in ours_kinds:
+                prec.append(kind in gold_kinds)
+        found[f"flag_{kind}_recall"] = rec
+        found[f"flag_{kind}_precision"] = prec
+    return {k: round(v, 4) for k, hits in found.items() if (v := _share(hits)) is not None}
+
