@@ -4,6 +4,12 @@ Rule based: each rule is a compiled pattern plus a resolver. All rules scan the 
 non-overlapping candidates win, and they are then resolved left to right so that anaphoric phrases
 ("a year earlier", "the next day") can lean on the expression before them. Pure and linear in the
 text size; no models, no I/O.
+
+Values follow TimeML: days "2022-05-23", weeks "2022-W21" (ISO, zero-padded), quarters "2022-Q3",
+seasons "2022-SP", decades "199", centuries "19", durations "P3W"/"PT5H", "PRESENT_REF"/"PAST_REF"/
+"FUTURE_REF". Undated weekdays and months read "XXXX-WXX-1", "XXXX-05-23"; phrases that need the
+reference date ("yesterday", "last week") get None without one. Bare days and months lean to the
+past unless the sentence speaks of the future, as news mostly reports what happened.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ UNIT = r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur(?:y|i
 NUM = NUMBER
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
 _FUTURE_CUE = re.compile(
-    r"\b(?:will|won't|'ll|shall|going\s+to|scheduled|upcoming|next|plans?\s+to|planned|expected\s+to|would)\b",
+    r"\b(?:will|won't|'ll|shall|going\s+to|scheduled|upcoming|next|plans?\s+to)\b",
     re.I,
 )
 _SENT_END = re.compile(r"[.!?]\s|\n")
@@ -61,6 +67,7 @@ class _Ctx:
     text: str
     ref: dt.date | None
     last_day: dt.date | None = None
+    last_value: str | None = None
     last_quarter: str | None = None
 
 
@@ -154,6 +161,12 @@ def _r_full_date(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
     month = _month_num(g["m1"] or g["m2"])
     day = int(re.sub(r"\D", "", g["d1"] or g["d2"]))
     year = g["y1"] or g["y2"]
+    if not year and ctx.ref is not None:
+        before = ctx.text[max(0, m.start() - 8) : m.start()].lower()
+        if re.search(r"\b(?:since|last)\s+$", before):
+            # "since Sept. 11": the latest such day on or before the reference.
+            y = ctx.ref.year if (month, day) <= (ctx.ref.month, ctx.ref.day) else ctx.ref.year - 1
+            return _ymd(ctx, y, month, day), "DATE"
     return _ymd(ctx, int(year) if year else None, month, day), "DATE"
 
 
@@ -216,9 +229,9 @@ def _spelled_year(words: str) -> str | None:
 
 
 def _r_the_year(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
-    if m["inthe"] or (m["q"] and not m["for"]):
-        return (f"{ctx.ref.year:04d}" if ctx.ref else None), "DATE"
-    return "P1Y", "DURATION"
+    if re.match(r"\s+(?:ended|ending)\b", ctx.text[m.end() : m.end() + 12]):
+        return "P1Y", "DURATION"
+    return (f"{ctx.ref.year:04d}" if ctx.ref else None), "DATE"
 
 
 def _r_weekend(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
@@ -253,12 +266,16 @@ def _r_month(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
         y = ref.year if month > ref.month else ref.year + 1
     elif rel == "this":
         y = ref.year
-    elif month <= ref.month:
-        y = ref.year
-        if month < ref.month and _future(ctx, m.start(), m.end()):
-            y = ref.year + 1 if ref.month - month > 6 else ref.year
     else:
-        y = ref.year if _future(ctx, m.start(), m.end()) else ref.year - 1
+        # Nearest occurrence, leaning to the past: up to three months ahead, else up to nine back.
+        k = month - ref.month
+        future = _future(ctx, m.start(), m.end())
+        ahead = 6 if future else 3
+        y = ref.year
+        if k > ahead:
+            y -= 1
+        elif k < ahead - 12:
+            y += 1
     return f"{y:04d}-{month:02d}", "DATE"
 
 
@@ -266,10 +283,12 @@ def _r_year(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
     y = int(m["y"])
     if not (m["fiscal"] or m["mod"] or m["the"]):
         # A bare four-digit number is a year only when it looks like one in its context.
-        after = ctx.text[m.end() : m.end() + 12]
+        after = ctx.text[m.end() : m.end() + 24]
         before = ctx.text[max(0, m.start() - 2) : m.start()]
-        if re.match(r"\s*(?:-\s*)?(?:[a-z]|\d|[$%])", after) and not re.match(
-            r"\s*(?:and|to|through|when|as|after|before|until|for|with|from|or|in|on|at|by|the|that|was|is|were)\b",
+        if re.match(
+            r"\s*(?:-\s*)?(?:\d|[$%]|(?:people|persons|men|women|children|shares|troops|soldiers|workers"
+            r"|employees|jobs|units|tons|miles|feet|meters|kilometers|acres|votes|points|cars|homes|houses"
+            r"|students|members|cases|copies|barrels|megawatts|dollars|yen|pounds|marks|francs)\b)",
             after,
         ):
             return None
@@ -337,9 +356,8 @@ def _r_clock(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
             hh += 12
         elif ampm.startswith("a") and hh == 12:
             hh = 0
-        elif m["inthe"]:
-            if m["inthe"].lower() in ("afternoon", "evening", "night") and hh < 12:
-                hh += 12
+        elif m["inthe"] and m["inthe"].lower() in ("afternoon", "evening", "night") and hh < 12:
+            hh += 12
     base: str | None
     anchor = m["wd"] or m["wd2"]
     if m["cm"]:
@@ -391,13 +409,10 @@ def _period_value(ctx: _Ctx, unit: str, delta: int) -> str | None:
         idx = SEASON_ORDER.index(code)
         cur = SEASON_ORDER.index(scode)
         if delta == 0:
-            y = sy if idx >= cur or code != "WI" else sy
             return f"{ref.year:04d}-{code}" if code != "WI" else f"{sy:04d}-WI"
         if delta < 0:
-            y = sy if idx < cur else sy - 1
-        else:
-            y = sy if idx > cur else sy + 1
-        return f"{y:04d}-{code}"
+            return f"{sy if idx < cur else sy - 1:04d}-{code}"
+        return f"{sy if idx > cur else sy + 1:04d}-{code}"
     return None
 
 
@@ -413,12 +428,55 @@ def _r_relative_period(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | 
     if rel not in delta:
         return None
     if rel in ("the past", "the last", "past", "the next", "the coming", "the following") and unit in (
-        "week", "month", "year", "decade", "century", "day",
+        "decade",
+        "century",
+        "day",
     ):
         return duration(1, unit), "DURATION"
     if unit == "day":
         return None
     return _period_value(ctx, unit, delta[rel]), "DATE"
+
+
+def _r_anchored(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    """'that year', 'the following month', 'the next day': relative to the date last spoken of."""
+    rel = m["rel"].lower().split()[-1]
+    delta = {"that": 0, "same": 0, "following": 1, "next": 1, "previous": -1, "prior": -1}[rel]
+    unit = m["u"].lower()
+    if m["rel"].lower().startswith("the next") and unit in ("year", "month", "week"):
+        return _period_value(ctx, unit, 1), "DATE"
+    last = ctx.last_value or ""
+    parts = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", last)
+    year = int(parts.group(1)) if parts else None
+    month = int(parts.group(2)) if parts and parts.group(2) else None
+    day = None
+    if parts and parts.group(3):
+        try:
+            day = dt.date(year or 1, month or 1, int(parts.group(3)))
+        except ValueError:
+            day = None
+    ref = ctx.ref
+    if unit == "year":
+        y = year if year is not None else (ref.year if ref else None)
+        return (f"{y + delta:04d}" if y is not None else None), "DATE"
+    if unit == "month":
+        if year is not None and month is not None:
+            y, mo = month_shift(year, month, delta)
+        elif ref is not None:
+            y, mo = month_shift(ref.year, ref.month, delta)
+        else:
+            return None, "DATE"
+        return f"{y:04d}-{mo:02d}", "DATE"
+    base = day or ref
+    if base is None:
+        return None, "DATE"
+    if unit == "week":
+        return week_value(base + dt.timedelta(days=7 * delta)), "DATE"
+    target = base + dt.timedelta(days=delta)
+    value = _day(ctx, target)
+    if unit in _PARTS:
+        return f"{value}T{_PARTS[unit]}", "TIME"
+    return value, "DATE"
 
 
 def _r_quarter(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
@@ -456,6 +514,24 @@ def _r_quarter(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
     return value, "DATE"
 
 
+def _r_q_short(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    """'Q3 2022', '2022 Q3', 'H1': quarters and halves in the analysts' shorthand."""
+    n = int(m["n"] or m["n2"])
+    letter = m.group(0).upper()
+    kind = "H" if "H" in letter else "Q"
+    if kind == "H" and n > 2:
+        return None
+    raw = m["y"] or m["y2"]
+    if raw:
+        year: int | None = int(raw[1:]) + 2000 if raw.startswith("'") else int(raw)
+    else:
+        year = ctx.ref.year if ctx.ref else None
+    value = f"{year:04d}-{kind}{n}" if year is not None else f"XXXX-{kind}{n}"
+    if kind == "Q":
+        ctx.last_quarter = value
+    return value, "DATE"
+
+
 def _latest_quarter(ctx: _Ctx) -> tuple[str | None, str] | None:
     if ctx.last_quarter:
         return ctx.last_quarter, "DATE"
@@ -472,6 +548,10 @@ def _r_year_ago(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
 
 
 def _r_ago(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    if m["vu"]:
+        if m["dir"].lower() not in ("ago", "earlier", "later"):
+            return None
+        return ("FUTURE_REF" if m["dir"].lower() == "later" else "PAST_REF"), "DATE"
     amount = parse_number(m["n"])
     unit = unit_name(m["u"])
     direction = m["dir"].lower()
@@ -516,7 +596,7 @@ def _r_duration(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
 
 
 def _r_vague_units(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
-    return duration(None, unit_name(m["u"])), "DURATION"
+    return duration(None, unit_name(m["u"] or m["u2"])), "DURATION"
 
 
 def _r_season(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
@@ -561,23 +641,21 @@ def _fixed(value: str, kind: str = "DATE") -> Resolver:
 
 def _r_set(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
     word = (m["w"] or "").lower()
-    adverbs = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
-               "yearly": "P1Y", "quarterly": "P3M", "hourly": "PT1H", "biweekly": "P2W", "biannually": "P6M"}  # fmt: skip
+    adverbs = {
+        "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
+        "quarterly": "P3M", "hourly": "PT1H", "biweekly": "P2W", "biannually": "P6M",
+    }  # fmt: skip
     if word in adverbs:
         return adverbs[word], "SET"
     unit = (m["u"] or "").lower()
     if unit in WEEKDAYS:
         return _xday(WEEKDAYS[unit]), "SET"
     if unit in _PARTS:
-        return f"TXX{_PARTS[unit]}" if False else f"XXXX-XX-XXT{_PARTS[unit]}", "SET"
+        return f"XXXX-XX-XXT{_PARTS[unit]}", "SET"
     amount = parse_number(m["n"]) if m["n"] else 1
     if m["other"]:
         amount = 2
     return duration(amount, unit_name(unit)), "SET"
-
-
-def _r_this_day_part(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
-    return _r_dayword(m, ctx)
 
 
 def _r_end_of(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
@@ -613,7 +691,9 @@ def _rules() -> tuple[_Rule, ...]:
         ),
         _Rule(
             "month_year",
-            _c(rf"{MOD}?(?P<m>{MONTH}),?\s+(?:of\s+)?(?:(?P<y>{YEAR})|(?P<ry>{SPELLED_YEAR})|(?P<rel>last|this|next)\s+year\b)"),
+            _c(
+                rf"{MOD}?(?P<m>{MONTH}),?\s+(?:of\s+)?(?:(?P<y>{YEAR})|(?P<ry>{SPELLED_YEAR})|(?P<rel>last|this|next)\s+year\b)"
+            ),
             _r_month_year,
             3,
         ),
@@ -625,10 +705,21 @@ def _rules() -> tuple[_Rule, ...]:
         ),
         _Rule(
             "the_year",
-            _c(r"\b(?:(?P<inthe>(?:earlier|later)\s+in\s+)|(?P<for>for\s+))?the\s+(?P<q>(?:full|fiscal|current\s+fiscal"
-               r"|latest\s+fiscal|entire|whole|calendar)\s+)?year\b(?![-\s]+(?:earlier|ago|before|after|ended|end))"),
+            _c(
+                r"\b(?:(?P<inthe>(?:earlier|later)\s+in\s+))?the\s+(?:(?:full|fiscal|current\s+fiscal"
+                r"|latest\s+fiscal|entire|whole|calendar)\s+)?year\b(?![-\s]+(?:earlier|ago|before|after|end\b))"
+            ),
             _r_the_year,
             0,
+        ),
+        _Rule(
+            "year_end",
+            _c(r"\b(?:(?P<since>since|last)\s+)?year[-\s]end\b"),
+            lambda m, ctx: (
+                (f"{ctx.ref.year - (1 if m['since'] else 0):04d}-12-31" if ctx.ref else "XXXX-12-31"),
+                "DATE",
+            ),
+            1,
         ),
         _Rule(
             "weekend",
@@ -653,13 +744,20 @@ def _rules() -> tuple[_Rule, ...]:
         ),
         _Rule(
             "decade",
-            _c(rf"(?:the\s+)?(?:{MOD})?(?:(?P<dec>(?:1[5-9]|20)\d0)'?s|'(?P<dec2>\d0)s)\b"),
+            _c(
+                rf"(?:the\s+)?(?:{MOD})?(?:(?P<dec>(?:1[5-9]|20)\d0)'?s|'(?P<dec2>\d0)s"
+                r"|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)"
+                r"|(?<=the\searly\s)(?P<decw2>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)"
+                r"|(?<=the\slate\s)(?P<decw3>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b"
+            ),
             lambda m, ctx: _r_decade_any(m, ctx),
             2,
         ),
         _Rule(
             "century",
-            _c(r"(?:the\s+)?(?P<n>first|second|\d{1,2}(?:st|nd|rd|th)|nineteenth|twentieth|twenty-first)[-\s]+century\b"),
+            _c(
+                r"(?:the\s+)?(?P<n>first|second|\d{1,2}(?:st|nd|rd|th)|nineteenth|twentieth|twenty-first)[-\s]+century\b"
+            ),
             _r_century_any,
             2,
         ),
@@ -675,7 +773,7 @@ def _rules() -> tuple[_Rule, ...]:
         _Rule(
             "dayword",
             _c(
-                rf"\b(?:(?:early|late|mid-?)?(?P<pre>{PART})?\s*|(?:early|late)\s+)"
+                rf"\b(?:(?:early|late|mid-?)?\s*(?P<pre>{PART})\s+|(?:early|late)\s+)?"
                 r"(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight"
                 rf"|this|last)(?:'s)?\b(?:\s+(?P<part>{PART})\b)?"
             ),
@@ -700,13 +798,22 @@ def _rules() -> tuple[_Rule, ...]:
         _Rule(
             "relative_period",
             _c(
-                r"\b(?P<rel>earlier\s+this|later\s+this|this\s+past|this\s+coming|the\s+(?:current|coming|previous"
+                r"\b(?:(?:early|late|mid)[-\s]+)?(?P<rel>earlier\s+this|later\s+this|this\s+past|this\s+coming|the\s+(?:current|coming|previous"
                 r"|past|last|next|following)|last|past|previous|this|current|next|coming)\s+"
                 r"(?P<u>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter|day)\b"
                 r"(?!-)"
             ),
             _r_relative_period,
             2,
+        ),
+        _Rule(
+            "anchored",
+            _c(
+                r"\b(?P<rel>that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+prior)\s+"
+                rf"(?P<u>day|{PART}|week|month|year)\b(?![-\s]+(?:earlier|ago|old)\b)"
+            ),
+            _r_anchored,
+            3,
         ),
         _Rule(
             "end_of",
@@ -730,9 +837,19 @@ def _rules() -> tuple[_Rule, ...]:
             2,
         ),
         _Rule(
+            "q_short",
+            _c(
+                rf"(?-i:Q|H)(?P<n>[1-4])(?:\s*(?:/|-|\s)\s*(?P<y>{YEAR}|'\d\d))?\b|(?P<y2>{YEAR})[-\s]?(?-i:Q|H)(?P<n2>[1-4])\b"
+            ),
+            _r_q_short,
+            3,
+        ),
+        _Rule(
             "period",
-            _c(r"\bthe\s+(?:latest|most\s+recent|same|comparable|corresponding|just-ended)\s+(?:period|three\s+months)\b"),
-            lambda m, ctx: _period_value(ctx, "quarter", -1) if False else _latest_quarter(ctx),
+            _c(
+                r"\bthe\s+(?:latest|most\s+recent|same|comparable|corresponding|just-ended)\s+(?:period|three\s+months)\b"
+            ),
+            lambda m, ctx: _latest_quarter(ctx),
             1,
         ),
         _Rule(
@@ -748,7 +865,8 @@ def _rules() -> tuple[_Rule, ...]:
             "ago",
             _c(
                 rf"\b(?:(?:about|nearly|almost|more\s+than|less\s+than|some|roughly|around|only|just|over)\s+)?"
-                rf"(?P<n>{NUM})[-\s]+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|later|before|after(?:wards?)?|from\s+now"
+                rf"(?:(?P<n>{NUM})[-\s]+(?P<u>{UNIT})|(?P<vu>(?:days|weeks|months|years|decades)))"
+                r"\s+(?P<dir>ago|earlier|later|before|after(?:wards?)?|from\s+now"
                 r"|hence)\b(?!\s+(?:the|a|an|his|her|its|their|that|this)\b)"
             ),
             _r_ago,
@@ -757,11 +875,14 @@ def _rules() -> tuple[_Rule, ...]:
         _Rule(
             "duration",
             _c(
-                r"\b(?:(?:the|a|an|another|its|their|his|her)\s+)?(?:(?P<recent>past|last|next|previous|first|coming"
+                r"\b(?:(?:the|a|an|another|its|their|his|her)\s+(?![\w.,]+-(?:second|minute|hour|day|week|month|year"
+                r"|decade|centur)))?(?:(?P<recent>past|last|next|previous|first|coming"
                 r"|following|final|recent|initial|remaining|latest)\s+)?"
                 r"(?:(?:about|nearly|almost|more\s+than|less\s+than|at\s+least|over|up\s+to|some|roughly|around"
                 r"|only|just|approximately|another|an\s+additional|additional)\s+)?"
-                rf"(?P<n>{NUM})(?P<half>\s+and\s+a\s+half)?(?:\s+more)?[-\s]+(?P<u>{UNIT})(?:\s+more)?"
+                rf"(?P<n>{NUM})(?P<half>\s+and\s+a\s+half)?(?:\s+more)?[-\s]+"
+                r"(?:(?:trading|business|working|calendar|straight|consecutive|full)[-\s]+)?"
+                rf"(?P<u>{UNIT}|quarters\b)(?:\s+more)?"
                 r"(?![-\s]+old\b)"
             ),
             _r_duration,
@@ -773,19 +894,29 @@ def _rules() -> tuple[_Rule, ...]:
                 r"\b(?:the\s+)?(?P<recent>past|last|next|previous|coming|following)\s+(?P<n>)"
                 r"(?P<half>)(?P<u>(?:hour|day|week|month|year|decade|century)s?)\b(?![-\s]+old\b)"
             ),
-            lambda m, ctx: (duration(1, unit_name(m["u"])), "DURATION") if not m["u"].lower().endswith("s")
-            else (duration(None, unit_name(m["u"])), "DURATION"),
+            lambda m, ctx: (
+                (duration(1, unit_name(m["u"])), "DURATION")
+                if not m["u"].lower().endswith("s")
+                else (duration(None, unit_name(m["u"])), "DURATION")
+            ),
             0,
         ),
         _Rule(
             "vague_units",
-            _c(r"(?<=\bfor\s)(?P<u>(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries))\b"),
+            _c(
+                r"(?:(?<=\bfor\s)|(?<=\bin\s)|(?<=\bover\s)|(?<=\bafter\s)|(?<=\bwithin\s)|(?<=\blasted\s))"
+                r"(?P<u>(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries))\b"
+                r"(?!\s+(?:of|ago|earlier|later|before|after)\b)"
+            ),
             _r_vague_units,
             0,
         ),
         _Rule(
             "recent_units",
-            _c(r"\b(?:in\s+)?(?:recent|coming)\s+(?P<u>days|weeks|months|years|decades)\b"),
+            _c(
+                r"\b(?:(?:recent|coming)\s+(?P<u>days|weeks|months|years|decades|quarters)\b"
+                r"|the\s+(?P<u2>days|weeks|months|years)\s+ahead\b)"
+            ),
             _r_vague_units,
             1,
         ),
@@ -809,14 +940,35 @@ def _rules() -> tuple[_Rule, ...]:
             _r_holiday,
             2,
         ),
-        _Rule("present", _c(r"\b(?:now|currently|at\s+present|presently|nowadays|these\s+days|the\s+present(?!\s+\w+ing)"
-                            r"|at\s+the\s+moment|right\s+now)\b"), _fixed("PRESENT_REF"), 1),
+        _Rule(
+            "present",
+            _c(
+                r"\b(?:now|currently|at\s+present|presently|nowadays|these\s+days|the\s+present(?!\s+\w+ing)"
+                r"|at\s+the\s+moment|right\s+now)\b"
+            ),
+            _fixed("PRESENT_REF"),
+            1,
+        ),
         _Rule("current", _c(r"\bcurrent\b(?!\s+account)"), _fixed("PRESENT_REF"), 0),
-        _Rule("past", _c(r"\b(?:recently|recent(?!\s+(?:days|weeks|months|years|decades)\b)|lately"
-                         r"|(?:the|in\s+the)\s+past(?!\s+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?"
-                         r"|decades?|centur(?:y|ies)|two|three|four|five|several|few|couple)\b)|(?-i:Previously))\b"), _fixed("PAST_REF"), 0),
-        _Rule("future", _c(r"\b(?:the\s+future|soon|the\s+(?:near|distant|foreseeable)\s+future|someday)\b"),
-              _fixed("FUTURE_REF"), 0),
+        _Rule(
+            "past",
+            _c(
+                r"\b(?:recently|recent(?!\s+(?:days|weeks|months|years|decades)\b)|lately"
+                r"|(?:the|in\s+the)\s+past(?!\s+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?"
+                r"|decades?|centur(?:y|ies)|two|three|four|five|several|few|couple)\b)|(?-i:Previously))\b"
+            ),
+            _fixed("PAST_REF"),
+            0,
+        ),
+        _Rule(
+            "future",
+            _c(
+                r"\b(?:the\s+future|(?<!as\s)soon(?!\s+(?:as|after)\b)"
+                r"|the\s+(?:near|distant|foreseeable)\s+future|someday)\b"
+            ),
+            _fixed("FUTURE_REF"),
+            0,
+        ),
         _Rule(
             "set",
             _c(
@@ -833,6 +985,10 @@ def _rules() -> tuple[_Rule, ...]:
 
 
 def _r_decade_any(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    word = m["decw"] or m["decw2"] or m["decw3"]
+    if word:
+        tens = ("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
+        return f"19{tens.index(word.lower()) + 2}", "DATE"
     if m["dec2"]:
         d = m["dec2"]
         century = "19" if d >= "30" or ctx.ref is None or ctx.ref.year < 2000 else "20"
@@ -917,13 +1073,13 @@ def _r_set_guard(m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
 
 
 # --- driver ----------------------------------------------------------------------------------------
-_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_KEYS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _UNIT_KEYS = ("second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade", "centur")
-_DIGITS = tuple("0123456789")
-# Lower-case substrings that every match of a rule contains. Rules only run in windows around them,
-# which keeps the scan several times faster than running every pattern over the whole text.
+_CLOCK_KEYS = tuple(f"{d}{x}" for d in "0123456789" for x in (":", "am", "pm", " am", " pm", " a.", " p."))
+# Substrings that every match of a rule contains (lower-case unless the rule is in _CASED). Rules only run
+# in windows around them, which keeps the scan several times faster than running every pattern everywhere.
 _TRIGGERS: dict[str, tuple[str, ...]] = {
-    "iso": ("-",),
+    "iso": ("-0", "-1"),
     "numeric": ("/",),
     "full_date": _MONTH_KEYS,
     "month_year": _MONTH_KEYS,
@@ -931,50 +1087,117 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "spelled_year": ("nineteen", "twenty", "two thousand"),
     "the_year": ("year",),
     "weekend": ("weekend",),
+    "year_end": ("year-end", "year end"),
     "year": ("16", "17", "18", "19", "20"),
-    "decade": ("0s", "0's"),
+    "decade": ("0s", "0's", "ties"),
     "century": ("century",),
-    "weekday": ("day",),
+    "weekday": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "dayword": ("today", "yesterday", "tomorrow", "tonight", "morning", "afternoon", "evening", "night"),
-    "clock": ("am", "a.m", "a m", "pm", "p.m", "p m", ":", "noon", "midnight", "midday", "in the"),
+    "clock": (
+        *_CLOCK_KEYS,
+        "a.m",
+        "p.m",
+        "noon",
+        "midnight",
+        "midday",
+        "in the morning",
+        "in the afternoon",
+        "in the evening",
+        "in the night",
+    ),
     "relative_period": (*_UNIT_KEYS, "weekend", "quarter", "spring", "summer", "fall", "autumn", "winter"),
-    "end_of": (" of ",),
+    "end_of": ("end of", "beginning of", "start of", "middle of", "close of", "rest of", "remainder of"),
+    "anchored": (
+        "the same",
+        "the following",
+        "the next",
+        "the previous",
+        "the prior",
+        "that day",
+        "that morning",
+        "that afternoon",
+        "that evening",
+        "that night",
+        "that week",
+        "that month",
+        "that year",
+    ),
     "quarter": ("quarter", "half"),
     "period": ("period", "three months"),
+    "q_short": ("q1", "q2", "q3", "q4", "h1", "h2"),
     "year_ago": ("year",),
     "ago": ("ago", "earlier", "later", "before", "after", "from now", "hence"),
-    "duration": _UNIT_KEYS,
+    "duration": (*_UNIT_KEYS, "quarters"),
     "duration_past": _UNIT_KEYS,
     "vague_units": _UNIT_KEYS,
     "recent_units": _UNIT_KEYS,
     "season": ("spring", "summer", "fall", "autumn", "winter"),
-    "holiday": ("christmas", "new year", "thanksgiving", "independence", "halloween", "valentine", "easter",
-                "labor day", "memorial", "election", "veterans", "boxing", "patrick"),  # fmt: skip
+    "holiday": (
+        "Christmas",
+        "New Year",
+        "Thanksgiving",
+        "Independence",
+        "Halloween",
+        "Valentine",
+        "Easter",
+        "Labor Day",
+        "Memorial",
+        "Election",
+        "Veterans",
+        "Boxing",
+        "Patrick",
+    ),
     "present": ("now", "current", "present", "these days", "moment"),
     "current": ("current",),
     "past": ("recent", "lately", "past", "previously"),
     "future": ("future", "soon", "someday"),
-    "set": ("ly", "every", "each", "per", "a "),
+    "set": (
+        "daily",
+        "nightly",
+        "weekly",
+        "monthly",
+        "annually",
+        "yearly",
+        "hourly",
+        "every",
+        "each",
+        "per ",
+        "a year",
+        "a day",
+        "a week",
+        "a month",
+        "an hour",
+        "a minute",
+        "a decade",
+    ),
 }
+_CASED = frozenset({"full_date", "month_year", "month", "weekday", "holiday"})
 _REACH = 70  # longest stretch of a match on either side of its trigger
 
 
-def _windows(low: str, keys: tuple[str, ...]) -> list[tuple[int, int]]:
-    spans = []
-    for key in keys:
-        i = low.find(key)
-        while i >= 0:
-            spans.append((max(0, i - _REACH), i + len(key) + _REACH))
-            i = low.find(key, i + 1)
-    spans.sort()
+@lru_cache(maxsize=64)
+def _trigger_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)))
+
+
+def _windows(hay: str, keys: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Merged stretches of ``hay`` within reach of any of ``keys``."""
     merged: list[tuple[int, int]] = []
-    for s, e in spans:
+    for m in _trigger_pattern(keys).finditer(hay):
+        s, e = max(0, m.start() - _REACH), m.end() + _REACH
         if merged and s <= merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
+            merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
     return merged
+
+
+def _resolve(rule: _Rule, m: re.Match[str], ctx: _Ctx) -> tuple[str | None, str] | None:
+    try:
+        return rule.resolve(m, ctx)
+    except (ValueError, OverflowError):
+        # Calendar arithmetic off the ends of the calendar (reference near year 1 or 9999): keep the span.
+        return None, "DATE"
 
 
 def _candidates(text: str) -> list[tuple[int, int, int, int, re.Match[str], _Rule]]:
@@ -982,9 +1205,16 @@ def _candidates(text: str) -> list[tuple[int, int, int, int, re.Match[str], _Rul
     low = text.lower()
     same = len(low) == len(text)  # a few characters change length when lowered; then scan it all
     n = len(text)
+    cache: dict[tuple[bool, tuple[str, ...]], list[tuple[int, int]]] = {}
     for idx, rule in enumerate(_rules()):
         keys = _TRIGGERS.get(rule.name)
-        windows = _windows(low, keys) if (keys and same) else [(0, n)]
+        if keys and same:
+            cased = rule.name in _CASED
+            if (cased, keys) not in cache:
+                cache[(cased, keys)] = _windows(text if cased else low, keys)
+            windows = cache[(cased, keys)]
+        else:
+            windows = [(0, n)]
         seen: set[tuple[int, int]] = set()
         for ws, we in windows:
             for m in rule.pattern.finditer(text, ws, min(n, we)):
@@ -1009,7 +1239,7 @@ def find_times(text: str, reference: dt.date | None = None) -> list[TimeExpr]:
         reference = reference.date()
     scratch = _Ctx(text=text, ref=reference)
     # Rules reject some matches on context ("May" the verb); drop those before they can shadow others.
-    cands = [c for c in _candidates(text) if c[5].resolve(c[4], scratch) is not None]
+    cands = [c for c in _candidates(text) if _resolve(c[5], c[4], scratch) is not None]
     # Longest first, then the more specific rule, then leftmost.
     cands.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[0]))
     starts: list[int] = []
@@ -1028,10 +1258,12 @@ def find_times(text: str, reference: dt.date | None = None) -> list[TimeExpr]:
     ctx = _Ctx(text=text, ref=reference)
     out: list[TimeExpr] = []
     for s, e, m, rule in chosen:
-        res = rule.resolve(m, ctx)
+        res = _resolve(rule, m, ctx)
         if res is None:
             continue
         value, kind = res
+        if value and kind in ("DATE", "TIME") and value[:4].isdigit():
+            ctx.last_value = value
         # Drop a trailing sentence dot that is not part of an abbreviation.
         if text[e - 1] == "." and not re.search(r"(?:\b[A-Za-z]{2,5}|[ap]\.m)\.$", text[s:e]):
             e -= 1

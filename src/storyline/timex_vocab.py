@@ -25,7 +25,14 @@ _UNITS_SMALL: dict[str, int] = {
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
 _TENS: dict[str, int] = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -38,7 +45,7 @@ _SMALL_ALT = "|".join(sorted(_UNITS_SMALL, key=len, reverse=True))
 _TENS_ALT = "|".join(_TENS)
 # A cardinal: digits, a spelled-out number up to 99, "a"/"an", "a couple of", "a dozen" or a vague quantifier.
 NUMBER = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?:" + _TENS_ALT + r")(?:[-\s](?:" + _SMALL_ALT + r"))?"
+    r"(?:\d{1,3}(?:,\d{3})+|\d+\s+1/2|\d+(?:\.\d+)?|(?:" + _TENS_ALT + r")(?:[-\s](?:" + _SMALL_ALT + r"))?"
     r"|" + _SMALL_ALT + r"|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+dozen|a\s+hundred|one\s+hundred|a\s+half"
     r"|half\s+a|half\s+an|an?|" + "|".join(v.replace(" ", r"\s+") for v in VAGUE) + r")"
 )
@@ -72,6 +79,8 @@ def parse_number(text: str) -> float | None:
         return 100
     if t in VAGUE:
         return None
+    if t.endswith(" 1/2"):
+        t = str(int(t[:-4]) + 0.5)
     digits = t.replace(",", "")
     try:
         return float(digits)
@@ -105,19 +114,19 @@ def duration(amount: float | None, unit: str) -> str:
         unit: singular unit name.
     """
     code = UNIT_CODES.get(unit, "X")
-    if code in ("WE", "Q"):
-        code = {"WE": "WE", "Q": "Q"}[code]
     prefix = "PT" if unit in _TIME_UNITS else "P"
     if amount is None:
         return f"{prefix}X{code}"
     n = amount * _UNIT_FACTOR.get(unit, 1)
     if n != int(n):
         if unit == "hour":
-            return f"PT{int(n)}H{int(round((n - int(n)) * 60))}M" if int(n) else f"PT{round(n * 60)}M"
-        if unit == "year" and n < 1:
-            return f"P{round(n * 12)}M"
-        if unit == "day" and n < 1:
-            return f"PT{round(n * 24)}H"
+            return f"PT{int(n)}H{round((n - int(n)) * 60)}M" if int(n) else f"PT{round(n * 60)}M"
+        if unit == "minute":
+            return f"PT{int(n)}M{round((n - int(n)) * 60)}S" if int(n) else f"PT{round(n * 60)}S"
+        if unit == "year":
+            return f"P{int(n)}Y{round((n - int(n)) * 12)}M" if int(n) else f"P{round(n * 12)}M"
+        if unit == "day":
+            return f"P{int(n)}DT{round((n - int(n)) * 24)}H" if int(n) else f"PT{round(n * 24)}H"
         return f"{prefix}{n:g}{code}"
     return f"{prefix}{int(n)}{code}"
 
