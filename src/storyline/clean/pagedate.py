@@ -1,11 +1,13 @@
 """The publication date a web page states: metadata, bylines, URL and visible dates.
 
 The page is parsed once with lxml. Sources are tried from the most to the least specific:
-structured "published" markup (JSON-LD, Open Graph / Dublin Core / parsely meta tags, itemprop and
-``<time pubdate>``), then a date in the URL, then a dateline or byline next to the headline, then
-publish keys in inline scripts, and only then htmldate's extensive search. Modified dates are never
-preferred over published ones. A UTC timestamp close to midnight is moved to the neighbouring day
-when the page's own local dates say so, since pages show (and readers cite) the local day.
+structured "published" markup (JSON-LD articles, Open Graph / Dublin Core / parsely / sailthru meta
+tags, JSON-LD pages, itemprop and ``<time pubdate>``), then a date in the URL (given, canonical or
+og:url), then htmldate's extensive search (the slow path, only for pages without either), then a
+dateline or byline next to the headline, then publish keys in inline scripts. Modified dates are
+never used. A UTC timestamp close to midnight is moved to the neighbouring day when the page's own
+local evidence (byline, URL, zone-less or offset timestamps) says so: pages show the local day.
+Dates outside 1995..today are ignored.
 """
 
 from __future__ import annotations
@@ -35,15 +37,15 @@ _META_PUBLISHED: tuple[str, ...] = (
     "datecreated", "article:post_date", "displaydate", "release_date", "timestamp",
 )
 _META_RANK = {name: i for i, name in enumerate(_META_PUBLISHED)}
-_ARTICLE_TYPES = ("article", "posting", "report", "news", "creativework", "webpage")
+_ARTICLE_TYPES = ("article", "posting", "report", "news")
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "title", "option", "select"}
+# The first-letter lookahead lets the regex engine skip most positions of large scripts fast.
 _SCRIPT_KEY_RE = re.compile(
-    r"""["']?\b(date_?published|published_?(?:at|date|time|on)|publish_?(?:date|time)|pub_?date|"""
+    r"""(?=[dDpPfF])(date_?published|published_?(?:at|date|time|on)|publish_?(?:date|time)|pub_?date|"""
     r"""first_?pub\w{0,20}|publication_?date|date_?created|date_?creation|published_?first\w{0,10})["']?\s*[:=]\s*"""
     r"""["']?([^"',;}<]{6,40})""",
     re.I,
 )
-_DATEISH_CLASS_RE = re.compile(r"date|time|publi|posted|byline|dateline|meta|info|author", re.I)
 _LD_FALLBACK_RE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,60})"')
 _WINDOW_AFTER = 700
 _WINDOW_BEFORE = 250
@@ -56,6 +58,7 @@ class _Found:
     stamp: Stamp
     basis: DateBasis
     evidence: str
+    from_url: bool = False
 
 
 def find_page_date(html: str, *, url: str | None = None) -> DateEstimate | None:
@@ -113,7 +116,7 @@ def _url_date(root: lxml.html.HtmlElement, url: str | None) -> _Found | None:
     for page_url in (url, *_own_urls(root)):
         uday = url_day(page_url) if page_url else None
         if page_url and uday:
-            return _Found(Stamp(uday), "metadata", f'url date in "{page_url[:120]}"')
+            return _Found(Stamp(uday), "metadata", f'url date in "{page_url[:120]}"', from_url=True)
     return None
 
 
@@ -131,9 +134,11 @@ def _local_day(best: _Found, others: list[_Found]) -> _Found:
     local = [
         f for f in others
         if f.stamp.utc is not True
-        and not (f.stamp.day, f.stamp.hour, f.stamp.minute) == (stamp.day, stamp.hour, stamp.minute)
+        and (f.stamp.day, f.stamp.hour, f.stamp.minute) != (stamp.day, stamp.hour, stamp.minute)
     ]
-    if any(f.stamp.day == stamp.day for f in local):
+    # A bare date in markup may be the UTC day cut from the same timestamp, so it cannot veto
+    # the shift; a time of day, visible text or the URL can.
+    if any(f.stamp.day == stamp.day and (f.stamp.hour is not None or f.basis == "stated" or f.from_url) for f in local):
         return best
     shifts = []
     if stamp.hour < 8:
@@ -150,7 +155,8 @@ def _local_day(best: _Found, others: list[_Found]) -> _Found:
 
 def _structured(root: lxml.html.HtmlElement) -> Iterator[_Found]:
     """Published dates from markup, best source first."""
-    yield from _json_ld(root)
+    ld = _json_ld(root)
+    yield from (f for rank, f in ld if rank == 0)
     metas: list[tuple[int, _Found]] = []
     for el in root.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").strip()
@@ -163,7 +169,10 @@ def _structured(root: lxml.html.HtmlElement) -> Iterator[_Found]:
             metas.append((rank, _Found(stamp, "metadata", f'meta {key} "{content.strip()[:60]}"')))
     metas.sort(key=lambda pair: pair[0])
     yield from (f for _, f in metas)
-    for el in root.xpath('//*[@itemprop="datePublished" or @pubdate or @itemprop="dateCreated"]'):
+    # Page-level or untyped JSON-LD dates rank below explicit article meta tags.
+    yield from (f for rank, f in ld if rank > 0)
+    # Via the attribute axis: much faster than testing attributes on every element.
+    for el in root.xpath('//@itemprop[.="datePublished" or .="dateCreated"]/.. | //@pubdate/..'):
         if el.tag == "meta":
             continue
         for attr in ("datetime", "content", "title"):
@@ -179,17 +188,19 @@ def _structured(root: lxml.html.HtmlElement) -> Iterator[_Found]:
                 yield _Found(stamp, "stated", f'<{el.tag} itemprop> "{text[:60]}"')
 
 
-def _json_ld(root: lxml.html.HtmlElement) -> Iterator[_Found]:
-    """datePublished / dateCreated of the page's main JSON-LD object (top-level objects first)."""
+def _json_ld(root: lxml.html.HtmlElement) -> list[tuple[int, _Found]]:
+    """datePublished / dateCreated of the page's JSON-LD objects: articles first, then pages, then untyped."""
+    ranked: list[tuple[int, int, _Found]] = []
     for script in root.xpath('//script[@type="application/ld+json"]'):
         raw = script.text or ""
         try:
             data = json.loads(raw)
         except ValueError:
+            # Broken JSON is common (unescaped quotes in headlines); the key itself is still there.
             m = _LD_FALLBACK_RE.search(raw)
             stamp = parse_stamp(m.group(1)) if m else None
             if m and stamp:
-                yield _Found(stamp, "metadata", f'json-ld datePublished "{m.group(1)[:60]}"')
+                ranked.append((1, len(ranked), _Found(stamp, "metadata", f'json-ld datePublished "{m.group(1)[:60]}"')))
             continue
         queue: list[object] = [data]
         seen = 0
@@ -201,24 +212,43 @@ def _json_ld(root: lxml.html.HtmlElement) -> Iterator[_Found]:
                 continue
             if not isinstance(item, dict):
                 continue
-            kind = str(item.get("@type", "")).lower()
-            if any(t in kind for t in _ARTICLE_TYPES) or not kind:
+            rank = _ld_rank(item.get("@type"))
+            if rank is not None:
                 for key in ("datePublished", "dateCreated"):
                     value = item.get(key)
                     stamp = parse_stamp(value) if isinstance(value, str) else parse_epoch(value)
                     if stamp:
-                        yield _Found(stamp, "metadata", f'json-ld {key} "{str(value)[:60]}"')
+                        found = _Found(stamp, "metadata", f'json-ld {key} "{str(value)[:60]}"')
+                        ranked.append((rank, len(ranked), found))
                         break
-            for key in ("@graph", "mainEntity", "itemListElement"):
-                if key in item:
+            # Not itemListElement: lists hold other stories with their own dates.
+            for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+                if isinstance(item.get(key), (dict, list)):
                     queue.append(item[key])
+    return [(rank, f) for rank, _, f in sorted(ranked, key=lambda t: (t[0], t[1]))]
+
+
+def _ld_rank(kind: object) -> int | None:
+    """0 for article types, 1 for web pages and untyped objects, None for anything else (videos, events)."""
+    kinds = " ".join(str(k) for k in kind) if isinstance(kind, list) else str(kind or "")
+    kinds = kinds.lower()
+    if any(t in kinds for t in _ARTICLE_TYPES):
+        return 0
+    if not kinds or "webpage" in kinds or "creativework" in kinds:
+        return 1
+    return None
 
 
 def _own_urls(root: lxml.html.HtmlElement) -> list[str]:
     """The page's own URLs: <link rel=canonical> first, then og:url."""
-    urls = [str(u).strip() for u in root.xpath('//link[@rel="canonical"]/@href')]
-    urls += [str(u).strip() for u in root.xpath('//meta[@property="og:url"]/@content')]
-    return [u for u in urls if u][:4]
+    canonical: list[str] = []
+    og: list[str] = []
+    for el in root.iter("link", "meta"):
+        if el.tag == "link" and (el.get("rel") or "").lower() == "canonical":
+            canonical.append((el.get("href") or "").strip())
+        elif el.tag == "meta" and el.get("property") == "og:url":
+            og.append((el.get("content") or "").strip())
+    return [u for u in canonical + og if u][:4]
 
 
 def _visible_segments(root: lxml.html.HtmlElement) -> tuple[list[str], int]:
@@ -317,13 +347,17 @@ def _script_keys(root: lxml.html.HtmlElement, *, limit: int = 8) -> list[_Found]
 
 
 def _htmldate_fallback(root: lxml.html.HtmlElement, url: str | None) -> _Found | None:
-    """htmldate's extensive search, for pages whose date is nowhere we look first."""
+    """htmldate's extensive search, for pages whose date is nowhere we look first.
+
+    Its default (latest-date) mode: "original" mode tends to pick founding or copyright dates on pages
+    that carry no publication markup, and published-over-modified is already handled above.
+    """
     from htmldate import find_date
 
     try:
         # A copy: htmldate prunes the tree it is given, and the byline search still needs it.
-        found = find_date(copy.deepcopy(root), url=url, extensive_search=True, original_date=True)
-    except (ValueError, TypeError, AttributeError):
+        found = find_date(copy.deepcopy(root), url=url, extensive_search=True, original_date=False)
+    except Exception:  # a third-party heuristic must not make a bad page fail ingestion
         return None
     if not found:
         return None

@@ -53,8 +53,8 @@ DMY_RE = re.compile(r"(?<![\d.])(\d{1,2})([./-])(\d{1,2})\2((?:19|20)\d{2})(?!\d
 COMPACT_RE = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(?:\d{2})?)?(Z)?$")
 # "15 September 2020", "15. Sep. 2020", "15 de septiembre de 2020", "15 Sep, 2020"
 TEXT_DMY_RE = re.compile(
-    r"(?<![\w])(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+)?(" + _MONTH_RE + r")\.?,?\s*(?:de\s+)?((?:19|20)\d{2})(?!\d)"
-    + _TIME + _ZONE, re.I)
+    r"(?<![\w])(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+)?(" + _MONTH_RE
+    + r")\.?,?\s*(?:de\s+)?((?:19|20)\d{2})(?!\d)" + _TIME + _ZONE, re.I)
 # "September 15, 2020", "Sep. 15 2020", "Tue, Sep 15 2020 10:01:41 EDT"
 TEXT_MDY_RE = re.compile(
     r"(?<![\w])(" + _MONTH_RE + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})(?!\d)" + _TIME + _ZONE, re.I)
@@ -116,6 +116,13 @@ def _zone(zone: str | None) -> bool | None:
     return z in ("Z", "UTC", "GMT", "+0000", "-0000")
 
 
+def _timed(day: dt.date, m: re.Match[str], first: int) -> Stamp:
+    """Stamp from a match whose groups ``first``.. are hour, minute, am/pm and zone."""
+    hour = _hour(m.group(first), m.group(first + 2))
+    zone = _zone(m.group(first + 3)) if hour is not None else None
+    return Stamp(day, hour, zone, _minute(m.group(first + 1)) if hour is not None else None)
+
+
 def parse_stamp(text: str, *, dayfirst: bool = True) -> Stamp | None:
     """The first date in a short string (a meta value, a JSON-LD field, a byline).
 
@@ -130,18 +137,17 @@ def parse_stamp(text: str, *, dayfirst: bool = True) -> Stamp | None:
     if m:
         d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
-            return Stamp(d, _hour(m.group(4), m.group(6)), _zone(m.group(7)) if m.group(4) else None, _minute(m.group(5)))
+            return _timed(d, m, 4)
     m = TEXT_MDY_RE.search(s)
     m2 = TEXT_DMY_RE.search(s)
     if m2 and (not m or m2.start() < m.start()):
         d = _make(int(m2.group(3)), MONTHS[m2.group(2).lower()], int(m2.group(1)))
         if d:
-            return Stamp(d, _hour(m2.group(4), m2.group(6)), _zone(m2.group(7)) if m2.group(4) else None,
-                         _minute(m2.group(5)))
+            return _timed(d, m2, 4)
     if m:
         d = _make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
         if d:
-            return Stamp(d, _hour(m.group(4), m.group(6)), _zone(m.group(7)) if m.group(4) else None, _minute(m.group(5)))
+            return _timed(d, m, 4)
     m = YMD_RE.search(s)
     if m:
         d = _make(int(m.group(1)), int(m.group(3)), int(m.group(4)))
@@ -182,7 +188,7 @@ def parse_epoch(value: object) -> Stamp | None:
     if secs > 1e11:
         secs /= 1000.0
     try:
-        when = dt.datetime.fromtimestamp(secs, tz=dt.timezone.utc)
+        when = dt.datetime.fromtimestamp(secs, tz=dt.UTC)
     except (OverflowError, OSError, ValueError):
         return None
     return Stamp(when.date(), when.hour, True, when.minute) if valid_day(when.date()) else None
