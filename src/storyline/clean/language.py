@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
-#: Characters of text examined; more adds cost and no accuracy.
-_SAMPLE_CHARS = 4000
+#: Characters of text examined: past about a thousand, more text adds cost and no accuracy.
+_SAMPLE_CHARS = 1200
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
@@ -23,7 +25,7 @@ def detect_language(text: str) -> tuple[str | None, float]:
         text: the cleaned text of a document.
     """
     sample = text[:_SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < 20:
+    if len(_LETTERS.findall(sample, 0, 200)) < 20:
         return None, 0.0
     lang, prob = _identifier().classify(sample)
     return str(lang), float(prob)
