@@ -39,9 +39,26 @@ _LABEL = re.compile(
 )
 # Prompts to subscribe, sign up, follow or share.
 _PROMPT = re.compile(
-    r"(?:sign\s+up|subscribe|newsletter|in\s*your\s+inbox|thanks\s+for\s+signing\s+up|follow\s+us\s+on|like\s+this\s+story"
+    r"(?:sign\s+up\s+(?:for|to\s+(?:our|get|receive)|here|now|today)|sign\s+up\s*[:!.]|sign-up|subscribe\s+(?:to|now|here|today)\b|subscribe\W*$|newsletter|in\s*your\s+inbox|thanks\s+for\s+signing\s+up|follow\s+us\s+on|like\s+this\s+story"
     r"|share\s+(?:it|this)\s+with|an\s+error\s+(?:has\s+)?occurred|error\s+processing\s+your|this\s+article\s+has\s+been\s+sent"
-    r"|comment\w*\s+.{0,80}moderat|moderat\w*\s+.{0,40}comment|for\s+your\s+personal,?\s+non-?commercial\s+use|to\s+order\s+presentation|get\s+access\s+to|subscriber\s+agreement)",
+    r"|(?:comm?ent|kommentar)\w*\s+.{0,120}moderat|moderat\w*\s+.{0,40}comm?ent|follow\s+(?:us|me|him|her|them|@\w+)\s+on\s+(?:twitter|facebook|instagram)|get\s+access\s+to)",
+    re.I,
+)
+# Legal notices of the publisher, which may run longer than a prompt.
+_LEGAL = re.compile(
+    r"for\s+your\s+personal,?\s+non-?commercial\s+use|to\s+order\s+presentation|subscriber\s+agreement"
+    r"|(?:reproduction|redistribution|republication)\s+.{0,60}(?:prohibited|without\s+(?:the\s+)?(?:prior\s+)?(?:written\s+)?permission)",
+    re.I,
+)
+_STAMP_KEYWORD = re.compile(r"\b(?:updated|published|posted|modified)\b", re.I)
+#: Longest date/time stamp line, in words.
+_STAMP_WORDS = 12
+# A line that is only a date or time stamp ("Updated: 19 November 2019, 09:01 AM").
+_STAMP_WORD = re.compile(
+    r"(?:updated|published|posted|modified|first|last|on|at|am|pm|a\.m|p\.m|gmt|utc|[ecmp][sd]t|bst|cest|cet|ist"
+    r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?"
+    r"|sun(?:day)?|\d{1,4}(?:st|nd|rd|th|h)?)",
     re.I,
 )
 _COPYRIGHT = re.compile(r"^\W{0,3}(?:©|\(c\)\s|copyright\b)|all\s+rights\s+reserved", re.I)
@@ -100,18 +117,31 @@ def why_boilerplate(line: Line) -> str | None:
         line: the line to judge.
     """
     text = line.text
-    words = len(_WORD.findall(text))
+    words = text.count(" ") + 1
     if _LABEL.match(text) and words <= 8:
         return "label"
     if (_LEADIN.match(text) or _ALSO_ON.match(text)) and words <= 40:
         return "cross-link"
     if words <= 25 and _PROMPT.search(text):
         return "prompt"
+    if words <= 60 and _LEGAL.search(text):
+        return "legal"
     if words <= 40 and _COPYRIGHT.search(text):
         return "copyright"
     if words <= 30 and (_CONTACT.search(text) or _BARE_CONTACT.match(text)):
         return "contact"
     return None
+
+
+def _is_stamp(text: str, *, at_edge: bool) -> bool:
+    """A line of only date/time words; away from the edges it must also say "updated", "posted"..."""
+    if text.count(" ") >= _STAMP_WORDS:
+        return False
+    tokens = _WORD.findall(text)
+    if len(tokens) > _STAMP_WORDS or not all(_STAMP_WORD.fullmatch(t) for t in tokens):
+        return False
+    named = any(not t.isdigit() for t in tokens) and any(t.isdigit() for t in tokens)
+    return named and (at_edge or _STAMP_KEYWORD.search(text) is not None)
 
 
 def _is_linky(line: Line) -> bool:
@@ -137,14 +167,13 @@ def filter_lines(lines: Sequence[Line], *, titles: Sequence[str] = ()) -> tuple[
     # Headline copy and standfirst headings above the first paragraph.
     for i in range(min(n, 3)):
         line = lines[i]
-        if _is_title(line.text, titles):
-            drop[i] = True
-        elif line.kind == "head" and len(_WORD.findall(line.text)) >= _STANDFIRST_WORDS:
+        standfirst = line.kind == "head" and len(_WORD.findall(line.text)) >= _STANDFIRST_WORDS
+        if standfirst or _is_title(line.text, titles):
             drop[i] = True
         elif line.kind != "head":
             break
     for i, line in enumerate(lines):
-        if not drop[i] and why_boilerplate(line):
+        if not drop[i] and (why_boilerplate(line) or _is_stamp(line.text, at_edge=i < 2 or i >= n - 2)):
             drop[i] = True
     # Teaser links: drop link-only lines in runs, at the edges, or right after a dropped widget label.
     linky = [_is_linky(ln) for ln in lines]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,9 @@ from lxml.html import HtmlElement
 
 #: Longest JSON-LD block parsed; larger ones are data dumps, not page metadata.
 _MAX_JSONLD_CHARS = 200_000
+#: Most JSON-LD objects kept, and most JSON values visited, per page.
+_MAX_JSONLD_OBJECTS = 50
+_MAX_JSONLD_VISITS = 500
 #: Longest plausible outlet name, in characters.
 _MAX_OUTLET_CHARS = 60
 
@@ -60,38 +64,61 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def _meta_map(tree: HtmlElement) -> dict[str, str]:
-    """First content of each <meta> keyed by lower-cased name/property/itemprop."""
-    found: dict[str, str] = {}
-    for el in tree.iter("meta"):
-        key = el.get("property") or el.get("name") or el.get("itemprop")
-        content = _clean(el.get("content"))
-        if key and content:
-            found.setdefault(key.strip().lower(), content)
-    return found
+@dataclass(slots=True)
+class _Scan:
+    """What one pass over the page collects for the metadata rules."""
+
+    meta: dict[str, str] = field(default_factory=dict)
+    jsonld: list[str] = field(default_factory=list)
+    title: str | None = None
+    h1: str | None = None
+    canonical: str | None = None
 
 
-def _jsonld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+def _scan(tree: HtmlElement) -> _Scan:
+    """One pass over <meta>, JSON-LD <script>, <title>, <h1> and <link rel=canonical>."""
+    scan = _Scan()
+    for el in tree.iter("meta", "script", "title", "h1", "link"):
+        tag = el.tag
+        if tag == "meta":
+            key = el.get("property") or el.get("name") or el.get("itemprop")
+            content = _clean(el.get("content"))
+            if key and content:
+                scan.meta.setdefault(key.strip().lower(), content)
+        elif tag == "script":
+            if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+                scan.jsonld.append(el.text)
+        elif tag == "title":
+            scan.title = scan.title or _clean(el.text_content())
+        elif tag == "h1":
+            scan.h1 = scan.h1 or _clean(el.text_content())
+        elif (el.get("rel") or "").lower() == "canonical" and not scan.canonical:
+            scan.canonical = _clean(el.get("href"))
+    return scan
+
+
+def _jsonld_objects(blocks: list[str]) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, @graph members flattened."""
     out: list[dict[str, Any]] = []
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = script.text or ""
+    for raw in blocks:
         if not raw.strip() or len(raw) > _MAX_JSONLD_CHARS:
             continue
         try:
             data = json.loads(raw, strict=False)
         except (ValueError, RecursionError):
             continue
-        stack = [data]
-        while stack and len(out) < 50:
-            item = stack.pop(0)
+        queue = deque([data])
+        visited = 0
+        # Bounded breadth-first walk: metadata sits near the top; big data arrays are not read.
+        while queue and len(out) < _MAX_JSONLD_OBJECTS and visited < _MAX_JSONLD_VISITS:
+            item = queue.popleft()
+            visited += 1
             if isinstance(item, list):
-                stack.extend(item)
+                queue.extend(item[:_MAX_JSONLD_OBJECTS])
             elif isinstance(item, dict):
-                if isinstance(item.get("@graph"), list):
-                    stack.extend(item["@graph"])
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    queue.extend(graph[:_MAX_JSONLD_OBJECTS])
                 out.append(item)
     return out
 
@@ -149,17 +176,18 @@ def extract_meta(tree: HtmlElement) -> PageMeta:
     Args:
         tree: the page as parsed by lxml.html (not modified).
     """
-    meta = _meta_map(tree)
-    ld = _jsonld_objects(tree)
+    scan = _scan(tree)
+    meta = scan.meta
+    ld = _jsonld_objects(scan.jsonld)
     page = PageMeta()
 
     ld_article = next((o for o in ld if _types(o) & set(_ARTICLE_TYPES) and o.get("headline")), None)
     ld_article = ld_article or next((o for o in ld if _types(o) & set(_ARTICLE_TYPES)), None)
 
     # Title: the page's own statement of its headline first, the <title> (minus site suffix) last.
-    title_tag = _clean(tree.findtext(".//title"))
+    title_tag = scan.title
     title_head, title_site = _split_title(title_tag) if title_tag else (None, None)
-    h1 = next((_clean(h.text_content()) for h in tree.iter("h1")), None)
+    h1 = scan.h1
     candidates = [
         meta.get("og:title"),
         _clean(ld_article.get("headline")) if ld_article else None,
@@ -207,7 +235,7 @@ def extract_meta(tree: HtmlElement) -> PageMeta:
         page.outlet = _copyright_owner(tree)
 
     # URL: the canonical link, then og:url, then JSON-LD.
-    canonical = next((_clean(el.get("href")) for el in tree.xpath("//link[@rel='canonical']")), None)
+    canonical = scan.canonical
     ld_url = _clean(ld_article.get("url")) if ld_article else None
     page.url = next((u for u in (canonical, meta.get("og:url"), ld_url) if u and u.startswith("http")), None)
 
