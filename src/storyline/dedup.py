@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,14 +99,22 @@ def find_duplicates(
     *,
     dates: Mapping[str, dt.date | None],
     order: Mapping[str, int],
+    outlets: Mapping[str, str | None] | None = None,
+    text_of: Callable[[str], str] | None = None,
     threshold: float = NEAR_DUPLICATE_JACCARD,
 ) -> DuplicateGroups:
     """Group near-duplicate documents and pick each group's original.
+
+    The original is the earliest dated member. Among members of the same day, the one whose
+    outlet the others credit by name ("(Kestrel Wire) -", "according to Reuters") wins, since
+    copies credit their source; then the earliest ingested.
 
     Args:
         signatures: doc id -> MinHash signature.
         dates: doc id -> stated publication date (None when unknown).
         order: doc id -> ingestion order, for ties.
+        outlets: doc id -> outlet name, for the credit tie-break.
+        text_of: doc id -> cleaned text, for the credit tie-break (called for group members only).
         threshold: minimum estimated Jaccard similarity.
     """
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
@@ -132,14 +140,16 @@ def find_duplicates(
     for doc_id in signatures:
         members.setdefault(find(doc_id), []).append(doc_id)
 
-    def rank(doc_id: str) -> tuple[int, dt.date, int]:
-        day = dates.get(doc_id)
-        return (0 if day else 1, day or dt.date.max, order.get(doc_id, 0))
-
     result = DuplicateGroups()
     for group in members.values():
         if len(group) < 2:
             continue
+        credits = _credits(group, outlets or {}, text_of)
+
+        def rank(doc_id: str, credits: dict[str, int] = credits) -> tuple[int, dt.date, int, int]:
+            day = dates.get(doc_id)
+            return (0 if day else 1, day or dt.date.max, -credits.get(doc_id, 0), order.get(doc_id, 0))
+
         group.sort(key=rank)
         original = group[0]
         result.groups[original] = list(group)
@@ -147,3 +157,18 @@ def find_duplicates(
             result.duplicate_of[doc_id] = original
             result.similarity[doc_id] = jaccard(signatures[doc_id], signatures[original])
     return result
+
+
+def _credits(group: list[str], outlets: Mapping[str, str | None], text_of: Callable[[str], str] | None) -> dict[str, int]:
+    """How many other members of ``group`` name each member's outlet in their text."""
+    if text_of is None:
+        return {}
+    texts = {doc_id: text_of(doc_id).casefold() for doc_id in group}
+    out: dict[str, int] = {}
+    for doc_id in group:
+        name = (outlets.get(doc_id) or "").strip().casefold()
+        if len(name) < 3:
+            continue
+        pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+        out[doc_id] = sum(1 for other in group if other != doc_id and pattern.search(texts[other]))
+    return out

@@ -234,7 +234,8 @@ def link_duplicates(store: Store) -> dedup.DuplicateGroups:
     signatures = store.signatures()
     info = store.document_dates()
     order = {doc_id: i for i, doc_id in enumerate(signatures)}
-    groups = dedup.find_duplicates(signatures, dates={k: v[0] for k, v in info.items()}, order=order)
+    groups = dedup.find_duplicates(signatures, dates={k: v[0] for k, v in info.items()}, order=order,
+                                   outlets=store.document_outlets(), text_of=store.document_text)
     store.set_duplicates(dict(groups.duplicate_of))
     flags = {
         doc_id: [Flag(kind="duplicate" if sim >= dedup.EXACT_COPY_JACCARD else "derivative", score=round(sim, 3),

@@ -96,7 +96,7 @@ class Article:
         title: the headline, when found.
         outlet: site or publisher name when the page states it.
         published: only the date the page itself states (dateline, byline, metadata).
-        removed: boilerplate lines or blocks that were dropped, in document order.
+        removed: boilerplate lines or blocks that were dropped (in document order for text input).
         author: byline author(s) when stated.
         url: canonical URL when the page or the input record gives one.
         language: ISO 639-1 code of the detected language ("en"), or None if undetermined.

@@ -325,6 +325,20 @@ class Store:
         ).fetchall()
         return {r[0]: (r[1], r[2]) for r in rows}
 
+    def document_outlets(self) -> dict[str, str | None]:
+        """Outlet name per current document."""
+        rows = self.con.execute("SELECT id, outlet FROM documents WHERE superseded_by IS NULL").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def document_text(self, doc_id: str) -> str:
+        """The cleaned text of one document ("" when unknown).
+
+        Args:
+            doc_id: the document id.
+        """
+        row = self.con.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        return str(row[0]) if row else ""
+
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
         out = {}
