@@ -12,20 +12,59 @@ import json
 import random
 import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from storyline.clean.boilerplate import MODEL_FILE, page_features
+from storyline.clean.boilerplate import DATA_DIR, MODEL_FILE, page_features
 
-_SITES = ("dailyledger.com", "northgazette.net", "The Morning Courier", "rivertimes.org", "Harbor Post", "civicwire.news",
-          "eastvalleyherald.com", "The Plainsman", "metroreport.co", "Lakeside Tribune")
-_SECTIONS = ("World", "WORLD", "Politics", "POLITICS", "Global News", "Business", "Local", "Opinion", "Europe", "U.S.",
-             "National", "Economy", "Health", "Breaking")
-_NAMES = ("Maria Okafor", "Daniel Reyes", "Li Wen", "Sarah Lindqvist", "Tomas Novak", "Aisha Rahman", "Peter Hall",
-          "Jean Moreau", "Ravi Menon", "Elena Petrova")
+_SITES = (
+    "dailyledger.com",
+    "northgazette.net",
+    "The Morning Courier",
+    "rivertimes.org",
+    "Harbor Post",
+    "civicwire.news",
+    "eastvalleyherald.com",
+    "The Plainsman",
+    "metroreport.co",
+    "Lakeside Tribune",
+)
+_SECTIONS = (
+    "World",
+    "WORLD",
+    "Politics",
+    "POLITICS",
+    "Global News",
+    "Business",
+    "Local",
+    "Opinion",
+    "Europe",
+    "U.S.",
+    "National",
+    "Economy",
+    "Health",
+    "Breaking",
+)
+_NAMES = (
+    "Maria Okafor",
+    "Daniel Reyes",
+    "Li Wen",
+    "Sarah Lindqvist",
+    "Tomas Novak",
+    "Aisha Rahman",
+    "Peter Hall",
+    "Jean Moreau",
+    "Ravi Menon",
+    "Elena Petrova",
+)
 _PLACES = ("Riverton", "the northern provinces", "Lisbon", "Nairobi", "the capital", "Ohio", "Kraków", "the valley")
-_ORGS = ("The health ministry", "The Institute for Public Policy", "the transport authority", "Northwind Energy",
-         "the World Food Council", "the city's police department")
+_ORGS = (
+    "The health ministry",
+    "The Institute for Public Policy",
+    "the transport authority",
+    "Northwind Energy",
+    "the World Food Council",
+    "the city's police department",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +84,7 @@ class Example:
 
 def load_examples() -> tuple[list[Example], list[str]]:
     """The example line templates and the invented headlines."""
-    base = resources.files("storyline") / "data" / "boilerplate"
+    base = DATA_DIR
     examples: list[Example] = []
     for name, label in (("lines_boilerplate.txt", True), ("lines_article.txt", False)):
         kind = "?"
@@ -54,15 +93,30 @@ def load_examples() -> tuple[list[Example], list[str]]:
                 kind = line[3:].strip()
             elif line.strip() and not line.startswith("#"):
                 examples.append(Example(line.strip(), kind, label))
-    heads = [ln.strip() for ln in (base / "headlines.txt").read_text(encoding="utf-8").splitlines()
-             if ln.strip() and not ln.startswith("#")]
+    heads = [
+        ln.strip()
+        for ln in (base / "headlines.txt").read_text(encoding="utf-8").splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
     return examples, heads
 
 
 def _fill(template: str, rng: random.Random, heads: list[str]) -> str:
     out = template
-    for key, pool in (("{site}", _SITES), ("{section}", _SECTIONS), ("{name}", _NAMES), ("{place}", _PLACES),
-                      ("{org}", _ORGS), ("{headline}", heads)):
+    if "{headline}" in out:
+        head = rng.choice(heads)
+        if rng.random() < 0.5:
+            # Many sites write headlines in sentence case.
+            head = head[0] + " ".join(w if w.isupper() else w.lower() for w in head.split())[1:]
+        out = out.replace("{headline}", head, 1)
+    for key, pool in (
+        ("{site}", _SITES),
+        ("{section}", _SECTIONS),
+        ("{name}", _NAMES),
+        ("{place}", _PLACES),
+        ("{org}", _ORGS),
+        ("{headline}", heads),
+    ):
         while key in out:
             out = out.replace(key, rng.choice(pool), 1)
     while "{n}" in out:
@@ -76,6 +130,7 @@ def make_page(rng: random.Random, examples: list[Example], heads: list[str]) -> 
     """One invented page: its lines (title and byline left out), labels (1 = boilerplate) and title."""
     sentences = [e for e in examples if e.kind == "sentence"]
     headings = [e for e in examples if e.kind == "heading"]
+    listing = [e for e in examples if e.kind == "list"]
     by_kind: dict[str, list[Example]] = {}
     for e in examples:
         if e.boilerplate:
@@ -100,6 +155,11 @@ def make_page(rng: random.Random, examples: list[Example], heads: list[str]) -> 
         if p and headings and rng.random() < 0.08:
             lines.append(_fill(rng.choice(headings).text, rng, heads))
             labels.append(0)
+        if listing and rng.random() < 0.15:
+            # A run of list items (steps, ingredients, specifications) inside the article.
+            for item in rng.sample(listing, min(len(listing), rng.randint(2, 5))):
+                lines.append(_fill(item.text, rng, heads))
+                labels.append(0)
         k = rng.choice((1, 1, 2, 2, 3, 4))
         para = " ".join(_fill(rng.choice(sentences).text, rng, heads) for _ in range(k))
         if rng.random() < 0.12:
@@ -108,13 +168,22 @@ def make_page(rng: random.Random, examples: list[Example], heads: list[str]) -> 
         labels.append(0)
         if rng.random() < 0.07:
             add(("related", "media", "subscribe"), 1)
-    tail_kinds = rng.choice((("share", "comment"), ("subscribe", "legal"), ("related", "navigation"),
-                             ("share", "related", "comment", "legal"), ("media", "subscribe", "navigation", "legal")))
+    tail_kinds = rng.choice(
+        (
+            ("share", "comment"),
+            ("subscribe", "legal"),
+            ("related", "navigation"),
+            ("share", "related", "comment", "legal"),
+            ("media", "subscribe", "navigation", "legal"),
+        )
+    )
     add(tail_kinds, rng.choice((0, 1, 2, 3, 4, 6, 8)))
     return lines, labels, title
 
 
-def _pages(rng: random.Random, examples: list[Example], heads: list[str], n: int) -> tuple[list[dict[str, float]], list[int]]:
+def _pages(
+    rng: random.Random, examples: list[Example], heads: list[str], n: int
+) -> tuple[list[dict[str, float]], list[int]]:
     feats: list[dict[str, float]] = []
     ys: list[int] = []
     for _ in range(n):
@@ -180,9 +249,16 @@ def main(argv: list[str] | None = None) -> int:
         "examples": len(examples),
     }
     bias, weights = _fit(*_pages(rng, examples, heads, 800), c)
-    out = Path(argv[0]) if argv else Path(str(resources.files("storyline") / "data" / "boilerplate" / MODEL_FILE))
-    out.write_text(json.dumps({"bias": round(bias, 4), "threshold": threshold, "weights": dict(sorted(weights.items())),
-                               "cv": report}, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = Path(argv[0]) if argv else DATA_DIR / MODEL_FILE
+    out.write_text(
+        json.dumps(
+            {"bias": round(bias, 4), "threshold": threshold, "weights": dict(sorted(weights.items())), "cv": report},
+            indent=0,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     report["features"] = len(weights)
     print(json.dumps(report))
     return 0

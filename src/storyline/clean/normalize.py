@@ -37,17 +37,26 @@ _FOLD = {
     "\ufb05": "st",
     "\ufb06": "st",
 }
-_SPECIAL = re.compile(f"(?P<ws>[{_SPACE_CHARS}]+)|(?P<inv>[{_INVISIBLE}]+)|(?P<fold>[{''.join(_FOLD)}])")
+# Characters that need work; a single ASCII space is copied as it is. A one-class pattern lets the
+# regex engine scan fast; runs of two or more ASCII spaces only get the slower pattern when present.
+_SPECIAL = re.compile(f"[{_SPACE_CHARS[1:]}{_INVISIBLE}{''.join(_FOLD)}]+")
+_SPECIAL_OR_SPACES = re.compile(f" {{2,}}|[{_SPACE_CHARS[1:]}{_INVISIBLE}{''.join(_FOLD)}]+")
+_IS_SPACE = re.compile(f"[{_SPACE_CHARS}]")
+_OTHER_BREAKS = re.compile(r"[\r\u2028\u2029\x0b\x0c\x85]")
 
 # Markdown: line prefixes (heading, blockquote, list marker) and inline markup.
 _MD_PREFIX = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|(?:>[ \t]?)+|(?:[-*+]|\d{1,3}[.)])[ \t]+)")
-_MD_HEADING_TAIL = re.compile(r"[ \t]+#+[ \t]*$")
-_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
-_MD_LINK = re.compile(r"\[([^\]\n]+)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\]\n]*\])")
-_MD_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
-_MD_EMPH = re.compile(r"(\*\*\*|\*\*|~~|__|\*|(?<![\w])_)(?=[^\s*_~])(.+?)(?<=[^\s*_~])\1(?![\w*])")
-_MD_CODE = re.compile(r"(`+)([^`\n]+?)\1")
+# Quantifiers are bounded so that pathological lines cannot make matching quadratic.
+_MD_HEADING_TAIL = re.compile(r"[ \t]{1,8}#{1,8}[ \t]{0,8}$")
+_MD_URL = r"\((?:[^()\s]|\([^()\s]{0,200}\)){0,500}(?:\s{1,8}\"[^\"\n]{0,200}\")?\)"
+_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]" + _MD_URL)
+_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\](?:" + _MD_URL + r"|\[[^\]\n]{0,100}\])")
+_MD_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]{1,500})>")
+_MD_EMPH = re.compile(r"(\*\*\*|\*\*|~~|__|\*|(?<![\w])_)(?=[^\s*_~])([^\n]{1,300}?)(?<=[^\s*_~])\1(?![\w*])")
+_MD_CODE = re.compile(r"(`{1,3})([^`\n]{1,300}?)\1")
 _MD_RULE = re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$|^[ \t]{0,3}=+[ \t]*$")
+#: Longest line (characters) of a hard-wrapped document; any longer line means one paragraph per line.
+_WRAP_WIDTH = 110
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+\u2022\u25cf\u25aa\u2013]|\d{1,3}[.)])[ \t]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"\u201d\u2019)\]]$")
 
@@ -60,6 +69,11 @@ def line_spans(raw: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
+    if not _OTHER_BREAKS.search(raw):
+        for line in raw.split("\n"):
+            spans.append((start, start + len(line)))
+            start += len(line) + 1
+        return spans
     for m in LINE_BREAK.finditer(raw):
         spans.append((start, m.start()))
         start = m.end()
@@ -80,11 +94,13 @@ def normalize_text(
     """
     spans = line_spans(raw) if lines is None else list(lines)
     out = _Builder(raw)
+    # Hard wrapping is a property of the whole document: no line is much longer than the wrap width.
+    out.wrapped = max((e - s for s, e in spans), default=0) <= _WRAP_WIDTH
     block: list[tuple[int, int, list[tuple[int, int]]]] = []
     prev_end = -1
     for start, end in spans:
         pieces = _markdown_pieces(raw, start, end) if markdown else [(start, end)]
-        if not any(raw[a:b].strip() for a, b in pieces):
+        if not any(not raw[a:b].isspace() for a, b in pieces if b > a):
             continue
         if block and not _adjacent(raw, prev_end, start):
             _flush(out, block)
@@ -114,8 +130,10 @@ def _adjacent(raw: str, prev_end: int, start: int) -> bool:
 def _flush(out: _Builder, block: list[tuple[int, int, list[tuple[int, int]]]]) -> None:
     if not block:
         return
-    texts = [" ".join("".join(out.raw[a:b] for a, b in pieces).split()) for _, _, pieces in block]
-    joins = _joins(texts, [out.raw[s:e] for s, e, _ in block])
+    joins: list[bool] = []
+    if len(block) > 1:
+        texts = [" ".join("".join(out.raw[a:b] for a, b in pieces).split()) for _, _, pieces in block]
+        joins = _joins(texts, [out.raw[s:e] for s, e, _ in block], wrapped_doc=out.wrapped)
     out.paragraph()
     for i, (_start, _end, pieces) in enumerate(block):
         if i:
@@ -127,7 +145,7 @@ def _flush(out: _Builder, block: list[tuple[int, int, list[tuple[int, int]]]]) -
             out.copy(a, b)
 
 
-def _joins(texts: list[str], raws: list[str]) -> list[bool]:
+def _joins(texts: list[str], raws: list[str], *, wrapped_doc: bool) -> list[bool]:
     """For each pair of consecutive lines in a block, whether they belong to one paragraph."""
     if len(texts) < 2:
         return []
@@ -136,7 +154,7 @@ def _joins(texts: list[str], raws: list[str]) -> list[bool]:
     body = lengths[:-1]
     # Hard-wrapped text: all lines but the last fill most of a fixed width.
     open_ends = sum(1 for t in texts[:-1] if not _SENTENCE_END.search(t))
-    wrapped = longest <= 110 and min(body) >= max(30, 0.7 * longest) and 2 * open_ends >= len(body)
+    wrapped = wrapped_doc and min(body) >= max(30, 0.7 * longest) and 2 * open_ends >= len(body)
     joins = []
     for i in range(len(texts) - 1):
         nxt = texts[i + 1]
@@ -208,6 +226,7 @@ class _Builder:
         self.orig: list[int] = []
         self.pos = 0
         self.sep: tuple[str, int] | None = None
+        self.wrapped = False
 
     def _seg(self, orig: int) -> None:
         if self.clean and self.orig[-1] - self.clean[-1] == orig - self.pos:
@@ -219,6 +238,19 @@ class _Builder:
         self.orig.append(orig)
 
     def _emit(self, text: str, orig: int) -> None:
+        if text[0] == " " and (self.sep is not None or not self.parts or self.parts[-1][-1] == " "):
+            lead = len(text) - len(text.lstrip(" "))
+            text = text[lead:]
+            orig += lead
+        if text and text[-1] == " ":
+            stripped = text.rstrip(" ")
+            at = orig + len(stripped)
+            if stripped:
+                self._emit(stripped, orig)
+            self.space(at)
+            return
+        if not text:
+            return
         if self.sep is not None:
             sep, at = self.sep
             self.sep = None
@@ -242,21 +274,23 @@ class _Builder:
     def copy(self, a: int, b: int) -> None:
         raw = self.raw
         k = a
-        for m in _SPECIAL.finditer(raw, a, b):
+        pattern = _SPECIAL_OR_SPACES if raw.find("  ", a, b) >= 0 else _SPECIAL
+        for m in pattern.finditer(raw, a, b):
             if m.start() > k:
                 self._emit(raw[k : m.start()], k)
-            kind = m.lastgroup
-            if kind == "ws":
-                self.space(m.start())
-            elif kind == "fold":
-                rep = _FOLD[m.group()]
-                self._emit(rep[0], m.start())
-                for extra in rep[1:]:
-                    # Extra characters of an expansion all point at the one original character.
-                    self.clean.append(self.pos)
-                    self.orig.append(m.start())
-                    self.parts.append(extra)
-                    self.pos += 1
+            for j, ch in enumerate(m.group(), m.start()):
+                rep = _FOLD.get(ch)
+                if rep is not None:
+                    self._emit(rep[0], j)
+                    for extra in rep[1:]:
+                        # Extra characters of an expansion all point at the one original character.
+                        self.clean.append(self.pos)
+                        self.orig.append(j)
+                        self.parts.append(extra)
+                        self.pos += 1
+                elif _IS_SPACE.match(ch):
+                    self.space(j)
+                # anything else is an invisible character: dropped
             k = m.end()
         if b > k:
             self._emit(raw[k:b], k)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from storyline.clean.boilerplate import is_sentence_line, load_model, page_features
 from storyline.clean.normalize import line_spans, normalize_text
 from storyline.clean.textmeta import byline, copyright_outlet, date_line
-from storyline.records import Article, DateEstimate
+from storyline.records import Article, DateEstimate, OffsetMap
 
 #: How many non-empty lines from the top may hold the title and byline.
 HEADER_LINES = 12
@@ -24,6 +24,12 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u200e\u200f"))
 _MD_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+\S")
 _SETEXT = re.compile(r"^[ \t]{0,3}(?:=+|-+)[ \t]*$")
 _WORD = re.compile(r"[^\W_]+")
+_NAV_SEP = re.compile(r"\s+[|>/\u00bb\u203a\u00b7\u2022]\s+")
+_YOU_ARE_HERE = re.compile(r"^you are here\b", re.I)
+_DOMAIN_ONLY = re.compile(
+    r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co|io|info|news|uk|us|tv|eu)(?:/\S*)?$", re.I
+)
+_DATE_BY = re.compile(r"^(.*?\d.*?)\s*(?:[|\u2022\u00b7,]\s*)?\bby\s*:?\s+(.+)$", re.I)
 
 
 @dataclass(slots=True)
@@ -44,22 +50,26 @@ def read_text(raw: str, *, markdown: bool = False) -> Article:
     """
     lines = _lines(raw, markdown=markdown)
     if not lines:
-        return Article(text="", original=raw, offsets=None)
+        return Article(text="", original=raw, offsets=OffsetMap())
     title_idx = _find_title(lines)
     title = lines[title_idx].text if title_idx is not None else None
-    author, published = _header_meta(lines, title_idx, title)
+    author, published = _header_meta(lines, title_idx)
     rest = [ln for ln in lines if ln.role == "body"]
     if rest:
         model = load_model()
         feats = page_features([ln.text for ln in rest], title=title)
         for ln, f in zip(rest, feats, strict=True):
+            if ln.md_level:
+                f["clause"] = 1.0  # a markdown subheading is content unless the model is nearly certain
             if model.drops(f):
                 ln.role = "drop"
-    outlet = None
-    for ln in lines:
-        if ln.role == "drop" and outlet is None:
-            outlet = copyright_outlet(ln.text)
-    text, offsets = normalize_text(raw, lines=[(ln.start, ln.end) for ln in lines if ln.role == "body"], markdown=markdown)
+    outlet = next((o for ln in lines if ln.role == "drop" and (o := copyright_outlet(ln.text))), None)
+    if outlet is None and title_idx is not None:
+        # A bare domain above the headline names the site ("example.com").
+        outlet = next((ln.text for ln in lines[:title_idx] if _DOMAIN_ONLY.match(ln.text)), None)
+    text, offsets = normalize_text(
+        raw, lines=[(ln.start, ln.end) for ln in lines if ln.role == "body"], markdown=markdown
+    )
     return Article(
         text=text,
         title=title,
@@ -75,6 +85,7 @@ def read_text(raw: str, *, markdown: bool = False) -> Article:
 def _lines(raw: str, *, markdown: bool) -> list[_Line]:
     out: list[_Line] = []
     spans = line_spans(raw)
+    invisible = any(ch in raw for ch in "\u200b\u2060\ufeff\u00ad\u200e\u200f")
     for k, (s, e) in enumerate(spans):
         segment = raw[s:e]
         if not segment.strip():
@@ -89,7 +100,7 @@ def _lines(raw: str, *, markdown: bool) -> list[_Line]:
             if not text:
                 continue  # an image or a rule: nothing to read
         else:
-            text = " ".join(segment.translate(_INVISIBLE).split())
+            text = " ".join((segment.translate(_INVISIBLE) if invisible else segment).split())
             level = 0
             if not text:
                 continue
@@ -98,27 +109,39 @@ def _lines(raw: str, *, markdown: bool) -> list[_Line]:
 
 
 def _heading_like(line: _Line, *, first: bool) -> bool:
-    words = _WORD.findall(line.text)
     if line.md_level:
         return True
-    if not 1 <= len(words) <= 30 or len(line.text) > 220 or line.text.endswith((":", ",", ";")):
+    text = line.text
+    words = _WORD.findall(text)
+    if not 1 <= len(words) <= 30 or len(text) > 220 or text.endswith((":", ",", ";")):
         return False
-    if line.text.endswith(".") and not (first and len(words) <= 25):
+    if text.endswith(".") and not (first and len(words) <= 16):
         return False
-    caps = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
-    return caps >= 0.5 * len(words) or first
+    if text.startswith(("[", "(", "<")) or _DOMAIN_ONLY.match(text) or _is_nav(text):
+        return False
+    return not text[0].islower()
+
+
+def _is_nav(text: str) -> bool:
+    """A menu or breadcrumb: items joined by separators ("Home > World", "News | Sport | Opinion")."""
+    if _YOU_ARE_HERE.match(text):
+        return True
+    parts = _NAV_SEP.split(text)
+    return len(parts) >= 3 or (len(parts) == 2 and all(len(p.split()) <= 3 for p in parts))
 
 
 def _find_title(lines: list[_Line]) -> int | None:
     """Index of the title line; marks breadcrumbs, section labels and repeats before the body."""
     header: list[int] = []
     for i, ln in enumerate(lines[:HEADER_LINES]):
-        if is_sentence_line(ln.text) and not ln.md_level:
+        # The first line may be a headline that reads like a sentence; later prose ends the header.
+        if not ln.md_level and (len(_WORD.findall(ln.text, 0, 400)) > 30 or (i and is_sentence_line(ln.text))):
             break
         header.append(i)
     if not header:
         return None
     md = [i for i in header if lines[i].md_level]
+    title_idx: int | None
     if md:
         best = min(lines[i].md_level for i in md)
         title_idx = next(i for i in md if lines[i].md_level == best)
@@ -142,11 +165,20 @@ def _find_title(lines: list[_Line]) -> int | None:
 
 
 def _plain_title(lines: list[_Line], header: list[int]) -> int | None:
-    cands = [i for i in header if _heading_like(lines[i], first=i == 0) and byline(lines[i].text) is None
-             and date_line(lines[i].text) is None]
+    cands = [
+        i
+        for i in header
+        if _heading_like(lines[i], first=i == 0) and byline(lines[i].text) is None and date_line(lines[i].text) is None
+    ]
     if not cands:
         return None
     texts = [lines[i].text.casefold() for i in cands]
+    # The headline is the last heading above the first byline or date line, whatever else the header holds.
+    meta = next((j for j in header if j > cands[0] and _is_meta(lines[j].text)), None)
+    if meta is not None:
+        above = [i for i in cands if i < meta]
+        if above and meta - above[-1] <= 2:
+            return above[-1]
     for pos, i in enumerate(cands):
         words = len(_WORD.findall(lines[i].text))
         later = texts[pos + 1 :]
@@ -154,7 +186,11 @@ def _plain_title(lines: list[_Line], header: list[int]) -> int | None:
         if any(t != texts[pos] and len(t) >= 12 and texts[pos].endswith(t) for t in later):
             continue
         # A section label ("WORLD", "Global News") sits above a longer heading.
-        if (words <= 3 or lines[i].text.isupper() and words <= 5) and any(len(_WORD.findall(t)) >= 4 for t in later):
+        later_words = [len(_WORD.findall(t)) for t in later]
+        if (words <= 3 or (lines[i].text.isupper() and words <= 5)) and any(n >= 4 for n in later_words):
+            continue
+        # A site name ("The Morning Courier Daily") sits above a headline of six words or more.
+        if words <= 4 and any(n >= 6 for n in later_words):
             continue
         if words < 2 and later:
             continue
@@ -162,7 +198,14 @@ def _plain_title(lines: list[_Line], header: list[int]) -> int | None:
     return cands[0]
 
 
-def _header_meta(lines: list[_Line], title_idx: int | None, title: str | None) -> tuple[str | None, DateEstimate | None]:
+def _is_meta(text: str) -> bool:
+    if byline(text) is not None or date_line(text) is not None:
+        return True
+    split = _DATE_BY.match(text) if len(text) <= 120 else None
+    return bool(split and date_line(split.group(1)))
+
+
+def _header_meta(lines: list[_Line], title_idx: int | None) -> tuple[str | None, DateEstimate | None]:
     """Author and stated date from the byline and date lines around the title."""
     start = title_idx + 1 if title_idx is not None else 0
     author: str | None = None
@@ -178,6 +221,10 @@ def _header_meta(lines: list[_Line], title_idx: int | None, title: str | None) -
             continue
         by = byline(ln.text)
         day = date_line(ln.text)
+        split = _DATE_BY.match(ln.text) if by is None and day is None and len(ln.text) <= 120 else None
+        if split and date_line(split.group(1)):
+            # "Posted on May 3, 2024 by Jane Doe"
+            by, day = byline("By " + split.group(2)), date_line(split.group(1))
         if by is not None:
             ln.role = "meta"
             author = author or by[0]
@@ -186,5 +233,4 @@ def _header_meta(lines: list[_Line], title_idx: int | None, title: str | None) -
             ln.role = "meta"
             if published is None:
                 published = DateEstimate.exact(day, basis="stated", evidence=f"date line near the title: {ln.text!r}")
-    del title
     return author, published

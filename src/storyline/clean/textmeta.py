@@ -13,7 +13,10 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DATE_PATTERNS = (
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
     re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4}|\d{2})\b"),
@@ -27,14 +30,17 @@ _DATE_LABEL = re.compile(
     re.I,
 )
 _TIME_TAIL = re.compile(
-    r"^\s*(?:[,|\u2022\u00b7\-\u2013]\s*|at\s+)?(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}|\s*UTC[+-]?\d*)?)?\s*$",
+    r"^\s*(?:[,|\u2022\u00b7\-\u2013]\s*|at\s+)?(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}|\s*UTC[+-]?\d*)?)?"
+    r"(?:\s*[|\u2022\u00b7\-\u2013]?\s*\d+\s*(?:min|minute)s?\.?(?:\s+read)?)?\s*$",
     re.I,
 )
 _BYLINE = re.compile(
     r"^(?:[\u2022\u00b7*\-\u2013|]\s*)?(?:(?:written|posted|reported|story|words|text)\s+)?(?:by|author)\s*:?\s*(?P<rest>.*)$",
     re.I,
 )
-_NAME = re.compile(r"^(?:[A-Z][\w'\u2019.-]*|[a-z]{1,3}|&)(?:\s+(?:[A-Z][\w'\u2019.-]*|de|van|von|der|da|al|bin|and|&))*")
+_NAME = re.compile(
+    r"^(?:[A-Z][\w'\u2019.-]*|[a-z]{1,3}|&)(?:\s+(?:[A-Z][\w'\u2019.-]*|de|van|von|der|da|al|bin|and|&))*"
+)
 _COPYRIGHT = re.compile(
     r"(?:\u00a9|\(c\)|\bcopyright\b)\s*(?:\u00a9\s*)?(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?)?\s*,?\s*(?:by\s+)?"
     r"(?P<name>[^,|;\u2022\u00b7]+?)\s*(?:[,|;\u2022\u00b7]|\.\s|\.$|\ball rights\b|$)",
@@ -65,7 +71,7 @@ def _to_date(m: re.Match[str]) -> dt.date | None:
     if year < 100:
         year += 2000 if year < 70 else 1900
     if g.get("mon"):
-        month = _MONTHS[g["mon"].lower().rstrip(".")[:4].rstrip("t") if g["mon"].lower().startswith("sept") else g["mon"].lower()[:3]]
+        month = _MONTHS[g["mon"].lower()[:3]]
         day = int(g["d"])
     elif g.get("a"):
         a, b = int(g["a"]), int(g["b"])
@@ -115,8 +121,12 @@ def byline(line: str) -> tuple[str | None, dt.date | None] | None:
     day = found[0] if found else None
     if found:
         rest = rest[: found[1].start()]
-    rest = re.split(r"\s*(?:[|\u2022\u00b7]|\s[-\u2013\u2014]\s|,\s*(?:published|updated|posted)|\bon\s*$)", rest, maxsplit=1)[0]
+    rest = re.split(
+        r"\s*(?:[|\u2022\u00b7]|\s[-\u2013\u2014]\s|,\s*(?:published|updated|posted)|\bon\s*$)", rest, maxsplit=1
+    )[0]
     rest = rest.strip(" ,;:-\u2013")
+    # "By Jane Doe in Lisbon", "By Jane Doe for Example News": the name ends before the place.
+    rest = re.split(r"\s+(?:in|at|for|from|reporting from)\s+(?=[A-Z])", rest, maxsplit=1)[0]
     if not rest:
         return None, day
     name = _NAME.match(rest)
