@@ -5,7 +5,7 @@ holds one JSON object::
 
     {"actors": [
         {"id": "barack-obama", "name": "Barack Obama", "kind": "person",
-         "aliases": ["Obama"], "country": "United States",
+         "aliases": ["Obama"], "country": "United States", "born": "1961-08-04",
          "roles": [{"role": "president", "of": "United States",
                     "start": "2009-01-20", "end": "2017-01-20"}]}
     ]}
@@ -13,7 +13,8 @@ holds one JSON object::
 ``kind`` is one of person, org, country, outlet, agency, term or event. ``roles`` are dated spells:
 ``start`` and ``end`` are ISO dates, ``end`` is null while the spell lasts. Outlets and agencies carry
 one "news organisation" role whose ``of`` is their home country; organisations, countries, terms and
-events carry one "exists" role bounding when a text can speak of them as current. Extra files in the
+events carry one "exists" role bounding when a text can speak of them as current. ``born`` (optional,
+people only) is the birth date, used to read ages ("Obama, 54,"). Extra files in the
 same format can be layered on top with ``load_kb(extra=[...])``.
 """
 
@@ -23,7 +24,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -64,6 +65,7 @@ class Actor:
         aliases: other names it goes by.
         country: home country, when it has one.
         roles: dated roles.
+        born: birth date, when known.
     """
 
     id: str
@@ -72,6 +74,7 @@ class Actor:
     aliases: tuple[str, ...] = ()
     country: str | None = None
     roles: tuple[Role, ...] = ()
+    born: dt.date | None = None
 
 
 def normalise_name(name: str) -> str:
@@ -80,9 +83,8 @@ def normalise_name(name: str) -> str:
     Args:
         name: a name as written.
     """
-    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    s = s.replace("’", "'").lower()
-    s = re.sub(r"(?<=\b[a-z])\.\s*", "", s)  # "J.D." and "J. D." -> "jd"
+    s = unicodedata.normalize("NFKD", name.replace("’", "'")).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"\b([a-z])\.\s*(?=[a-z]\.)", r"\1", s)  # "J.D." and "J. D." -> "jd."
     s = re.sub(r"[^a-z0-9' -]+", " ", s)
     return re.sub(r"\s+", " ", s).strip()
 
@@ -108,7 +110,7 @@ class KnowledgeBase:
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Actor]:
         return iter(self._by_id.values())
 
     def get(self, actor_id: str) -> Actor | None:
@@ -182,6 +184,7 @@ def _read_actors(raw: str) -> list[Actor]:
                 aliases=tuple(str(x) for x in item.get("aliases", ())),
                 country=item.get("country"),
                 roles=tuple(roles),
+                born=_parse_day(item.get("born")),
             )
         )
     return actors

@@ -1,0 +1,920 @@
+"""Clue extraction for content-based dating: datelines, date mentions, tweet ids, dated titles and terms.
+
+Each clue carries a likelihood over candidate days (numpy arrays of day offsets from a domain
+start); `storyline.dating` multiplies them into a posterior.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from storyline.kb import Actor, KnowledgeBase, Role, load_kb, normalise_name
+
+__all__ = [
+    "BoxClue",
+    "Clue",
+    "PartialClue",
+    "SpanClue",
+    "find_date_mentions",
+    "find_dateline",
+    "find_kb_clues",
+    "find_tweet_dates",
+]
+
+YEAR_DAYS = 365.2425
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MON = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+WDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_WD = rf"(?:(?P<wd>{WDAY}),?\s+)?"
+_ORD = r"(?:st|nd|rd|th)?"
+_FULL_MDY = re.compile(rf"\b{_WD}(?P<mon>{MON})\.?\s+(?P<day>\d{{1,2}}){_ORD},?\s+(?P<year>\d{{4}})\b")
+_FULL_DMY = re.compile(rf"\b{_WD}(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{MON})\.?,?\s+(?P<year>\d{{4}})\b")
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")
+_SLASH = re.compile(r"\b(?P<m>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)\d\d)\b")
+_PARTIAL = re.compile(
+    rf"\b(?:(?P<wd>{WDAY}),?\s+(?:the\s+)?)?(?P<mon>{MON})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\s*\d)(?!:)"
+)
+_PARTIAL_DM = re.compile(rf"\b{_WD}(?P<day>\d{{1,2}}){_ORD}\s+(?P<mon>{MON})\b(?![,.]?\s*\d)")
+_MONTH_YEAR = re.compile(rf"\b(?P<mon>{MON})\.?,?\s+(?:of\s+)?(?P<year>\d{{4}})\b")
+_YEAR = re.compile(r"(?<![$#\d/.\-])\b(?P<year>(?:19[5-9]|20[0-3])\d)\b(?![\d/%]|-\d\d\b|\s*(?:%|percent))")
+_FUTURE = re.compile(
+    r"\b(?:will|shall|would|scheduled|slated|set to|due to|expected|plans? to|planned|upcoming|next|"
+    r"until|by the end of|forecast|projected|deadline|starting|beginning in|ahead of|before the)\b",
+    re.I,
+)
+_TWEET = re.compile(r"(?:tweet[-_ ]?id=[\"']?|twitter\.com/\w+/status(?:es)?/|x\.com/\w+/status/)(\d{15,20})")
+_DATELINE_FULL = re.compile(
+    rf"^[^\n]{{0,80}}?(?:(?P<wd>{WDAY}),?\s+)?(?P<mon>{MON})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)"
+    r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:[-–—_]{1,2}|/|:)",
+)
+_DATE_LINE = re.compile(
+    rf"^\s*(?:(?:Published|Posted|Updated|Dated?)\s*:?\s*)?(?:(?P<wd>{WDAY}),?\s+)?(?:(?P<mon>{MON})\.?\s+(?P<day>\d{{1,2}}),?"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<mon2>{MON})\.?,?)\s+(?P<year>(?:19|20)\d\d)\b"
+    r"[,\s]*(?:(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?)?\s*$",
+    re.I | re.M,
+)
+_DATELINE_PART = re.compile(
+    rf"^(?:[A-Z][A-Za-z .'\-]{{1,40}}),\s+(?:[A-Z][A-Za-z .'\-]{{1,25}},\s+)?(?P<mon>{MON})\.?\s+(?P<day>\d{{1,2}})"
+    r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:[-–—_]{1,2}|/|:)",
+    re.M,
+)
+
+
+_EVENT_YEAR = re.compile(
+    r"(?:['’]s)?\s+(?:\w+\s+)?(?:presidential|election|elections|race|campaign|primary|primaries|caucus|caucuses|"
+    r"nomination|contest|cycle|ballot|olympics|world cup|budget|season|vote|midterms?|general election|"
+    r"white house|gop|republican|democratic|convention|candidates?|hopefuls?|field|bid|run)\b",
+    re.I,
+)
+_MONTH_ONLY = re.compile(
+    r"\b(?:in|since|until|by|during|early|late|mid-|last|next|this|of)\s+(?:early\s+|late\s+|mid-?)?"
+    r"(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b(?!\s*\d)"
+)
+MONTH_ONLY_WEIGHT = 0.5
+YEAR_MIX = (0.3, 0.1, 0.5, 0.1)
+YEAR_MIX_EVENT = (0.25, 0.3, 0.35, 0.1)
+YEAR_TAU_BEFORE = 400.0
+YEAR_WEIGHT = 0.8
+
+
+_RELATIVE_YEAR = re.compile(r"\b(?P<rel>last|next|this) year\b", re.I)
+_REL_SHIFT = {"last": 1, "next": -1, "this": 0}
+RELATIVE_YEAR_P = 0.6
+
+
+def _relative_year_clues(text: str, taken: list[tuple[int, int]]) -> list[Clue]:
+    """ "last year" / "next year" / "this year" in a sentence that names exactly one year."""
+    out: list[Clue] = []
+    seen: set[int] = set()
+    for m in _RELATIVE_YEAR.finditer(text):
+        sent_start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        ends = [i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i != -1]
+        sent = text[sent_start : min(ends) if ends else len(text)]
+        years = {int(y.group("year")) for y in _YEAR.finditer(sent)}
+        if len(years) != 1:
+            continue
+        y = years.pop() + _REL_SHIFT[m.group("rel").lower()]
+        if y in seen or not 1900 < y < 2100:
+            continue
+        seen.add(y)
+        out.append(
+            BoxClue(
+                evidence=f"says {m.group(0).lower()!r} next to the year {y - _REL_SHIFT[m.group('rel').lower()]}: "
+                f"written in {y}?",
+                weight=1.0,
+                strength=4.5,
+                spans=((dt.date(y, 1, 1), dt.date(y, 12, 31)),),
+                p=RELATIVE_YEAR_P,
+            )
+        )
+    return out
+
+
+def _month(token: str) -> int:
+    return _MONTHS[token[:3].lower()]
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _ord(day: dt.date, start: dt.date) -> int:
+    return (day - start).days
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    lo = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), pos - 200)
+    hi_candidates = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i != -1]
+    hi = min([*hi_candidates, pos + 200])
+    return text[lo + 1 : hi]
+
+
+def _is_future(text: str, start: int, end: int) -> bool:
+    """Whether the mention sits in forward-looking wording ("will", "scheduled", "next")."""
+    sent = _sentence_at(text, start)
+    return bool(_FUTURE.search(sent))
+
+
+@dataclass(frozen=True)
+class Clue:
+    """One piece of dating evidence and its likelihood over days.
+
+    Args:
+        evidence: human-readable reason.
+        weight: exponent on the likelihood (how much to trust this clue family).
+        strength: ranking key for the evidence list.
+    """
+
+    evidence: str
+    weight: float = 1.0
+    strength: float = 1.0
+
+    def likelihood(self, t: np.ndarray, start: dt.date) -> np.ndarray:
+        """Likelihood of the evidence for each day offset in ``t`` (days since ``start``)."""
+        return np.ones_like(t)
+
+
+def _after(x: np.ndarray, tau: float) -> np.ndarray:
+    out = np.zeros_like(x)
+    m = x >= 0
+    out[m] = np.exp(-x[m] / tau) / tau
+    return out
+
+
+def _before(x: np.ndarray, tau: float) -> np.ndarray:
+    out = np.zeros_like(x)
+    m = x < 0
+    out[m] = np.exp(x[m] / tau) / tau
+    return out
+
+
+@dataclass(frozen=True)
+class SpanClue(Clue):
+    """A mentioned day, month or year: the text is usually written during or soon after it."""
+
+    first: dt.date = dt.date(2000, 1, 1)
+    length: int = 1
+    future: bool = False
+    mix: tuple[float, float, float, float] = (0.4, 0.15, 0.35, 0.1)
+    tau_near: float = 10.0
+    tau_before: float = 30.0
+    tau_far: float = 0.0
+
+    def likelihood(self, t: np.ndarray, start: dt.date) -> np.ndarray:
+        x = t - _ord(self.first, start)
+        near_w, before_w, far_w, floor_w = self.mix
+        tau_before = self.tau_before
+        if self.future:
+            near_w, before_w = near_w * 0.4, before_w + near_w * 0.6
+            tau_before = max(tau_before, 60.0 if self.length <= 1 else 240.0)
+        if self.length <= 1:
+            near = _after(x, self.tau_near)
+        else:
+            near = np.where((x >= 0) & (x < self.length), 1.0 / self.length, 0.0)
+            near = 0.7 * near + 0.3 * _after(x - self.length, self.tau_near * 3)
+        if self.tau_far > 0:
+            far = _after(x - self.length, self.tau_far)
+        else:  # any later day alike: texts look back at old dates for as long as they like
+            later = x >= self.length
+            far = np.where(later, 1.0 / max(1, int(later.sum())), 0.0)
+        before = _before(x, tau_before)
+        return near_w * near + before_w * before + far_w * far + floor_w / t.size
+
+
+@dataclass(frozen=True)
+class PartialClue(Clue):
+    """A month and day without a year: the text is written near that day in some year."""
+
+    month: int = 1
+    day: int = 1
+    years: tuple[int, ...] = ()
+    tau_after: float = 12.0
+    tau_before: float = 25.0
+    mix: tuple[float, float, float] = (0.6, 0.2, 0.2)
+
+    def likelihood(self, t: np.ndarray, start: dt.date) -> np.ndarray:
+        a, b, u = self.mix
+        if self.years:
+            out = np.full(t.shape, u / YEAR_DAYS)
+            for y in self.years:
+                d = _safe_date(y, self.month, self.day)
+                if d is None:
+                    continue
+                x = t - _ord(d, start)
+                out += a * _after(x, self.tau_after) + b * _before(x, self.tau_before)
+            return out
+        ref = _safe_date(2000, self.month, self.day) or dt.date(2000, self.month, 28)
+        delta = np.mod(t - _ord(ref, start), YEAR_DAYS)
+        after = np.exp(-delta / self.tau_after) / self.tau_after
+        before = np.exp(-(YEAR_DAYS - delta) / self.tau_before) / self.tau_before
+        return a * after + b * before + u / YEAR_DAYS
+
+
+@dataclass(frozen=True)
+class BoxClue(Clue):
+    """The text lies in a union of day ranges with probability ``p``, anywhere otherwise."""
+
+    spans: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
+    p: float = 0.9
+
+    def likelihood(self, t: np.ndarray, start: dt.date) -> np.ndarray:
+        inside = np.zeros(t.shape, dtype=bool)
+        for lo, hi in self.spans:
+            m = np.ones(t.shape, dtype=bool)
+            if lo is not None:
+                m &= t >= _ord(lo, start)
+            if hi is not None:
+                m &= t <= _ord(hi, start)
+            inside |= m
+        n_in = int(inside.sum())
+        if n_in == 0:
+            return np.ones_like(t)
+        floor = (1.0 - self.p) / t.size
+        return np.where(inside, self.p / n_in + floor, floor)
+
+
+# ----------------------------------------------------------------------------- datelines
+
+
+def find_dateline(text: str, *, today: dt.date) -> tuple[dt.date, str] | None:
+    """A date the text states for itself: a dateline or a standalone date line near the top.
+
+    Args:
+        text: the article body.
+        today: no stated date may lie after it.
+    """
+    head = text[:600]
+    m = _DATELINE_FULL.search(head.lstrip())
+    if m:
+        d = _safe_date(int(m.group("year")), _month(m.group("mon")), int(m.group("day")))
+        if d and _weekday_ok(m.group("wd"), d) and d <= today:
+            return d, f"dateline states the date: {m.group(0).strip()[:80]!r}"
+    for m in _DATE_LINE.finditer(text[:1500]):
+        mon, day = m.group("mon") or m.group("mon2"), m.group("day") or m.group("day2")
+        d = _safe_date(int(m.group("year")), _month(mon), int(day))
+        if d and _weekday_ok(m.group("wd"), d) and d <= today:
+            return d, f"standalone date line: {m.group(0).strip()[:80]!r}"
+    return None
+
+
+def _weekday_ok(wd: str | None, d: dt.date) -> bool:
+    return wd is None or _WEEKDAYS.index(wd.lower()) == d.weekday()
+
+
+# ----------------------------------------------------------------------------- tweets
+
+
+def find_tweet_dates(text: str) -> list[Clue]:
+    """Embedded tweet ids encode their posting time; the text is written on or after it.
+
+    Args:
+        text: the text.
+    """
+    out: list[Clue] = []
+    seen: set[dt.date] = set()
+    for m in _TWEET.finditer(text):
+        tid = int(m.group(1))
+        ms = (tid >> 22) + 1288834974657
+        if tid < (1 << 32):  # pre-2010 sequential ids carry no time
+            continue
+        try:
+            d = dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            continue
+        if d in seen or d.year < 2010:
+            continue
+        seen.add(d)
+        out.append(
+            SpanClue(
+                evidence=f"embedded tweet {tid} was posted on {d.isoformat()}: the text is not older",
+                weight=1.0,
+                strength=9.0,
+                first=d,
+                mix=(0.6, 0.005, 0.39, 0.005),
+                tau_near=15.0,
+                tau_far=400.0,
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- date mentions
+
+
+def _spans_overlap(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
+def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
+    """Full dates, month-year, years and year-less month-days the text mentions.
+
+    Args:
+        text: the text (title included).
+        title: the headline, if it is part of ``text``.
+    """
+    out: list[Clue] = []
+    taken: list[tuple[int, int]] = []
+    seen: set[tuple[str, object]] = set()
+    m: re.Match[str] | None
+    # Full dates.
+    for rx in (_FULL_MDY, _FULL_DMY, _ISO, _SLASH):
+        for m in rx.finditer(text):
+            if _spans_overlap(taken, m.start(), m.end()):
+                continue
+            mon = _month(m.group("mon")) if "mon" in m.re.groupindex else int(m.group("m"))
+            d = _safe_date(int(m.group("year")), mon, int(m.group("day")))
+            if d is None:
+                continue
+            taken.append((m.start(), m.end()))
+            wd = m.groupdict().get("wd")
+            if wd and not _weekday_ok(wd, d):
+                continue
+            fut = _is_future(text, m.start(), m.end())
+            key = ("day", d)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                SpanClue(
+                    evidence=f"mentions {'upcoming ' if fut else ''}date {d.isoformat()} ({m.group(0).strip()!r})",
+                    strength=5.0,
+                    first=d,
+                    future=fut,
+                )
+            )
+    # Month and year.
+    for m in _MONTH_YEAR.finditer(text):
+        if _spans_overlap(taken, m.start(), m.end()):
+            continue
+        y, mon = int(m.group("year")), _month(m.group("mon"))
+        if not 1900 <= y <= 2100:
+            continue
+        taken.append((m.start(), m.end()))
+        first = dt.date(y, mon, 1)
+        nxt = dt.date(y + (mon == 12), mon % 12 + 1, 1)
+        key = ("month", first)
+        if key in seen:
+            continue
+        seen.add(key)
+        fut = _is_future(text, m.start(), m.end())
+        out.append(
+            SpanClue(
+                evidence=f"mentions {'upcoming ' if fut else ''}month {first:%Y-%m} ({m.group(0).strip()!r})",
+                strength=4.0,
+                first=first,
+                length=(nxt - first).days,
+                future=fut,
+                mix=(0.35, 0.15, 0.4, 0.1),
+                tau_before=60.0,
+            )
+        )
+    # A dateline without a year ("PARIS, Aug. 7 (AFP) --") gives the day itself; agency copy then says
+    # "said Friday" of that day, so weekdays named near the top favour the years where they agree.
+    m = _DATELINE_PART.search(text[:400])
+    if m and _safe_date(2000, _month(m.group("mon")), int(m.group("day"))):
+        taken.append((m.start("mon"), m.end("day")))
+        mon, day = _month(m.group("mon")), int(m.group("day"))
+        named = {_WEEKDAYS.index(w.lower()) for w in re.findall(WDAY, text[m.end() : m.end() + 400])}
+        dl_years: tuple[int, ...] = ()
+        if named:
+            dl_years = tuple(y for y in range(1960, 2031) if (dd := _safe_date(y, mon, day)) and dd.weekday() in named)
+        why = f"; the weekday named near it fits {len(dl_years)} years" if dl_years else ""
+        out.append(
+            PartialClue(
+                evidence=f"dateline gives the day but no year: {m.group(0).strip()[:60]!r}{why}",
+                strength=8.0,
+                weight=2.0,
+                month=mon,
+                day=day,
+                years=dl_years,
+                tau_after=1.5,
+                tau_before=1.0,
+                mix=(0.9, 0.02, 0.08) if not dl_years else (0.85, 0.02, 0.13),
+            )
+        )
+    # A month named without day or year ("in March"): the text is usually from the months around it.
+    months_named: set[int] = set()
+    for m in _MONTH_ONLY.finditer(text):
+        if _spans_overlap(taken, m.start(), m.end()):
+            continue
+        months_named.add(_month(m.group("mon")))
+    for mon in sorted(months_named):
+        out.append(
+            PartialClue(
+                evidence=f"mentions {dt.date(2000, mon, 1):%B} without a day or year",
+                strength=1.0,
+                weight=MONTH_ONLY_WEIGHT,
+                month=mon,
+                day=15,
+                tau_after=75.0,
+                tau_before=60.0,
+                mix=(0.6, 0.25, 0.15),
+            )
+        )
+    # Month and day without a year; a weekday fixes the candidate years.
+    for rx in (_PARTIAL, _PARTIAL_DM):
+        for m in rx.finditer(text):
+            if _spans_overlap(taken, m.start(), m.end()):
+                continue
+            mon, day = _month(m.group("mon")), int(m.group("day"))
+            if _safe_date(2000, mon, day) is None:
+                continue
+            taken.append((m.start(), m.end()))
+            wd = m.group("wd")
+            years: tuple[int, ...] = ()
+            if wd:
+                w = _WEEKDAYS.index(wd.lower())
+                years = tuple(y for y in range(1960, 2031) if (d := _safe_date(y, mon, day)) and d.weekday() == w)
+            pkey: tuple[str, object] = ("partial", (mon, day, years))
+            if pkey in seen:
+                continue
+            seen.add(pkey)
+            label = f"{wd + ', ' if wd else ''}{dt.date(2000, mon, day):%B} {day}"
+            why = " (weekday fixes the year)" if wd else ""
+            out.append(
+                PartialClue(
+                    evidence=f"mentions {label} without a year{why}",
+                    strength=3.5 if wd else 3.0,
+                    month=mon,
+                    day=day,
+                    years=years,
+                )
+            )
+    # Bare years.
+    out.extend(_relative_year_clues(text, taken))
+    years_seen: dict[int, tuple[bool, bool]] = {}
+    for m in _YEAR.finditer(text):
+        if _spans_overlap(taken, m.start(), m.end()):
+            continue
+        y = int(m.group("year"))
+        fut = _is_future(text, m.start(), m.end())
+        event = bool(_EVENT_YEAR.match(text, m.end()))
+        was_fut, was_event = years_seen.get(y, (True, True))
+        years_seen[y] = (was_fut and fut, was_event and event)
+    for y, (fut, event) in years_seen.items():
+        note = " (looking ahead)" if fut else " (names an event of that year)" if event else ""
+        out.append(
+            SpanClue(
+                evidence=f"mentions the year {y}{note}",
+                strength=2.0,
+                first=dt.date(y, 1, 1),
+                length=(dt.date(y + 1, 1, 1) - dt.date(y, 1, 1)).days,
+                future=fut,
+                mix=YEAR_MIX_EVENT if event else YEAR_MIX,
+                tau_before=YEAR_TAU_BEFORE,
+                weight=YEAR_WEIGHT,
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- knowledge-base clues
+
+# title pattern -> roles it can denote
+_TITLES: dict[str, tuple[str, ...]] = {
+    r"vice[ -]president[ -]elect": ("vice president-elect",),
+    r"president[ -]elect": ("president-elect",),
+    r"vice[ -]president": ("vice president",),
+    r"vice[ -]presidential (?:nominee|candidate|pick)|running[ -]mate": ("running mate",),
+    r"presumptive (?:republican |democratic |gop |presidential )*nominee": (
+        "presumptive nominee",
+        "presidential nominee",
+    ),
+    r"(?:presidential )?nominee": ("presidential nominee", "presumptive nominee"),
+    r"(?:presidential )?(?:candidate|hopeful|contender)|front-?runner|white house hopeful": (
+        "presidential candidate",
+        "presidential nominee",
+        "presumptive nominee",
+    ),
+    r"president": ("president",),
+    r"secretary of state": ("secretary of state",),
+    r"secretary of defen[cs]e|defen[cs]e secretary|pentagon chief": ("secretary of defense", "defence secretary"),
+    r"secretary of war|war secretary": ("secretary of war", "secretary of defense"),
+    r"(?:joint chiefs(?: of staff)? chairman|chairman of the joint chiefs(?: of staff)?)": (
+        "chairman of the joint chiefs of staff",
+    ),
+    r"treasury secretary|secretary of the treasury": ("secretary of the treasury",),
+    r"attorney general": ("attorney general",),
+    r"fbi director|director of the fbi": ("director of the fbi",),
+    r"cia director|director of the cia": ("director of the cia",),
+    r"national security (?:adviser|advisor)": ("national security adviser",),
+    r"(?:white house )?press secretary": ("white house press secretary",),
+    r"(?:white house )?chief of staff": ("white house chief of staff",),
+    r"(?:u\.?n\.? |un )?ambassador to the (?:united nations|u\.?n\.?)|u\.?n\.? ambassador": (
+        "ambassador to the united nations",
+    ),
+    r"(?:house )?speaker(?: of the house)?": ("speaker of the house",),
+    r"(?:senate )?majority leader": ("senate majority leader", "house majority leader"),
+    r"(?:senate |house )?minority leader": ("senate minority leader", "house minority leader"),
+    r"prime minister|premier|\bpm\b": ("prime minister", "premier"),
+    r"chancellor of the exchequer": ("chancellor of the exchequer",),
+    r"chancellor": ("chancellor",),
+    r"foreign secretary": ("foreign secretary", "foreign minister"),
+    r"foreign minister|minister of foreign affairs": ("foreign minister", "foreign secretary"),
+    r"defen[cs]e minister|minister of defen[cs]e": ("defence minister", "defence secretary"),
+    r"(?:u\.?n\.? |nato |un )?secretary[ -]general": ("secretary-general",),
+    r"(?:european )?commission president|president of the european commission": (
+        "president of the european commission",
+    ),
+    r"(?:european )?council president|president of the european council": ("president of the european council",),
+    r"(?:eu |e\.u\. )?(?:foreign policy chief|high representative)": ("high representative for foreign affairs",),
+    r"(?:fed|federal reserve) (?:chairman|chairwoman|chair)": ("chair of the federal reserve",),
+    r"ecb president": ("president of the european central bank",),
+    r"imf (?:chief|managing director)": ("managing director of the imf",),
+    r"pope": ("pope",),
+    r"king": ("king", "monarch"),
+    r"queen": ("monarch",),
+    r"emperor": ("emperor",),
+    r"crown prince": ("crown prince",),
+    r"supreme leader|ayatollah": ("supreme leader",),
+    r"(?:dnc|democratic national committee) (?:chairwoman|chairman|chair)": (
+        "chair of the democratic national committee",
+    ),
+    r"(?:rnc|republican national committee) (?:chairwoman|chairman|chair)": (
+        "chairman of the republican national committee",
+    ),
+    r"independent counsel": ("independent counsel",),
+    r"special counsel": ("special counsel",),
+    r"commander[ -]in[ -]chief": ("commander-in-chief",),
+}
+_CAMPAIGN_ROLES = {"presidential candidate", "presidential nominee", "presumptive nominee", "running mate"}
+_ADJ = (
+    r"(?:(?:u\.?s\.?|american|russian|soviet|ukrainian|french|german|british|chinese|japanese|indian|canadian|"
+    r"italian|australian|brazilian|mexican|south korean|korean|north korean|turkish|saudi|south african|"
+    r"argentine|argentinian|indonesian|israeli|iranian|palestinian|syrian|egyptian|afghan|pakistani|"
+    r"philippine|venezuelan|cuban|polish|nato|eu|e\.u\.|european|un|u\.n\.|republican|democratic|democrat|gop|"
+    r"libertarian|green party|conservative|labour|liberal|presidential|white house|pentagon|state department|"
+    r"then-presidential|acting|interim|deputy)\s+)"
+)
+_MODS = r"(?P<mod>former|ex-|then-|then|the late|late|outgoing|incoming|onetime|one-time|erstwhile|future|would-be)?\s*"
+_NAME = (
+    r"(?P<name>(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:(?:de|da|del|der|van|von|la|le|bin|al|el|zu)\s+)*"
+    r"(?:[A-Z][\w'’\-]+|[A-Z]\.|Jr\.|Sr\.)){0,3})"
+)
+
+
+@lru_cache(maxsize=1)
+def _title_regex() -> tuple[re.Pattern[str], re.Pattern[str], list[tuple[re.Pattern[str], tuple[str, ...]]]]:
+    keys = sorted(_TITLES, key=len, reverse=True)
+    alt = "|".join(f"(?:{k})" for k in keys)
+    year = r"(?P<year>(?:19|20)\d\d\s+)?"
+    before = re.compile(rf"(?i:(?<![\w-]){_MODS}{year}{_ADJ}*(?P<title>{alt}))\s+{_NAME}")
+    after = re.compile(rf"{_NAME},\s+(?i:(?:the|a|who is|now)\s+)?(?i:{_MODS}{year}{_ADJ}*(?P<title>{alt}))\b")
+    parts = [(re.compile(rf"(?i)^(?:{k})$"), _TITLES[k]) for k in keys]
+    return before, after, parts
+
+
+def _roles_for(title: str, parts: list[tuple[re.Pattern[str], tuple[str, ...]]]) -> tuple[str, ...]:
+    t = re.sub(r"\s+", " ", title.strip())
+    for rx, roles in parts:
+        if rx.match(t):
+            return roles
+    return ()
+
+
+_STOP_NAMES = {"the", "a", "an", "he", "she", "they", "it", "his", "her", "and", "of", "in", "on", "said", "says"}
+
+
+def _name_candidates(name: str) -> Iterator[str]:
+    name = re.sub(r"['’]s$", "", name.strip())
+    toks = name.split()
+    while toks and toks[-1].lower() in _STOP_NAMES:
+        toks.pop()
+    if not toks:
+        return
+    for n in range(len(toks), 0, -1):
+        yield " ".join(toks[:n])
+    if len(toks) > 1:
+        no_initials = [t for t in toks if not re.fullmatch(r"[A-Z]\.?", t)]
+        yield " ".join(no_initials)
+        yield toks[-1]
+        if len(toks) > 2:
+            yield " ".join(toks[-2:])
+
+
+def _lookup(kb: KnowledgeBase, name: str, roles: tuple[str, ...]) -> tuple[Actor, list[Role]] | None:
+    for cand in _name_candidates(name):
+        if normalise_name(cand) in _STOP_NAMES:
+            continue
+        matches: list[tuple[Actor, list[Role]]] = []
+        for a in kb.find(cand):
+            rs = [r for r in a.roles if r.role in roles]
+            if rs:
+                matches.append((a, rs))
+        if matches:
+            # Several people by that name (two Presidents Bush): keep every term.
+            if len(matches) == 1:
+                return matches[0]
+            merged = [r for _, rs in matches for r in rs]
+            return matches[0][0], merged
+    return None
+
+
+def _span_text(roles: list[Role]) -> str:
+    return ", ".join(f"{r.start.isoformat()}..{r.end.isoformat() if r.end else 'now'}" for r in roles[:4])
+
+
+def find_kb_clues(text: str) -> list[Clue]:
+    """People named with a dated title, "X administration", dated outlets, organisations and terms.
+
+    Args:
+        text: the text.
+    """
+    kb = load_kb()
+    before, after, parts = _title_regex()
+    out: list[Clue] = []
+    seen: set[tuple[str, str, str]] = set()
+    for rx in (before, after):
+        for m in rx.finditer(text):
+            clue = _title_clue(kb, m, parts, seen)
+            if clue is not None:
+                out.append(clue)
+    out.extend(_administration_clues(kb, text))
+    out.extend(_person_clues(text))
+    out.extend(_age_clues(kb, text))
+    out.extend(_entity_clues(kb, text))
+    return out
+
+
+def _title_clue(
+    kb: KnowledgeBase,
+    m: re.Match[str],
+    parts: list[tuple[re.Pattern[str], tuple[str, ...]]],
+    seen: set[tuple[str, str, str]],
+) -> Clue | None:
+    roles = _roles_for(m.group("title"), parts)
+    if not roles:
+        return None
+    mod = (m.group("mod") or "").strip().lower()
+    if mod in {"then", "then-", "the late", "late", "future", "would-be"} or m.group("year"):
+        return None
+    found = _lookup(kb, m.group("name"), roles)
+    if found is None:
+        return None
+    actor, terms = found
+    phrase = re.sub(r"\s+", " ", m.group(0).strip())
+    key = (actor.id, terms[0].role, mod)
+    if key in seen:
+        return None
+    seen.add(key)
+    campaign = terms[0].role in _CAMPAIGN_ROLES
+    if mod in {"former", "ex-", "onetime", "one-time", "erstwhile"}:
+        ended = [r.end for r in terms if r.end is not None]
+        if not ended:
+            return None
+        first_end = min(ended)
+        return BoxClue(
+            evidence=f"{phrase!r}: {actor.name} left the role ({terms[0].role}) on {first_end.isoformat()}",
+            weight=1.0,
+            strength=6.0,
+            spans=((first_end - dt.timedelta(days=3), None),),
+            p=0.98,
+        )
+    spans: list[tuple[dt.date | None, dt.date | None]] = []
+    for r in terms:
+        lo_slack = 45 if campaign else 3
+        hi_slack = 10 if campaign else 14
+        lo = r.start - dt.timedelta(days=lo_slack)
+        hi = None if r.end is None else r.end + dt.timedelta(days=hi_slack)
+        if mod == "outgoing" and r.end is not None:
+            lo = max(lo, r.end - dt.timedelta(days=150))
+        if mod == "incoming":
+            lo, hi = r.start - dt.timedelta(days=120), r.start + dt.timedelta(days=30)
+        spans.append((lo, hi))
+    return BoxClue(
+        evidence=f"{phrase!r}: {actor.name} held the role ({terms[0].role} of {terms[0].of}) {_span_text(terms)}",
+        weight=1.0,
+        strength=7.0,
+        spans=tuple(spans),
+        p=_role_p(terms[0].role, campaign),
+    )
+
+
+def _role_p(role: str, campaign: bool) -> float:
+    if campaign:
+        return 0.95
+    if role in {"president", "prime minister", "king", "monarch", "pope"}:
+        return 0.85
+    return 0.9
+
+
+_ADMIN = re.compile(r"\b(?P<name>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?)\s+administration\b")
+
+
+def _administration_clues(kb: KnowledgeBase, text: str) -> list[Clue]:
+    out: list[Clue] = []
+    seen: set[str] = set()
+    for m in _ADMIN.finditer(text):
+        found = _lookup(kb, m.group("name"), ("president",))
+        if found is None:
+            continue
+        actor, terms = found
+        if actor.id in seen:
+            continue
+        seen.add(actor.id)
+        first = min(r.start for r in terms)
+        out.append(
+            BoxClue(
+                evidence=f"{m.group(0)!r}: {actor.name}'s presidency began {first.isoformat()}",
+                weight=1.0,
+                strength=4.0,
+                spans=((first - dt.timedelta(days=60), None),),
+                p=0.9,
+            )
+        )
+    return out
+
+
+@lru_cache(maxsize=1)
+def _person_index() -> tuple[re.Pattern[str] | None, dict[str, Actor]]:
+    kb = load_kb()
+    by_name: dict[str, Actor] = {}
+    dup: set[str] = set()
+    for a in kb:
+        if a.kind != "person" or not a.roles:
+            continue
+        for n in {a.name, *a.aliases}:
+            if len(n.split()) < 2 or len(n) < 6:
+                continue
+            if n in by_name and by_name[n].id != a.id:
+                dup.add(n)
+            by_name[n] = a
+    for n in dup:
+        by_name.pop(n, None)
+    if not by_name:
+        return None, {}
+    alt = "|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])"), by_name
+
+
+def _person_clues(text: str) -> list[Clue]:
+    """People named in full: texts tend to be written while they hold (or run for) office."""
+    rx, by_name = _person_index()
+    if rx is None:
+        return []
+    out: list[Clue] = []
+    seen: set[str] = set()
+    for m in rx.finditer(text):
+        a = by_name.get(m.group(0))
+        if a is None or a.id in seen:
+            continue
+        seen.add(a.id)
+        spans = tuple(_person_span(r) for r in a.roles)
+        out.append(
+            BoxClue(
+                evidence=f"names {a.name} (in office or running {_span_text(sorted(a.roles, key=lambda r: r.start))})",
+                weight=1.0,
+                strength=1.5,
+                spans=spans,
+                p=PERSON_P,
+            )
+        )
+    return out
+
+
+_AGE = re.compile(r"(?P<name>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-.]+){0,3}),\s+(?P<age>\d{2,3}),")
+
+
+def _age_clues(kb: KnowledgeBase, text: str) -> list[Clue]:
+    """ "Name, 69," with a known birth date pins the text to one year of that person's life."""
+    out: list[Clue] = []
+    seen: set[tuple[str, int]] = set()
+    for m in _AGE.finditer(text):
+        age = int(m.group("age"))
+        if not 18 <= age <= 110:
+            continue
+        found = None
+        for cand in _name_candidates(m.group("name")):
+            hits = [a for a in kb.find(cand) if a.born is not None]
+            if len(hits) == 1:
+                found = hits[0]
+                break
+        if found is None or found.born is None or (found.id, age) in seen:
+            continue
+        seen.add((found.id, age))
+        born = found.born
+        lo = _safe_date(born.year + age, born.month, born.day) or dt.date(born.year + age, born.month, 28)
+        hi = _safe_date(born.year + age + 1, born.month, born.day) or dt.date(born.year + age + 1, born.month, 28)
+        out.append(
+            BoxClue(
+                evidence=f"{m.group(0).rstrip(',')!r}: {found.name}, born {born.isoformat()}, was {age} "
+                f"from {lo.isoformat()} to {(hi - dt.timedelta(days=1)).isoformat()}",
+                weight=1.0,
+                strength=8.5,
+                spans=((lo - dt.timedelta(days=3), hi + dt.timedelta(days=3)),),
+                p=AGE_P,
+            )
+        )
+    return out
+
+
+AGE_P = 0.9
+PERSON_P = 0.5
+# Office holders are news a while before and after their spell; candidates mostly while running.
+PERSON_SLACK = {True: (60, 60), False: (365, 365)}
+
+
+def _person_span(r: Role) -> tuple[dt.date | None, dt.date | None]:
+    before, after = PERSON_SLACK[r.role in _CAMPAIGN_ROLES]
+    return r.start - dt.timedelta(days=before), None if r.end is None else r.end + dt.timedelta(days=after)
+
+
+_AMBIGUOUS_NAMES = {
+    "time", "mail", "sky", "globo", "reforma", "independent", "guardian", "hindu", "atlantic", "economist",
+    "tribune", "times", "the hill", "hill", "bloomberg", "vox", "fed", "amazon", "google", "internet", "the web",
+    "katrina", "globe and mail", "euro", "euros", "fox", "russia", "ukraine", "ukrainian", "covid",
+    "gulf war", "taliban", "hamas", "hezbollah",
+}  # fmt: skip
+_EX_PREFIX = re.compile(
+    r"(?i)(?:former|ex-|post-|pre-|collapse of the|breakup of the|fall of the|dissolution of the|"
+    r"end of the|late|old|defunct)\s*$"
+)
+
+
+@lru_cache(maxsize=1)
+def _entity_index() -> tuple[re.Pattern[str] | None, dict[str, Actor]]:
+    kb = load_kb()
+    by_name: dict[str, Actor] = {}
+    for a in kb:
+        if a.kind == "person" or not a.roles:
+            continue
+        r = a.roles[0]
+        informative = r.start >= dt.date(1985, 1, 1) or r.end is not None
+        if not informative:
+            continue
+        for n in {a.name, *a.aliases}:
+            if n.lower() in _AMBIGUOUS_NAMES or (len(n) < 4 and not n.isupper()) or len(n) < 3:
+                continue
+            by_name[n] = a
+    if not by_name:
+        return None, {}
+    alt = "|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])"), by_name
+
+
+def _entity_clues(kb: KnowledgeBase, text: str) -> list[Clue]:
+    rx, by_name = _entity_index()
+    if rx is None:
+        return []
+    out: list[Clue] = []
+    seen: set[str] = set()
+    for m in rx.finditer(text):
+        a = by_name.get(m.group(0))
+        if a is None or a.id in seen:
+            continue
+        r = a.roles[0]
+        lo = r.start if r.start >= dt.date(1985, 1, 1) else None
+        hi = r.end
+        if hi is not None and _EX_PREFIX.search(text[max(0, m.start() - 25) : m.start()]):
+            hi = None
+        if lo is None and hi is None:
+            continue
+        seen.add(a.id)
+        what = "founded" if a.kind in {"outlet", "agency"} else "exists from"
+        span = f"{lo.isoformat() if lo else '...'}..{hi.isoformat() if hi else 'now'}"
+        out.append(
+            BoxClue(
+                evidence=f"names {m.group(0)!r} ({a.kind}, {what} {span})",
+                weight=1.0,
+                strength=2.5,
+                spans=((lo - dt.timedelta(days=30) if lo else None, hi + dt.timedelta(days=365) if hi else None),),
+                p=0.9 if hi is None else 0.6,
+            )
+        )
+    return out
