@@ -86,6 +86,18 @@ def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, fl
             found["duplicate_recall"].append(predicted == gold["duplicate_of"])
         if doc["duplicate_of"]:
             found["duplicate_precision"].append(id_to_key.get(doc["duplicate_of"]) == gold.get("duplicate_of"))
+    quotes_by_doc: dict[str, list[dict[str, Any]]] = {}
+    for q in bundle.get("quotes", []):
+        quotes_by_doc.setdefault(q["doc"], []).append(q)
+    found["quotes_found"] = []
+    found["quotes_speaker_via"] = []
+    for key, gold in gold_docs.items():
+        doc = ours.get(key)
+        candidates = quotes_by_doc.get(doc["id"], []) if doc else []
+        for gq in gold.get("quotes", []):
+            match = next((q for q in candidates if _norm(gq["text"]) in _norm(q["text"])), None)
+            found["quotes_found"].append(match is not None)
+            found["quotes_speaker_via"].append(match is not None and _same_quote_source(match, gq))
     flag_kinds = {"duplicate", "derivative", "stale", "headline_contradicts_body", "editorializing",
                   "weak_sourcing", "factual_inconsistency"}
     for kind in sorted(flag_kinds):
@@ -103,3 +115,14 @@ def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, fl
         found[f"flag_{kind}_precision"] = prec
     return {k: round(v, 4) for k, hits in found.items() if (v := _share(hits)) is not None}
 
+
+
+def _same_quote_source(ours: dict[str, Any], gold: dict[str, Any]) -> bool:
+    """Speaker (None for unnamed sources) and relay chain agree."""
+    if gold.get("speaker") is None:
+        speaker_ok = ours.get("speaker") is None or bool(ours.get("anonymous"))
+    else:
+        a, b = _squash(ours.get("speaker")), _squash(gold["speaker"])
+        speaker_ok = bool(a) and (a == b or (len(a) > 3 and b.endswith(a)))
+    via_ok = [_squash(v) for v in ours.get("via", [])] == [_squash(v) for v in gold.get("via", [])]
+    return speaker_ok and via_ok

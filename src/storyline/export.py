@@ -64,7 +64,8 @@ def build_bundle(store: Store, *, include_superseded: bool = False) -> dict[str,
         "speaker": q["speaker"], "speaker_entity": q["speaker_entity"],
         "speaker_span": [q["speaker_start"], q["speaker_end"]] if q["speaker_start"] is not None else None,
         "cue": q["cue"], "cue_class": q["cue_class"], "direct": q["direct"], "via": _json_list(q["via"]),
-        "hedged": q["hedged"], "anonymous": q["anonymous"],
+        "hedged": q["hedged"], "anonymous": q["anonymous"], "source_count": q["source_count"],
+        "affiliation": q["affiliation"],
     } for q in store.query('SELECT * FROM quotes ORDER BY doc_id, "start"')]
     claims = [{
         "id": c["id"], "doc": c["doc_id"], "actor": c["actor"], "actor_entity": c["actor_entity"],

@@ -221,8 +221,35 @@ def _process_batch(batch: list[RawInput | Rejection]) -> tuple[list[Document], l
         except RecursionError:
             rejections.append(Rejection(item.source, "malformed",
                                         f"{item.source}: document is nested too deeply to parse"))
+    annotate_documents(docs)
     signatures = {d.id: dedup.signature(d.article.text) for d in docs}
     return docs, rejections, signatures
+
+
+def annotate_documents(docs: list[Document]) -> None:
+    """Run the per-document language stages on a batch, in place (compute only).
+
+    Dating from content fills ``published`` where the page states no date. English documents are
+    parsed once (spaCy ``nlp.pipe``) and that parse feeds attribution. Other languages are kept,
+    with the reason each English-only stage skipped them.
+
+    Args:
+        docs: cleaned documents of one batch.
+    """
+    from storyline.attribute import extract_quotes_batch
+    from storyline.dating import estimate_date
+
+    english: list[Document] = []
+    for doc in docs:
+        if doc.article.language not in (None, "en"):
+            reason = f"language is {doc.article.language}, not English"
+            doc.skipped.update({"dating": reason, "attribution": reason})
+            continue
+        english.append(doc)
+        if doc.article.published is None or doc.article.published.value is None:
+            doc.article.published = estimate_date(doc.article.text, title=doc.article.title)
+    for doc, quotes in zip(english, extract_quotes_batch([d.article.text for d in english]), strict=True):
+        doc.quotes = quotes
 
 
 def link_duplicates(store: Store) -> dedup.DuplicateGroups:

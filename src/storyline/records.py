@@ -256,6 +256,8 @@ class Document:
         content_hash: hash of the normalised text (equal hashes mean exact duplicates).
         duplicate_of: id of the document this one duplicates, if any.
         flags: assessments of the document.
+        quotes: attributed statements found in the text.
+        skipped: stage name -> why an English-only stage skipped this document.
     """
 
     id: str
@@ -264,3 +266,5 @@ class Document:
     content_hash: str
     duplicate_of: str | None = None
     flags: list[Flag] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)

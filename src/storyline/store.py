@@ -21,6 +21,7 @@ order when a database is opened; a database newer than this code raises `SchemaV
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,7 +33,7 @@ import duckdb
 import numpy as np
 
 from storyline._exceptions import SchemaVersionError, StoreError
-from storyline.records import Document, Flag, Rejection
+from storyline.records import Document, Flag, Quote, Rejection
 
 SCHEMA_VERSION = 1
 
@@ -66,7 +67,7 @@ _SCHEMA_V1 = [
         id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, text VARCHAR NOT NULL,
         "start" INTEGER NOT NULL, "end" INTEGER NOT NULL, speaker VARCHAR, speaker_entity VARCHAR,
         speaker_start INTEGER, speaker_end INTEGER, cue VARCHAR, cue_class VARCHAR, direct BOOLEAN,
-        via VARCHAR NOT NULL, hedged BOOLEAN, anonymous BOOLEAN)""",
+        via VARCHAR NOT NULL, hedged BOOLEAN, anonymous BOOLEAN, source_count INTEGER, affiliation VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS claims (
         id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, actor VARCHAR, actor_entity VARCHAR,
         statement VARCHAR, text VARCHAR NOT NULL, polarity VARCHAR, modality VARCHAR,
@@ -264,6 +265,11 @@ class Store:
                                 [doc.id, signatures[doc.id].astype(np.uint32).tobytes()])
                 for flag in doc.flags:
                     self._write_flag(doc.id, flag, stage="clean")
+                if doc.quotes:
+                    con.executemany(
+                        "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [_quote_row(doc.id, q) for q in doc.quotes],
+                    )
             if rows:
                 placeholders = ", ".join("?" for _ in _DOC_COLUMNS)
                 con.executemany(f"INSERT INTO documents ({', '.join(_DOC_COLUMNS)}) VALUES ({placeholders})", rows)
@@ -374,6 +380,22 @@ def _document_row(doc: Document, *, seq: int, run_id: str, now: str) -> tuple[An
         pub.basis if pub else "unknown", json.dumps(list(pub.evidence) if pub else []),
         art.text, json.dumps(art.removed), doc.duplicate_of, None, None, seq, run_id, now,
     )
+
+
+def quote_id(doc_id: str, quote: Quote) -> str:
+    """Stable id of a quote: its document and span.
+
+    Args:
+        doc_id: the document id.
+        quote: the quote.
+    """
+    return "q" + hashlib.blake2b(f"{doc_id}:{quote.start}:{quote.end}".encode(), digest_size=8).hexdigest()
+
+
+def _quote_row(doc_id: str, q: Quote) -> tuple[Any, ...]:
+    span = q.speaker_span or (None, None)
+    return (quote_id(doc_id, q), doc_id, q.text, q.start, q.end, q.speaker, None, span[0], span[1], q.cue,
+            q.cue_class, q.direct, json.dumps(list(q.via)), q.hedged, q.anonymous, q.source_count, q.affiliation)
 
 
 def _now() -> str:
