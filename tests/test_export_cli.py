@@ -58,7 +58,7 @@ def test_jsonl_csv_parquet(db: Path, tmp_path: Path) -> None:
     export(db, fmt="csv", out=tmp_path / "csv")
     with open(tmp_path / "csv" / "documents.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 2 and json.loads(rows[0]["published"])["basis"] in {"unknown", "metadata"}
+    assert len(rows) == 2 and json.loads(rows[0]["published"])["basis"] in {"unknown", "inferred", "metadata"}
     export(db, fmt="parquet", out=tmp_path / "pq")
     import pyarrow.parquet as pq
 
