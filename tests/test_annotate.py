@@ -1,0 +1,63 @@
+"""The annotate stage: one parse per document, serialised and read back without re-parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from storyline.annotate import annotate_documents, docbin_bytes, docs_from_bytes, parse_documents
+from storyline.nlp import get_nlp
+
+TEXTS = [
+    "Prime Minister Aurel Dobran said on Tuesday that the dam was safe.",
+    "The Northern Basin Council met in Port Selwyn last week.",
+    "",
+    "Irena Kovalt, the president, flew to Castrel on 3 March 2025.",
+]
+
+
+@pytest.fixture(scope="module")
+def docs() -> list:
+    return list(parse_documents(TEXTS, batch_size=2))
+
+
+def test_parse_keeps_order_and_text(docs: list) -> None:
+    assert [d.text for d in docs] == TEXTS
+
+
+def test_parse_runs_the_whole_pipeline(docs: list) -> None:
+    first = docs[0]
+    assert any(e.label_ == "PERSON" and "Dobran" in e.text for e in first.ents)
+    assert any(t.dep_ == "nsubj" for t in first)
+    assert all(t.pos_ for t in first)
+
+
+def test_docbin_round_trip_keeps_the_parse(docs: list) -> None:
+    data = docbin_bytes(docs)
+    assert isinstance(data, bytes) and data
+    back = docs_from_bytes(data)
+    assert [d.text for d in back] == TEXTS
+    for a, b in zip(docs, back, strict=True):
+        assert [(e.start_char, e.end_char, e.label_) for e in a.ents] == [
+            (e.start_char, e.end_char, e.label_) for e in b.ents
+        ]
+        assert [(t.dep_, t.head.i, t.pos_, t.lemma_) for t in a] == [(t.dep_, t.head.i, t.pos_, t.lemma_) for t in b]
+        assert [s.start for s in a.sents] == [s.start for s in b.sents]
+        assert b.vocab is get_nlp().vocab
+
+
+def test_docbin_of_nothing_is_readable() -> None:
+    assert docs_from_bytes(docbin_bytes([])) == []
+
+
+@pytest.mark.parametrize(
+    ("day", "value"),
+    [(dt.date(2025, 3, 4), "2025-03-03"), (None, "2025-03-03")],
+)
+def test_annotate_documents_bundles_parse_entities_and_times(day: dt.date | None, value: str) -> None:
+    (ann,) = annotate_documents([TEXTS[3]], published=[day])
+    assert ann.doc.text == TEXTS[3]
+    names = {ann.resolution.entity(m.entity_key).name for m in ann.resolution.mentions}  # type: ignore[union-attr]
+    assert "Irena Kovalt" in names
+    assert value in {t.value for t in ann.times}
