@@ -21,7 +21,7 @@ install: $(STAMP)
 
 demo: install
 	rm -f $(DB) $(DB).wal
-	$(VENV)/bin/storyline analyze examples/corpus --db $(DB)
+	$(VENV)/bin/storyline analyze examples/corpus --kb examples/kb.json --db $(DB)
 	$(VENV)/bin/storyline report --db $(DB) -o report.html
 	@echo "Report written to $(CURDIR)/report.html"
 

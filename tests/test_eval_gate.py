@@ -25,7 +25,7 @@ FLOORS: dict[str, float] = json.loads((ROOT / "tests" / "golden" / "floors.json"
 @pytest.fixture(scope="module")
 def demo_figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    summary = analyze([ROOT / GOLDEN["corpus"]], db=db)
+    summary = analyze([ROOT / GOLDEN["corpus"]], db=db, kb_files=[ROOT / GOLDEN["kb"]])
     assert not summary.rejected, [r.message for r in summary.rejected]
     with Store(db, read_only=True) as store:
         bundle = build_bundle(store)

@@ -147,3 +147,21 @@ def test_read_only_api(db: Path) -> None:
     assert client.post("/api/documents", json={}).status_code == 405
     page = client.get("/")
     assert page.status_code == 200 and "<script>alert" not in page.text
+
+
+def test_version_1_database_is_migrated(tmp_path: Path) -> None:
+    import duckdb
+
+    from storyline.store import _SCHEMA_V1
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for sql in _SCHEMA_V1:
+        con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO entities (id, name, kind, aliases) VALUES ('e1', 'Old Entity', 'person', '[]')")
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.query("SELECT name, kb_id FROM entities") == [{"name": "Old Entity", "kb_id": None}]
+        assert store.query("SELECT count(*) AS n FROM doc_entities") == [{"n": 0}]

@@ -36,12 +36,26 @@ CUE_VERBS: dict[str, str] = {
     # predictions
     "predict": "predict", "forecast": "predict",
     # complaints and conclusions
+    "rule": "say",  # "ruled that" / "ruled out" (rule_out, from the particle)
     "complain": "complain", "lament": "complain", "conclude": "conclude",
 }
 
-#: Cue verbs that are opinion or cognition rather than speech; used only with a subject that
-#: clearly speaks for itself (not inside another quote).
-BELIEF_VERBS: dict[str, str] = {"think": "believe", "believe": "believe", "feel": "believe"}
+#: Verbs of opinion, evidence and evaluation: attributions that are not speech. Their content is
+#: a clausal complement, or the object for the evaluative ones ("called the plan a disaster").
+BELIEF_VERBS: dict[str, str] = {
+    "think": "believe", "believe": "believe", "feel": "believe", "doubt": "believe",
+    "hope": "expect", "expect": "expect", "fear": "expect", "worry": "expect",
+    "show": "report", "find": "report", "estimate": "report", "cite": "report",
+    "call": "characterize", "describe": "characterize", "label": "characterize", "dub": "characterize",
+    "blame": "accuse", "criticize": "accuse", "criticise": "accuse", "condemn": "accuse", "attack": "accuse",
+    "urge": "urge", "demand": "urge", "recommend": "urge", "encourage": "urge",
+    "endorse": "support", "praise": "support", "defend": "support",
+    "oppose": "oppose", "decline": "decline", "refuse": "decline",
+}
+
+#: Of the verbs above, those whose content can only be a clause ("found that...", not "found a job").
+CLAUSE_ONLY = frozenset({"think", "believe", "feel", "doubt", "hope", "expect", "fear", "worry", "find", "show",
+                         "estimate"})
 
 #: Words that hedge a statement.
 HEDGE_WORDS = frozenset(
@@ -108,6 +122,7 @@ def cue_class(lemma: str) -> str | None:
 __all__ = [
     "ANON_NOUNS",
     "BELIEF_VERBS",
+    "CLAUSE_ONLY",
     "CUE_VERBS",
     "HEDGE_WORDS",
     "NUMBER_WORDS",

@@ -1,7 +1,9 @@
 """Rule-based attribution over a spaCy parse: direct quotes, indirect speech, "according to", colons.
 
-The rules run in order of confidence and never reuse a cue: direct quotes next to a cue first,
-then clausal complements of cue verbs, then "according to", then colon-introduced statements.
+The rules run in order of confidence and never reuse a cue: direct quotes next to a cue first
+(merged with their continuation quotes), then colon-introduced statements ("Name: ..."), then
+clausal complements of cue verbs, then "according to", then whole-paragraph quotes with no cue,
+then opinion/evaluation verbs. A candidate that mostly overlaps an earlier one is dropped.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from storyline.attribute_lexicon import CUE_VERBS, HEDGE_WORDS
+from storyline.attribute_lexicon import BELIEF_VERBS, CLAUSE_ONLY, CUE_VERBS, HEDGE_WORDS
 from storyline.attribute_quotes import QuoteSpan, scan_quotes
 from storyline.attribute_speakers import Resolver, Speaker, describe, is_outlet
 from storyline.records import Quote
@@ -20,9 +22,17 @@ _TRIM = " \t\r\n,;:.—–-"
 _CLOSERS = "”\"’'»“"
 _SUBJ = ("nsubj", "nsubjpass")
 _AFTER_WINDOW = 14
+_MAX_PARAGRAPHS = 3
+#: Labels before a colon that introduce no speaker's words.
+_COLON_LABELS = frozenset({"q", "question", "twitter", "facebook", "email", "e-mail", "photo", "source", "update",
+                           "note", "editor", "follow", "contact", "read", "watch", "related", "video"})
+#: Cue classes whose content may be an infinitive ("promised to...", "asked them to...").
+_XCOMP_CLASSES = frozenset({"promise", "warn", "deny", "suggest", "ask"})
+_ORPHAN_WORDS = 4
 _BEFORE_WINDOW = 9
 _VERB_POS = ("VERB", "AUX")
 #: Cue verbs whose direct object is an addressee or a topic, not the content.
+_NO_OBJECT_SPEAKER = frozenset({"tell", "ask", "warn", "urge", "remind", "assure", "inform", "promise"})
 _NO_OBJECT = frozenset({"tell", "ask", "answer", "question", "post", "write", "continue", "add", "say", "state"})
 
 
@@ -62,6 +72,10 @@ def _is_cue(tok: Token) -> bool:
     return tok.pos_ in _VERB_POS and tok.lemma_.lower() in CUE_VERBS and tok.dep_ != "amod"
 
 
+def _is_belief(tok: Token) -> bool:
+    return tok.pos_ == "VERB" and tok.lemma_.lower() in BELIEF_VERBS and tok.dep_ != "amod"
+
+
 def _cue_text(tok: Token) -> str:
     parts = [tok]
     for c in tok.children:
@@ -75,7 +89,7 @@ def _cue_class(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
     if lemma == "rule" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
         return "rule_out"
-    return CUE_VERBS.get(lemma)
+    return CUE_VERBS.get(lemma) or BELIEF_VERBS.get(lemma)
 
 
 def _subject(cue: Token) -> Token | None:
@@ -83,15 +97,32 @@ def _subject(cue: Token) -> Token | None:
     for c in cue.children:
         if c.dep_ in _SUBJ:
             return c
-    for c in cue.rights:  # "said Smith" parsed with the name as object or modifier
-        if c.dep_ in ("dobj", "npadvmod", "attr", "dep", "appos") and c.pos_ in ("PROPN", "NOUN", "PRON"):
-            if c.lemma_.lower() not in ("reporter", "statement", "interview"):
-                return c
-    if cue.dep_ in ("conj", "advcl", "xcomp") and cue.head is not cue:
-        for c in cue.head.children:
+    verb = cue
+    for _ in range(2):  # "X said ... and added" / "X spoke, saying ...": inherit the subject
+        if verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
+            break
+        verb = verb.head
+        for c in verb.children:
             if c.dep_ in _SUBJ:
                 return c
+    if cue.lemma_.lower() in _NO_OBJECT_SPEAKER:
+        return None
+    for c in cue.rights:  # "said Smith" parsed with the name as object or modifier
+        if (c.dep_ in ("dobj", "npadvmod", "attr", "dep", "appos") and c.pos_ in ("PROPN", "NOUN", "PRON")
+                and c.lemma_.lower() not in ("reporter", "statement", "interview")):
+            return c
     return None
+
+
+def _cut_at_cue_conj(comp: Token, hi: Token) -> Token:
+    """End the content before a coordinated cue verb ("says he'd act and tells the crowd ...")."""
+    for t in comp.subtree:
+        if (t.dep_ == "conj" and t.i > comp.i and _is_cue(t) and t.head.i != t.i
+                and any(c.dep_ == "ccomp" for c in t.children)):
+            cut = min([t.left_edge.i, *[c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i]])
+            if cut - 1 > comp.i:
+                return comp.doc[cut - 1]
+    return hi
 
 
 def _hedged(*toks: Token | None) -> bool:
@@ -160,13 +191,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class _Extractor:
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, *, with_beliefs: bool = True) -> None:
         self.doc = doc
         self.text = doc.text
         self.idx = _Index(doc)
-        self.resolver = Resolver(doc)
         self.quotes = [q for q in scan_quotes(self.text) if self._quote_ok(q)]
+        self._qstarts = [q.start for q in self.quotes]
+        self.resolver = Resolver(doc, quoted=[(q.start, q.end) for q in self.quotes])
         self.used_cues: set[int] = set()
+        self.with_beliefs = with_beliefs
+        self.skip_nested = True
         self.cands: list[_Cand] = []
 
     def _quote_ok(self, q: QuoteSpan) -> bool:
@@ -184,9 +218,11 @@ class _Extractor:
             if t.idx >= limit or "\n" in t.text or t.text in (".", "?", "!", ";"):
                 return None
             if _is_cue(t) and t.i not in self.used_cues:
-                between = doc[i:j]
-                if any(b.pos_ == "VERB" for b in between):
-                    return None
+                if _subject(t) is None or any(c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
+                    return None  # "... to say it": not an attribution of the quote
+                lo = t.left_edge.i
+                if any(b.pos_ == "VERB" or not (b.is_punct or b.i >= lo) for b in doc[i:j]):
+                    return None  # the quote is part of another clause ("wore a 'Go' hat and said")
                 return t
             if t.pos_ == "VERB":
                 return None
@@ -240,7 +276,7 @@ class _Extractor:
             return q.start
         sent_start = self.doc[i].sent.start_char
         lead = self.text[sent_start: q.start]
-        if not lead.strip() or "\n" in lead or ":" in lead or any(m in lead for m in "“”\"«»"):
+        if not lead.strip() or any(m in lead for m in "\n:;.?!“”\"«»"):
             return q.start
         return sent_start
 
@@ -254,6 +290,33 @@ class _Extractor:
         return all(t.is_punct or t.is_space or lo <= t.i <= hi for t in toks) and not any(
             _is_cue(t) and t.i != cue.i for t in toks)
 
+    def _next_paragraphs(self, end: int, qi: int, used_q: set[int], cue: Token) -> int:
+        """Extend over following paragraphs that are wholly an unattributed quote (same speaker)."""
+        text, quotes = self.text, self.quotes
+        merged = 0
+        nl = text.find("\n", end)
+        if _MAX_PARAGRAPHS <= 0:
+            return end
+        if nl < 0 or not self._plain_gap(end, nl, cue):
+            return end
+        for qj in range(qi + 1, len(quotes)):
+            nxt = quotes[qj]
+            if qj in used_q or nxt.start < end:
+                continue
+            gap = text[max(end, nl): nxt.start]
+            if gap.strip() or (nxt.start > nl and "\n" not in text[nl: nxt.start]):
+                return end
+            para_end = text.find("\n", nxt.end)
+            para_end = len(text) if para_end < 0 else para_end
+            if text[nxt.end: para_end].strip(" .,;"):
+                return end
+            end = nl = nxt.end
+            used_q.add(qj)
+            merged += 1
+            if merged >= _MAX_PARAGRAPHS:
+                return end
+        return end
+
     def direct(self) -> None:
         quotes = self.quotes
         used_q: set[int] = set()
@@ -262,6 +325,10 @@ class _Extractor:
                 continue
             limit = quotes[qi + 1].start if qi + 1 < len(quotes) else len(self.text)
             cue = self._after(q, limit)
+            if cue is not None and self._sentence_start(q) < q.start:
+                first = self.idx.first_at(q.start)
+                if not cue.left_edge.i <= first <= cue.right_edge.i:
+                    cue = None  # a fragment quoted inside another clause, not this cue's content
             after = cue is not None
             cue = cue or self._before(q)
             dash = None
@@ -292,30 +359,55 @@ class _Extractor:
                         break
                     end = nxt.end
                     used_q.add(qj)
+                end = self._next_paragraphs(end, qi, used_q, cue)
             used_q.add(qi)
             if dash is not None:
                 self._add(start, end, None, direct=True, cue_text="―", subject=dash)
             else:
                 self._add(start, end, cue, direct=True)
 
+    def orphans(self) -> None:
+        """Paragraphs that are wholly a quotation with no cue: the previous direct speaker's words."""
+        text = self.text
+        last: _Cand | None = None
+        taken = sorted((c.start, c.end) for c in self.cands)
+        for q in self.quotes:
+            if any(a < q.end and q.start < b for a, b in taken):
+                last = next((c for c in self.cands if c.start < q.end and q.start < c.end), last)
+                continue
+            p0 = text.rfind("\n", 0, q.start) + 1
+            p1 = text.find("\n", q.end)
+            p1 = len(text) if p1 < 0 else p1
+            if text[p0: q.start].strip() or text[q.end: p1].strip(" .,;") or not q.closed:
+                continue
+            if len(text[q.start: q.end].split()) < _ORPHAN_WORDS:
+                continue
+            spk = last.speaker if last is not None else None
+            self.cands.append(_Cand(start=q.start, end=q.end, cue=None, cue_text=None, speaker=spk, direct=True,
+                                    cue_class=None))
+
     # -- indirect speech -----------------------------------------------------------------------
     def indirect(self) -> None:
         for t in self.doc:
-            if t.i in self.used_cues or not _is_cue(t):
+            if t.i in self.used_cues or not _is_cue(t) or (self.skip_nested and self._in_quote(t.idx)):
                 continue
             comp = next((c for c in t.children if c.dep_ == "ccomp"), None)
-            if comp is None and CUE_VERBS.get(t.lemma_.lower()) in ("promise", "warn", "deny", "suggest"):
+            if comp is None and CUE_VERBS.get(t.lemma_.lower()) in _XCOMP_CLASSES:
                 comp = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i), None)
             if comp is None and t.lemma_.lower() not in _NO_OBJECT:
                 comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
                              and c.right_edge.i - c.i >= 2 and c.pos_ in ("NOUN", "PROPN")), None)
+            if comp is not None and comp.dep_ == "ccomp" and comp.pos_ not in _VERB_POS and not any(
+                    c.dep_ in _SUBJ for c in comp.children):
+                continue  # a misparse: a clausal complement with neither verb nor subject
             if comp is not None:
                 lo, hi = comp.left_edge, comp.right_edge
                 if hi.i - lo.i < 2:
                     continue
-                start, end = lo.idx, hi.idx + len(hi)
                 if lo.i <= t.i <= hi.i:
                     continue
+                hi = _cut_at_cue_conj(comp, hi)
+                start, end = lo.idx, hi.idx + len(hi)
             elif t.dep_ == "parataxis" and t.head.pos_ in _VERB_POS and any(c.dep_ in _SUBJ for c in t.children):
                 head = t.head
                 start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
@@ -324,11 +416,51 @@ class _Extractor:
             else:
                 continue
             start, end = _trim(self.text, start, end)
-            end = _balance_end(self.text, start, end)
+            end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
             if end - start < 8:
                 continue
             self.used_cues.add(t.i)
             self._add(start, end, t, direct=self._is_quote(start, end))
+
+    def beliefs(self) -> None:
+        """Opinion, evidence and evaluation verbs with a subject and a complement."""
+        for t in self.doc:
+            if not _is_belief(t) or not any(c.dep_ == "nsubj" for c in t.children) or self._in_quote(t.idx):
+                continue
+            deps = ("ccomp",) if t.lemma_.lower() in CLAUSE_ONLY else ("ccomp", "xcomp", "dobj", "oprd")
+            comps = [c for c in t.children if c.i > t.i and c.dep_ in deps]
+            if not comps:
+                continue
+            lo = min(c.left_edge.i for c in comps)
+            hi = max(c.right_edge.i for c in comps)
+            if hi - lo < 1:
+                continue
+            start, end = _trim(self.text, self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
+            end = _balance_end(self.text, start, end)
+            if end - start < 6 or "\n" in self.text[start:end]:
+                continue
+            self.used_cues.add(t.i)
+            self._add(start, end, t, direct=False)
+
+    def _extend_over_quotes(self, start: int, end: int) -> int:
+        """Extend indirect content over a quotation it opens, or one it introduces with a colon."""
+        text = self.text
+        k = bisect_left(self._qstarts, end) - 1
+        if k >= 0:
+            q = self.quotes[k]
+            if start <= q.start < end < q.end and "\n" not in text[end: q.end]:
+                return q.end
+        if k + 1 < len(self.quotes):
+            q = self.quotes[k + 1]
+            gap = text[end: q.start]
+            if gap.strip() == ":" and "\n" not in text[end: q.end]:
+                return q.end
+        return end
+
+    def _in_quote(self, pos: int) -> bool:
+        """``pos`` lies inside a closed quotation (a cue there is the quoted speaker's, nested)."""
+        k = bisect_left(self._qstarts, pos) - 1
+        return k >= 0 and self.quotes[k].closed and pos < self.quotes[k].end
 
     def _is_quote(self, start: int, end: int) -> bool:
         return any(q.start <= start and end <= q.end + 1 for q in self.quotes) or (
@@ -348,12 +480,12 @@ class _Extractor:
             sent = t.sent
             ph_lo, ph_hi = t.i, max(obj.right_edge.i, to.i)
             s_lo, s_hi = sent.start, sent.end - 1
+            # The content is the clause the phrase is attached to: what follows a leading phrase,
+            # otherwise what precedes it (trailing adjuncts after the phrase are not the claim).
             if ph_lo - s_lo <= 1:
                 a, b = ph_hi + 1, s_hi
-            elif s_hi - ph_hi <= 1:
-                a, b = s_lo, ph_lo - 1
             else:
-                a, b = s_lo, s_hi
+                a, b = s_lo, ph_lo - 1
             if b - a < 2:
                 continue
             start, end = _trim(self.text, doc[a].idx, doc[b].idx + len(doc[b]))
@@ -363,7 +495,7 @@ class _Extractor:
 
     # -- colon forms ---------------------------------------------------------------------------
     def colons(self) -> None:
-        text, doc = self.text, self.doc
+        text = self.text
         pos = 0
         while pos < len(text):
             nl = text.find("\n", pos)
@@ -372,7 +504,6 @@ class _Extractor:
             if colon > pos:
                 self._colon_para(pos, colon, para_end)
             pos = para_end + 1
-        del doc
 
     def _colon_para(self, pos: int, colon: int, para_end: int) -> None:
         doc, text = self.doc, self.text
@@ -382,17 +513,31 @@ class _Extractor:
         toks = doc[self.idx.first_at(pos): self.idx.first_at(colon)]
         if not toks or any(t.pos_ in _VERB_POS for t in toks) or not any(t.pos_ == "PROPN" for t in toks):
             return
+        words = [t for t in toks if not t.is_punct]
+        named = all(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in words) or (
+            len(words) <= 2 and all(t.pos_ == "PROPN" for t in words))
+        if not (named or (len(words) <= 3 and all(w.is_upper for w in words))):
+            return
+        if all(t.ent_type_ in ("GPE", "LOC") for t in words) or words[0].lower_ in _COLON_LABELS:
+            return  # "Ohio: ..." lists, "Q: ..." questions, "Twitter: @handle" signatures
         if any(t.like_num for t in toks):  # times and scores ("10:30")
             return
         start, end = _trim(text, colon + 1, para_end)
-        if end - start < 8 or any(c.start < end and start < c.end for c in self.cands):
+        if end - start < 8 or text[end - 1] == "?" or any(c.start < end and start < c.end for c in self.cands):
             return
-        head = next((t for t in toks if t.head.i == t.i or t.head.i not in range(toks.start, toks.end)), toks[-1])
-        self._add(start, end, None, direct=self._is_quote(start, end), cue_text=":", subject=head)
+        lead_toks = [t for t in toks if not t.is_punct]
+        a, b = lead_toks[0].idx, lead_toks[-1].idx + len(lead_toks[-1])
+        name = text[a:b]
+        if any(t.ent_type_ == "PERSON" for t in lead_toks):
+            name = self.resolver.canonical(name)
+        else:
+            name = self.resolver.known(name) or name
+        speaker = Speaker(name, (a, b), outlet=is_outlet(lead_toks[-1]))
+        self._add(start, end, None, direct=self._is_quote(start, end), cue_text=":", speaker=speaker)
 
     # -- assembling ----------------------------------------------------------------------------
     def _add(self, start: int, end: int, cue: Token | None, *, direct: bool, cue_text: str | None = None,
-             subject: Token | None = None) -> None:
+             subject: Token | None = None, speaker: Speaker | None = None) -> None:
         if end <= start:
             return
         for c in self.cands:
@@ -400,7 +545,8 @@ class _Extractor:
             if inter > 0.5 * min(c.end - c.start, end - start):
                 return
         head = subject if subject is not None else (_subject(cue) if cue is not None else None)
-        speaker = describe(head, self.resolver) if head is not None else None
+        if speaker is None and head is not None:
+            speaker = describe(head, self.resolver)
         via: list[tuple[int, str]] = []
         anchor = cue if cue is not None else head
         if speaker is not None and speaker.outlet:
@@ -415,9 +561,14 @@ class _Extractor:
             start=start, end=end, cue=cue,
             cue_text=cue_text if cue_text is not None else (_cue_text(cue) if cue is not None else None),
             speaker=speaker, direct=direct, via=[v[1] for v in via],
-            hedged=_hedged(cue, head) or self._hedge_words(start, end, cue),
+            hedged=_hedged(cue, head, *self._content_roots(start, end)) or self._hedge_words(start, end, cue),
             cue_class=(_cue_class(cue) if cue is not None else ("say" if cue_text == ":" else "report")),
         ))
+
+    def _content_roots(self, start: int, end: int) -> list[Token]:
+        """Tokens of the content whose syntactic head lies outside it (its main predicates)."""
+        lo, hi = self.idx.first_at(start), self.idx.first_at(end)
+        return [t for t in self.doc[lo:hi] if not (lo <= t.head.i < hi) or t.head.i == t.i][:4]
 
     def _hedge_words(self, start: int, end: int, cue: Token | None) -> bool:
         if cue is None:
@@ -427,9 +578,12 @@ class _Extractor:
 
     def run(self) -> list[Quote]:
         self.direct()
+        self.colons()
         self.indirect()
         self.according()
-        self.colons()
+        self.orphans()
+        if self.with_beliefs:
+            self.beliefs()
         out = []
         for c in sorted(self.cands, key=lambda c: c.start):
             spk = c.speaker
@@ -443,15 +597,16 @@ class _Extractor:
         return out
 
 
-def extract_from_doc(doc: Doc) -> list[Quote]:
+def extract_from_doc(doc: Doc, *, beliefs: bool = True) -> list[Quote]:
     """Attributed statements in a parsed document.
 
     Args:
         doc: a spaCy ``Doc`` parsed with tagger, parser, lemmatizer and NER.
+        beliefs: also report opinion and evaluation attributions ("X thinks...", "a poll shows...").
     """
     if not doc.text.strip() or len(doc) == 0:
         return []
-    return _Extractor(doc).run()
+    return _Extractor(doc, with_beliefs=beliefs).run()
 
 
 __all__ = ["extract_from_doc"]

@@ -60,8 +60,15 @@ class Resolver:
         doc: the parsed document.
     """
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, *, quoted: list[tuple[int, int]] | None = None) -> None:
         self.doc = doc
+        spans = sorted(quoted or [])
+        qstarts = [a for a, _ in spans]
+
+        def inside(pos: int) -> bool:
+            k = bisect_left(qstarts, pos + 1) - 1
+            return k >= 0 and spans[k][0] < pos < spans[k][1]
+
         self._canon: dict[str, str] = {}  # surname (lower) -> fullest name so far
         self.people: list[tuple[int, str, bool, str]] = []  # (char start, canonical, is_subject, context)
         for ent in doc.ents:
@@ -70,6 +77,9 @@ class Resolver:
             name = _clean_name(ent.text)
             if not name or not name[0].isupper():
                 continue
+            if inside(ent.start_char):
+                self._canonical(name)
+                continue  # people named inside a quote are not antecedents of the speaker's "he"
             canon = self._canonical(name)
             subj = any(t.dep_ in ("nsubj", "nsubjpass") for t in ent)
             before = doc[max(0, ent.start - 3): ent.start].text.lower()
@@ -96,6 +106,15 @@ class Resolver:
         if not clean:
             return name
         return self._canon.get(clean.split()[-1].lower(), clean)
+
+    def known(self, name: str) -> str | None:
+        """The canonical name of a person already seen with this surname, or None.
+
+        Args:
+            name: the name as written.
+        """
+        clean = _clean_name(name)
+        return self._canon.get(clean.split()[-1].lower()) if clean else None
 
     def antecedent(self, pos: int, *, title: str | None = None) -> str | None:
         """The nearest earlier person for a pronoun or description at ``pos``.
@@ -186,6 +205,10 @@ def describe(head: Token, resolver: Resolver) -> Speaker:
                 return Speaker(resolver.canonical(ent.text), span)
     if is_outlet(head):
         return Speaker(text, span, outlet=True)
+    if head.pos_ == "PROPN" and all(t.pos_ == "PROPN" or t.is_punct for t in toks):
+        known = resolver.known(text)  # a surname the tagger missed as a person ("Lopez said")
+        if known:
+            return Speaker(known, span)
     lemma = head.lemma_.lower()
     if lemma in ANON_NOUNS and head.ent_type_ not in ("PERSON",) and not any(
         t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in toks

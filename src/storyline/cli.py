@@ -64,6 +64,9 @@ def analyze(
     paths: Annotated[list[str], typer.Argument(help="Files or folders (recursive) of .txt, .md, .html, .json, "
                                                ".jsonl, optionally .gz; '-' reads standard input.")],
     db: DbOption = Path("storyline.duckdb"),
+    kb: Annotated[list[Path] | None, typer.Option("--kb", help="Extra knowledge-base JSON file (actors with "
+                                                  "aliases and dated roles); repeatable.", exists=True,
+                                                  dir_okay=False)] = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -83,9 +86,9 @@ def analyze(
                     rate = seen / max(time.perf_counter() - started, 1e-9)
                     bar.update(task, completed=seen, rate=f"{rate:.1f}")
 
-                summary = run_analyze(paths, db=db, progress=progress)
+                summary = run_analyze(paths, db=db, progress=progress, kb_files=kb or ())
         else:
-            summary = run_analyze(paths, db=db)
+            summary = run_analyze(paths, db=db, kb_files=kb or ())
     except StorylineError as exc:
         raise _fail(exc) from exc
     for warning in summary.warnings:

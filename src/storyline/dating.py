@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from storyline.dating_events import find_event_clues
 from storyline.dating_rules import (
     Clue,
     find_date_mentions,
@@ -78,6 +79,7 @@ def estimate_date(text: str, title: str | None = None) -> DateEstimate:
     clues.extend(find_tweet_dates(full))
     clues.extend(find_date_mentions(full, title=title))
     clues.extend(find_kb_clues(full))
+    clues.extend(find_event_clues(full))
     clues = [c for c in clues if c.weight > 0]
     if not clues:
         return DateEstimate.unknown("no date evidence found: no dates, years, dated titles or terms in the text")

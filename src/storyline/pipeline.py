@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import time
 import unicodedata
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from storyline._exceptions import InputError
 from storyline.clean import read_article
 from storyline.ingest import iter_inputs
 from storyline.records import Article, DateEstimate, Document, Flag, RawInput, Rejection
+from storyline.kb import KnowledgeBase, load_kb
 from storyline.store import Store
 
 #: Documents per store transaction: a crash loses at most this many documents' work.
@@ -168,6 +170,7 @@ def analyze(
     batch_size: int = BATCH_SIZE,
     progress: ProgressCallback | None = None,
     stdin: BinaryIO | None = None,
+    kb_files: Sequence[str | os.PathLike[str]] = (),
 ) -> RunSummary:
     """Analyse documents under ``paths`` into the database ``db``.
 
@@ -177,14 +180,16 @@ def analyze(
         batch_size: documents per transaction.
         progress: called with (documents seen, documents added) after each batch.
         stdin: stream used for "-".
+        kb_files: extra knowledge-base files layered over the shipped one.
     """
     started = time.perf_counter()
+    kb = load_kb([Path(p) for p in kb_files])
     run_id = uuid.uuid4().hex[:12]
     summary = RunSummary(run_id=run_id, db=str(db))
     with Store(db) as store:
         store.start_run(run_id)
         for batch in _batched(iter_inputs(paths, stdin=stdin), batch_size):
-            docs, rejections, signatures = _process_batch(batch)
+            docs, rejections, signatures = _process_batch(batch, kb=kb)
             result = store.write_batch(docs, rejections, signatures, run_id=run_id)
             summary.seen += len(batch)
             summary.added += len(result.added)
@@ -200,6 +205,7 @@ def analyze(
             if progress:
                 progress(summary.seen, summary.added)
         link_duplicates(store)
+        link_entities(store, kb=kb)
         summary.totals = store.counts()
         summary.duplicates = summary.totals.get("duplicates", 0)
         summary.seconds = time.perf_counter() - started
@@ -207,7 +213,9 @@ def analyze(
     return summary
 
 
-def _process_batch(batch: list[RawInput | Rejection]) -> tuple[list[Document], list[Rejection], dict[str, np.ndarray]]:
+def _process_batch(
+    batch: list[RawInput | Rejection], *, kb: KnowledgeBase | None = None
+) -> tuple[list[Document], list[Rejection], dict[str, np.ndarray]]:
     docs: list[Document] = []
     rejections: list[Rejection] = []
     for item in batch:
@@ -221,35 +229,90 @@ def _process_batch(batch: list[RawInput | Rejection]) -> tuple[list[Document], l
         except RecursionError:
             rejections.append(Rejection(item.source, "malformed",
                                         f"{item.source}: document is nested too deeply to parse"))
-    annotate_documents(docs)
+    annotate_documents(docs, kb=kb)
     signatures = {d.id: dedup.signature(d.article.text) for d in docs}
     return docs, rejections, signatures
 
 
-def annotate_documents(docs: list[Document]) -> None:
+def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None) -> None:
     """Run the per-document language stages on a batch, in place (compute only).
 
     Dating from content fills ``published`` where the page states no date. English documents are
-    parsed once (spaCy ``nlp.pipe``) and that parse feeds attribution. Other languages are kept,
-    with the reason each English-only stage skipped them.
+    parsed once (spaCy ``nlp.pipe``); that one parse feeds entity resolution and attribution.
+    Other languages are kept, with the reason each English-only stage skipped them.
 
     Args:
         docs: cleaned documents of one batch.
+        kb: the knowledge base (None: the shipped one).
     """
-    from storyline.attribute import extract_quotes_batch
+    from storyline.annotate import annotate_documents as annotate
+    from storyline.attribute import CHUNK_CHARS, extract_quotes_batch
+    from storyline.attribute_rules import extract_from_doc
     from storyline.dating import estimate_date
 
     english: list[Document] = []
     for doc in docs:
         if doc.article.language not in (None, "en"):
             reason = f"language is {doc.article.language}, not English"
-            doc.skipped.update({"dating": reason, "attribution": reason})
+            doc.skipped.update({"dating": reason, "entities": reason, "attribution": reason})
             continue
-        english.append(doc)
         if doc.article.published is None or doc.article.published.value is None:
             doc.article.published = estimate_date(doc.article.text, title=doc.article.title)
-    for doc, quotes in zip(english, extract_quotes_batch([d.article.text for d in english]), strict=True):
+        english.append(doc)
+    regular = [d for d in english if len(d.article.text) <= CHUNK_CHARS]
+    # Very long texts are attributed piecewise and get no entity pass: bounded time and memory.
+    huge = [d for d in english if len(d.article.text) > CHUNK_CHARS]
+    published = [d.article.published.value if d.article.published else None for d in regular]
+    for doc, ann in zip(regular, annotate([d.article.text for d in regular], published=published, kb=kb),
+                        strict=True):
+        doc.quotes = extract_from_doc(ann.doc)
+        doc.entities = list(ann.resolution.entities)
+        doc.mentions = list(ann.resolution.mentions)
+    for doc, quotes in zip(huge, extract_quotes_batch([d.article.text for d in huge]), strict=True):
         doc.quotes = quotes
+        doc.skipped["entities"] = f"text longer than {CHUNK_CHARS:,} characters"
+
+
+def link_entities(store: Store, *, kb: KnowledgeBase | None = None) -> int:
+    """Merge per-document entities into corpus entities and link quote speakers to them.
+
+    Args:
+        store: an open store.
+        kb: the knowledge base (None: the shipped one).
+
+    Returns:
+        The number of corpus entities.
+    """
+    from storyline.entities import Entity, canonical_map, link_corpus, normalise_name
+
+    per_doc = {
+        doc_id: [Entity(key=r["key"], name=r["name"], kind=r["kind"] or "", aliases=tuple(r["aliases"]),
+                        kb_id=r["kb_id"], part_of=r["part_of"], roles=tuple(r["roles"])) for r in rows]
+        for doc_id, rows in store.document_entities().items()
+    }
+    corpus = link_corpus(per_doc.values(), kb=kb)
+    canon = canonical_map(corpus)
+    rows = [(e.key, e.name, e.kind, json.dumps(list(e.aliases)), e.kb_id, e.part_of, json.dumps(list(e.members)))
+            for e in corpus]
+    mentions: dict[str, list[dict[str, Any]]] = {}
+    for m in store.query("SELECT doc_id, \"start\", \"end\", entity_key FROM mentions"):
+        mentions.setdefault(m["doc_id"], []).append(m)
+    links: list[tuple[str, str]] = []
+    for q in store.query("SELECT id, doc_id, speaker, speaker_start, speaker_end FROM quotes"):
+        entity = None
+        if q["speaker_start"] is not None:
+            for m in mentions.get(q["doc_id"], []):
+                if m["start"] < q["speaker_end"] and q["speaker_start"] < m["end"] and m["entity_key"] in canon:
+                    entity = canon[m["entity_key"]]
+                    break
+        if entity is None and q["speaker"]:
+            name = normalise_name(q["speaker"])
+            entity = next((canon[e.key] for e in per_doc.get(q["doc_id"], [])
+                           if e.key in canon and name in {normalise_name(a) for a in (e.name, *e.aliases)}), None)
+        if entity is not None:
+            links.append((entity.key, q["id"]))
+    store.replace_entities(rows, links)
+    return len(corpus)
 
 
 def link_duplicates(store: Store) -> dedup.DuplicateGroups:

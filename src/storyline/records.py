@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 DateBasis = Literal["stated", "metadata", "inferred", "unknown"]
 StanceLabel = Literal["agree", "disagree", "discuss", "unrelated"]
@@ -257,6 +257,8 @@ class Document:
         duplicate_of: id of the document this one duplicates, if any.
         flags: assessments of the document.
         quotes: attributed statements found in the text.
+        entities: the document's entities (`storyline.entities.Entity`).
+        mentions: where they are mentioned (`storyline.entities.Mention`).
         skipped: stage name -> why an English-only stage skipped this document.
     """
 
@@ -267,4 +269,6 @@ class Document:
     duplicate_of: str | None = None
     flags: list[Flag] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    entities: list[Any] = field(default_factory=list)
+    mentions: list[Any] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)

@@ -9,6 +9,7 @@ training script is ``benchmarks/train_stance.py``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -34,10 +35,15 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _REFUTE = re.compile(
     r"\b(den(?:y|ies|ied|ial|ials|ying)|false(?:ly|hood)?|hoax(?:es)?|fake[ds]?|debunk(?:s|ed|ing)?|"
     r"no evidence|not true|untrue|baseless|unfounded|bogus|fabricat(?:ed|ion|ions)|refut(?:e|es|ed|ing)|"
-    r"reject(?:s|ed)?|dismiss(?:es|ed)?|satir(?:e|ical)|parody|prank|myth|doctored|photoshop(?:ped)?|"
-    r"misleading|mistaken(?:ly)?|retract(?:s|ed|ion)?|not real|no truth|nothing to do with|"
-    r"did not|didn't|has not|hasn't|was not|wasn't|is not|isn't|never|contrary|in fact|actually|"
-    r"turned out|quash(?:es|ed)?|scam|joke|rumou?rs? (?:are|is|were|was) (?:false|untrue|baseless))\b",
+    r"satir(?:e|ical)|parody|prank|myth|doctored|photoshop(?:ped)?|misleading|retract(?:s|ed|ion)?|"
+    r"not real|no truth|quash(?:es|ed)?|scam|made up|never happened|rumou?rs? (?:are|is|were|was) "
+    r"(?:false|untrue|baseless|wrong))\b",
+    re.IGNORECASE,
+)
+# Weaker signs of contradiction: they also occur in bodies that merely add detail.
+_CONTRA = re.compile(
+    r"\b(reject(?:s|ed)?|dismiss(?:es|ed)?|mistaken(?:ly)?|did not|didn't|has not|hasn't|was not|wasn't|"
+    r"is not|isn't|never|contrary|in fact|actually|turned out|however|but|joke|nothing to do with)\b",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
@@ -58,11 +64,120 @@ _NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|without
 
 # Function words that say nothing about topic overlap.
 _STOP = frozenset(
-    "a an the and or but if of to in on at by for with from as is are was were be been being it its this that these "
-    "those he she they we you i his her their our your my him them us me who whom which what when where why how "
-    "has have had do does did will would shall should can could may might must not no so than too very just "
-    "about into over after before up down out off again then once here there all any both each few more most "
-    "other some such only own same also s t said says say new one two".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "my",
+        "him",
+        "them",
+        "us",
+        "me",
+        "who",
+        "whom",
+        "which",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "so",
+        "than",
+        "too",
+        "very",
+        "just",
+        "about",
+        "into",
+        "over",
+        "after",
+        "before",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "then",
+        "once",
+        "here",
+        "there",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "only",
+        "own",
+        "same",
+        "also",
+        "s",
+        "t",
+        "said",
+        "says",
+        "say",
+        "new",
+        "one",
+        "two",
+    ]
 )
 
 STAGE1_FEATURES = (
@@ -82,6 +197,10 @@ STAGE2_FEATURES = (
     "refute_near",
     "refute_lead",
     "refute_rate",
+    "refute_any",
+    "refute_best",
+    "contra_near",
+    "contra_rate",
     "hedge_near",
     "hedge_lead",
     "hedge_rate",
@@ -95,6 +214,7 @@ STAGE2_FEATURES = (
     "claim_neg",
     "claim_question",
     "claim_x_body_refute",
+    "body_only_refute",
     "quote_rate",
     "log_len",
 )
@@ -135,6 +255,7 @@ class _Body:
     caps: set[str]
     nums: set[str]
     refute: np.ndarray
+    contra: np.ndarray
     hedge: np.ndarray
     confirm: np.ndarray
     neg: np.ndarray
@@ -160,16 +281,22 @@ def _prepare_body(body: str, vecs: np.ndarray, sentences: list[str]) -> _Body:
         vecs=vecs,
         stems=stems,
         all_stems=set(words),
-        bigrams=set(zip(words, words[1:], strict=False)),
+        bigrams=set(itertools.pairwise(words)),
         caps=_caps(body),
         nums=_nums(body),
         refute=np.array([len(_REFUTE.findall(s)) for s in sentences], dtype=np.float32),
+        contra=np.array([len(_CONTRA.findall(s)) for s in sentences], dtype=np.float32),
         hedge=np.array([len(_HEDGE.findall(s)) for s in sentences], dtype=np.float32),
         confirm=np.array([len(_CONFIRM.findall(s)) for s in sentences], dtype=np.float32),
         neg=np.array([len(_NEGATION.findall(s)) for s in sentences], dtype=np.float32),
         quote_rate=100.0 * len(re.findall(r"[\"“”]", body)) / n_words,
         n_words=n_words,
     )
+
+
+def _squash(count: float) -> float:
+    # Cue counts have long tails; log keeps a short, cue-dense text from extrapolating far past training.
+    return float(np.log1p(max(0.0, count)))
 
 
 def _frac(part: set[Any], whole: set[Any]) -> float:
@@ -193,7 +320,7 @@ def pair_features(claim: str, claim_vec: np.ndarray, body: _Body) -> np.ndarray:
     lead = slice(0, min(3, n))
     c_words = _content(claim)
     c_stems = set(c_words)
-    c_bigrams = set(zip(c_words, c_words[1:], strict=False))
+    c_bigrams = set(itertools.pairwise(c_words))
     best = int(order[0])
     lead_stems: set[str] = set().union(*body.stems[lead])
     per_100 = 100.0 / body.n_words
@@ -210,23 +337,28 @@ def pair_features(claim: str, claim_vec: np.ndarray, body: _Body) -> np.ndarray:
         _frac(c_bigrams, body.bigrams),
         _frac(_caps(" " + claim), body.caps),
         _frac(_nums(claim), body.nums),
-        float(body.refute[top].sum()),
-        float(body.refute[lead].sum()),
-        float(body.refute.sum() * per_100),
-        float(body.hedge[top].sum()),
-        float(body.hedge[lead].sum()),
-        float(body.hedge.sum() * per_100),
-        float(body.confirm[top].sum()),
-        float(body.confirm[lead].sum()),
-        float(body.confirm.sum() * per_100),
-        float(body.neg[top].sum()),
-        float(body.neg.sum() * per_100),
+        _squash(float(body.refute[top].sum())),
+        _squash(float(body.refute[lead].sum())),
+        _squash(float(body.refute.sum() * per_100)),
+        float(body.refute.sum() > 0),
+        float(body.refute[best] > 0),
+        _squash(float(body.contra[top].sum())),
+        _squash(float(body.contra.sum() * per_100)),
+        _squash(float(body.hedge[top].sum())),
+        _squash(float(body.hedge[lead].sum())),
+        _squash(float(body.hedge.sum() * per_100)),
+        _squash(float(body.confirm[top].sum())),
+        _squash(float(body.confirm[lead].sum())),
+        _squash(float(body.confirm.sum() * per_100)),
+        _squash(float(body.neg[top].sum())),
+        _squash(float(body.neg.sum() * per_100)),
         c_ref,
         float(len(_HEDGE.findall(claim)) > 0),
         float(len(_NEGATION.findall(claim)) > 0),
         float("?" in claim),
         c_ref * b_ref,
-        body.quote_rate,
+        (1.0 - c_ref) * float(body.refute[top].sum() + body.refute[lead].sum() > 0),
+        _squash(body.quote_rate),
         float(np.log1p(body.n_words)),
     ]
     return np.asarray(feats, dtype=np.float32)
@@ -266,6 +398,7 @@ class _LogReg:
     scale: np.ndarray
     coef: np.ndarray
     intercept: np.ndarray
+    prior: np.ndarray  # per-class weights applied after the softmax (rare stances are under-predicted)
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         z = ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
@@ -273,7 +406,7 @@ class _LogReg:
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.stack([1.0 - p, p], axis=1)
         z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
+        e = np.exp(z) * self.prior
         return np.asarray(e / e.sum(axis=1, keepdims=True))
 
     @classmethod
@@ -284,6 +417,7 @@ class _LogReg:
             scale=np.asarray(d["scale"], dtype=np.float64),
             coef=np.asarray(d["coef"], dtype=np.float64),
             intercept=np.asarray(d["intercept"], dtype=np.float64),
+            prior=np.asarray(d.get("prior") or [1.0] * len(d["classes"]), dtype=np.float64),
         )
 
 

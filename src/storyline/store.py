@@ -1,6 +1,6 @@
 """Store stage: the embedded DuckDB database, its versioned schema, and transactional writes.
 
-Schema (version 1). Every table is keyed by stable string ids; JSON-valued columns hold JSON text.
+Schema (version 2). Every table is keyed by stable string ids; JSON-valued columns hold JSON text.
 
 - ``meta(key, value)``: ``schema_version`` and other settings.
 - ``runs``: one row per ``analyze`` run (started, finished, status, counts).
@@ -11,7 +11,10 @@ Schema (version 1). Every table is keyed by stable string ids; JSON-valued colum
 - ``rejections``: inputs that could not be ingested, with the reason.
 - ``signatures``: MinHash signature per document, for incremental near-duplicate detection.
 - ``flags``: per-document assessments (kind, score, evidence, spans).
-- ``entities``, ``quotes``, ``claims``, ``relations``, ``stories``: filled by later stages.
+- ``quotes``: attributed statements per document (speaker, cue, relay chain ``via``).
+- ``doc_entities``, ``mentions`` (v2): the entities of each document and where they are mentioned.
+- ``entities``: canonical entities across the corpus (v2 adds ``kb_id``, ``part_of``, ``members``).
+- ``claims``, ``relations``, ``stories``: filled by the claims and link stages.
 
 Writes go through `Store.write_batch`, one transaction per batch: a crash keeps every batch that
 committed and none of the one in flight. Migrations are listed in ``MIGRATIONS`` and applied in
@@ -35,7 +38,7 @@ import numpy as np
 from storyline._exceptions import SchemaVersionError, StoreError
 from storyline.records import Document, Flag, Quote, Rejection
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA_V1 = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -78,8 +81,21 @@ _SCHEMA_V1 = [
         id VARCHAR PRIMARY KEY, title VARCHAR, "start" VARCHAR, "end" VARCHAR)""",
 ]
 
+_SCHEMA_V2 = [
+    """CREATE TABLE IF NOT EXISTS doc_entities (
+        doc_id VARCHAR NOT NULL, key VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR,
+        aliases VARCHAR NOT NULL, kb_id VARCHAR, part_of VARCHAR, roles VARCHAR NOT NULL,
+        PRIMARY KEY (doc_id, key))""",
+    """CREATE TABLE IF NOT EXISTS mentions (
+        doc_id VARCHAR NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL, text VARCHAR NOT NULL,
+        label VARCHAR, entity_key VARCHAR NOT NULL, form VARCHAR)""",
+    "ALTER TABLE entities ADD COLUMN IF NOT EXISTS kb_id VARCHAR",
+    "ALTER TABLE entities ADD COLUMN IF NOT EXISTS part_of VARCHAR",
+    "ALTER TABLE entities ADD COLUMN IF NOT EXISTS members VARCHAR",
+]
+
 #: Ordered migrations: (version reached, statements). Append, never edit a released entry.
-MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1)]
+MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2)]
 
 _DOC_COLUMNS = (
     "id", "source", "content_hash", "title", "outlet", "author", "url", "language", "language_score", "format",
@@ -265,6 +281,13 @@ class Store:
                                 [doc.id, signatures[doc.id].astype(np.uint32).tobytes()])
                 for flag in doc.flags:
                     self._write_flag(doc.id, flag, stage="clean")
+                if doc.entities:
+                    con.executemany("INSERT OR REPLACE INTO doc_entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+                        (doc.id, e.key, e.name, e.kind, json.dumps(list(e.aliases)), e.kb_id, e.part_of,
+                         json.dumps(list(e.roles))) for e in doc.entities])
+                if doc.mentions:
+                    con.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)", [
+                        (doc.id, m.start, m.end, m.text, m.label, m.entity_key, m.form) for m in doc.mentions])
                 if doc.quotes:
                     con.executemany(
                         "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -344,6 +367,35 @@ class Store:
         """
         row = self.con.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
         return str(row[0]) if row else ""
+
+    def document_entities(self) -> dict[str, list[dict[str, Any]]]:
+        """Per current document, its entities as stored (JSON fields decoded)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in self.query(
+            "SELECT e.* FROM doc_entities e JOIN documents d ON d.id = e.doc_id "
+            "WHERE d.superseded_by IS NULL ORDER BY d.seq, e.key"
+        ):
+            row["aliases"] = json.loads(row["aliases"])
+            row["roles"] = json.loads(row["roles"])
+            out.setdefault(row.pop("doc_id"), []).append(row)
+        return out
+
+    def replace_entities(self, rows: Sequence[tuple[Any, ...]], speaker_entities: Sequence[tuple[str, str]]) -> None:
+        """Replace the corpus entities and set each quote's speaker entity, in one transaction.
+
+        Args:
+            rows: (id, name, kind, aliases JSON, kb_id, part_of, members JSON) per entity.
+            speaker_entities: (entity id, quote id) pairs.
+        """
+        with self.transaction() as con:
+            con.execute("DELETE FROM entities")
+            if rows:
+                con.executemany(
+                    "INSERT INTO entities (id, name, kind, aliases, kb_id, part_of, members) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    list(rows))
+            con.execute("UPDATE quotes SET speaker_entity = NULL")
+            if speaker_entities:
+                con.executemany("UPDATE quotes SET speaker_entity = ? WHERE id = ?", list(speaker_entities))
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
