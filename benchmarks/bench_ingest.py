@@ -52,8 +52,8 @@ def main() -> int:
     texts = [p.read_bytes() for p in sorted((DATA / "polnear" / "dev" / "text").glob("*.txt"))]
     texts += [p.read_bytes() for p in sorted((DATA / "polnear" / "train" / "text").glob("*.txt"))]
     texts = texts[: a.limit]
-    pages = [gzip.open(p).read() for p in sorted((DATA / "article-extraction-dev" / "html").glob("*.gz"))]
-    pages += [gzip.open(p).read() for p in sorted((DATA / "htmldate-dev" / "html").glob("*.gz"))]
+    pages = [gzip.decompress(p.read_bytes()) for p in sorted((DATA / "article-extraction-dev" / "html").glob("*.gz"))]
+    pages += [gzip.decompress(p.read_bytes()) for p in sorted((DATA / "htmldate-dev" / "html").glob("*.gz"))]
     pages = pages[: a.limit]
     storyline.read_article(texts[0], filename="warm.txt")
     storyline.read_article(pages[0], filename="warm.html")
@@ -72,14 +72,21 @@ def main() -> int:
         summary = analyze([folder], db=Path(tmp) / "b.duckdb")
         analyze_rate = summary.seen / (time.perf_counter() - t0)
 
-    print(json.dumps({
-        "texts": len(texts), "pages": len(pages),
-        "text_docs_per_s": round(text_rate, 1), "text_baseline_split_docs_per_s": round(text_base, 1),
-        "html_pages_per_s": round(html_rate, 1), "html_baseline_trafilatura_pages_per_s": round(html_base, 1),
-        "html_ratio_vs_trafilatura": round(html_rate / html_base, 3),
-        "analyze_to_duckdb_docs_per_s": round(analyze_rate, 1),
-        "targets": {"text_docs_per_s": 200, "html_pages_per_s": 40},
-    }))
+    print(
+        json.dumps(
+            {
+                "texts": len(texts),
+                "pages": len(pages),
+                "text_docs_per_s": round(text_rate, 1),
+                "text_baseline_split_docs_per_s": round(text_base, 1),
+                "html_pages_per_s": round(html_rate, 1),
+                "html_baseline_trafilatura_pages_per_s": round(html_base, 1),
+                "html_ratio_vs_trafilatura": round(html_rate / html_base, 3),
+                "analyze_to_duckdb_docs_per_s": round(analyze_rate, 1),
+                "targets": {"text_docs_per_s": 200, "html_pages_per_s": 40},
+            }
+        )
+    )
     return 0
 
 

@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 
 from storyline import dedup
 
-WIRE = ("Negotiators from both countries agreed on Wednesday to open a hotline between their border commands "
-        "and to set up a joint commission on the dam, officials said after six hours of talks in the port city. "
-        "The commission will meet monthly and report to both foreign ministers before the summer.")
+WIRE = (
+    "Negotiators from both countries agreed on Wednesday to open a hotline between their border commands "
+    "and to set up a joint commission on the dam, officials said after six hours of talks in the port city. "
+    "The commission will meet monthly and report to both foreign ministers before the summer."
+)
 
 
 @given(st.text(max_size=200))
@@ -38,9 +40,11 @@ def test_same_day_copy_credits_its_source() -> None:
     sigs = {k: dedup.signature(v) for k, v in texts.items()}
     day = dt.date(2025, 3, 19)
     groups = dedup.find_duplicates(
-        sigs, dates={"copy": day, "wire": day, "late": day + dt.timedelta(days=1)},
+        sigs,
+        dates={"copy": day, "wire": day, "late": day + dt.timedelta(days=1)},
         order={"copy": 0, "wire": 1, "late": 2},
-        outlets={"copy": "Greyport Times", "wire": "Kestrel Wire", "late": "Daily"}, text_of=texts.__getitem__,
+        outlets={"copy": "Greyport Times", "wire": "Kestrel Wire", "late": "Daily"},
+        text_of=texts.__getitem__,
     )
     assert groups.duplicate_of == {"copy": "wire", "late": "wire"}
     assert groups.groups["wire"][0] == "wire"

@@ -17,8 +17,10 @@ from storyline.report import write_report
 from storyline.store import SCHEMA_VERSION, Store
 
 HOSTILE = "<script>alert('x')</script> <a href=\"javascript:alert(1)\">click</a>"
-BODY = ("The river authority in Tolmere said on Wednesday that water levels had fallen by a metre since March, "
-        "and that restrictions on irrigation would stay in place until the autumn rains arrive.")
+BODY = (
+    "The river authority in Tolmere said on Wednesday that water levels had fallen by a metre since March, "
+    "and that restrictions on irrigation would stay in place until the autumn rains arrive."
+)
 
 
 @pytest.fixture()
@@ -26,9 +28,17 @@ def db(tmp_path: Path) -> Path:
     corpus = tmp_path / "in"
     corpus.mkdir()
     (corpus / "a.txt").write_text(f"Water levels fall\n\n{BODY}\n")
-    (corpus / "b.jsonl").write_text(json.dumps({"text": BODY + " " + HOSTILE + " The authority repeated its advice.",
-                                                "title": HOSTILE, "outlet": "Tolmere <b>Gazette</b>",
-                                                "published": "2025-06-01"}) + "\n")
+    (corpus / "b.jsonl").write_text(
+        json.dumps(
+            {
+                "text": BODY + " " + HOSTILE + " The authority repeated its advice.",
+                "title": HOSTILE,
+                "outlet": "Tolmere <b>Gazette</b>",
+                "published": "2025-06-01",
+            }
+        )
+        + "\n"
+    )
     path = tmp_path / "s.duckdb"
     analyze([corpus], db=path)
     return path
@@ -41,12 +51,28 @@ def test_json_bundle_has_the_contract_fields(db: Path, tmp_path: Path) -> None:
     assert bundle["version"] == 1
     assert set(bundle) >= {"documents", "entities", "quotes", "claims", "relations", "stories"}
     doc = bundle["documents"][0]
-    assert set(doc) >= {"id", "source", "title", "outlet", "language", "published", "text", "removed",
-                        "duplicate_of", "story", "flags"}
+    assert set(doc) >= {
+        "id",
+        "source",
+        "title",
+        "outlet",
+        "language",
+        "published",
+        "text",
+        "removed",
+        "duplicate_of",
+        "story",
+        "flags",
+    }
     assert set(doc["published"]) == {"value", "earliest", "latest", "basis", "evidence"}
     dated = next(d for d in bundle["documents"] if d["published"]["value"])
-    assert dated["published"] == {"value": "2025-06-01", "earliest": "2025-06-01", "latest": "2025-06-01",
-                                  "basis": "metadata", "evidence": ['input record states published "2025-06-01"']}
+    assert dated["published"] == {
+        "value": "2025-06-01",
+        "earliest": "2025-06-01",
+        "latest": "2025-06-01",
+        "basis": "metadata",
+        "evidence": ['input record states published "2025-06-01"'],
+    }
 
 
 def test_jsonl_csv_parquet(db: Path, tmp_path: Path) -> None:

@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from storyline.ingest import iter_inputs, json_record, supported
 from storyline.records import RawInput, Rejection
 
-ARTICLE = ("Officials in Varnholt said on Monday that the new bridge across the Selm river would open in May, "
-           "two months later than planned, after inspectors found cracks in two support pillars.")
+ARTICLE = (
+    "Officials in Varnholt said on Monday that the new bridge across the Selm river would open in May, "
+    "two months later than planned, after inspectors found cracks in two support pillars."
+)
 
 
 def collect(paths: list[str | Path], **kw: object) -> tuple[list[RawInput], list[Rejection]]:
@@ -23,10 +25,22 @@ def collect(paths: list[str | Path], **kw: object) -> tuple[list[RawInput], list
     return [i for i in items if isinstance(i, RawInput)], [i for i in items if isinstance(i, Rejection)]
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("a.txt", True), ("a.md", True), ("a.html", True), ("a.HTM", True), ("a.json", True), ("a.jsonl", True),
-    ("a.txt.gz", True), ("a.jsonl.gz", True), ("a.pdf", False), ("a.gz", False), ("noext", False),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("a.txt", True),
+        ("a.md", True),
+        ("a.html", True),
+        ("a.HTM", True),
+        ("a.json", True),
+        ("a.jsonl", True),
+        ("a.txt.gz", True),
+        ("a.jsonl.gz", True),
+        ("a.pdf", False),
+        ("a.gz", False),
+        ("noext", False),
+    ],
+)
 def test_supported_suffixes(name: str, expected: bool) -> None:
     assert supported(Path(name)) is expected
 
@@ -55,8 +69,15 @@ def test_gzip_files_are_read(tmp_path: Path) -> None:
 def test_jsonl_records_and_malformed_line(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     lines = [
-        json.dumps({"text": ARTICLE, "title": "Bridge delayed", "url": "https://example.invalid/a",
-                    "published": "2025-03-02", "outlet": "Selm Courier"}),
+        json.dumps(
+            {
+                "text": ARTICLE,
+                "title": "Bridge delayed",
+                "url": "https://example.invalid/a",
+                "published": "2025-03-02",
+                "outlet": "Selm Courier",
+            }
+        ),
         "{not json",
         json.dumps({"html": f"<p>{ARTICLE}</p>", "title": "Bridge delayed again"}),
         json.dumps(["not", "an", "object"]),
@@ -66,8 +87,11 @@ def test_jsonl_records_and_malformed_line(tmp_path: Path) -> None:
     docs, rejected = collect([path])
     assert [(d.source.rsplit("#")[1], d.format_hint) for d in docs] == [("1", "text"), ("3", "html")]
     assert docs[0].outlet == "Selm Courier" and docs[0].published == "2025-03-02"
-    assert [(r.source.rsplit("#")[1], r.reason) for r in rejected] == [("2", "malformed"), ("4", "malformed"),
-                                                                         ("5", "malformed")]
+    assert [(r.source.rsplit("#")[1], r.reason) for r in rejected] == [
+        ("2", "malformed"),
+        ("4", "malformed"),
+        ("5", "malformed"),
+    ]
     assert all(str(path) in r.message and "\n" not in r.message for r in rejected)
 
 

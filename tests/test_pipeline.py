@@ -50,8 +50,12 @@ def test_bad_inputs_are_reported_and_the_rest_is_ingested(tmp_path: Path) -> Non
     with open(corpus / "huge.txt", "wb") as fh:
         fh.truncate(50 * 1024 * 1024)
     (corpus / "nested.html").write_text(
-        "<html><body>" + "<div>" * 10_000 + f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>" + "</div>" * 10_000
-        + "</body></html>")
+        "<html><body>"
+        + "<div>" * 10_000
+        + f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>"
+        + "</div>" * 10_000
+        + "</body></html>"
+    )
     with gzip.open(corpus / "bomb.txt.gz", "wb") as fh:
         for _ in range(64):
             fh.write(b"B" * (1024 * 1024))
@@ -116,7 +120,8 @@ def test_exact_and_near_duplicates_point_at_the_earliest_copy(tmp_path: Path) ->
     (corpus / "c-edited.jsonl").write_text(json.dumps({"text": edited, "published": "2025-01-04", "outlet": "Post"}))
     (corpus / "d-other.txt").write_text(
         "A festival of lanterns opened in the old town of Brisk on Saturday with music, food stalls and a parade "
-        "that drew thousands of visitors despite the cold weather and the early snow.")
+        "that drew thousands of visitors despite the cold weather and the early snow."
+    )
     analyze([corpus], db=tmp_path / "s.duckdb")
     with Store(tmp_path / "s.duckdb", read_only=True) as store:
         bundle = build_bundle(store)
@@ -135,7 +140,8 @@ def test_non_english_documents_are_stored_and_flagged(tmp_path: Path) -> None:
     corpus.mkdir()
     (corpus / "fr.txt").write_text(
         "Le gouvernement a annoncé mardi que les négociations reprendraient la semaine prochaine à Genève, "
-        "après deux mois d'interruption, selon plusieurs diplomates présents lors de la réunion.")
+        "après deux mois d'interruption, selon plusieurs diplomates présents lors de la réunion."
+    )
     summary = analyze([corpus], db=tmp_path / "s.duckdb")
     with Store(tmp_path / "s.duckdb", read_only=True) as store:
         bundle = build_bundle(store)
@@ -166,8 +172,9 @@ def test_sigkill_midway_then_rerun_equals_clean_run(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
     for batches in (3, 7):
         # Kill right after a given number of committed batches, while the next batch is in flight.
-        proc = subprocess.Popen([sys.executable, "-c", _SLOW_RUN, str(corpus), str(crashed_db)], env=env,
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _SLOW_RUN, str(corpus), str(crashed_db)], env=env, stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout is not None
         for _ in range(batches):
             proc.stdout.readline()

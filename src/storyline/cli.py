@@ -51,8 +51,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     """Storyline command line."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -61,12 +62,23 @@ def main(
 
 @app.command()
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders (recursive) of .txt, .md, .html, .json, "
-                                               ".jsonl, optionally .gz; '-' reads standard input.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or folders (recursive) of .txt, .md, .html, .json, "
+            ".jsonl, optionally .gz; '-' reads standard input."
+        ),
+    ],
     db: DbOption = Path("storyline.duckdb"),
-    kb: Annotated[list[Path] | None, typer.Option("--kb", help="Extra knowledge-base JSON file (actors with "
-                                                  "aliases and dated roles); repeatable.", exists=True,
-                                                  dir_okay=False)] = None,
+    kb: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--kb",
+            help="Extra knowledge-base JSON file (actors with aliases and dated roles); repeatable.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -77,9 +89,15 @@ def analyze(
     started = time.perf_counter()
     try:
         if show_progress:
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                          TextColumn("{task.completed} docs · {task.fields[rate]} docs/s"), TimeElapsedColumn(),
-                          console=err, transient=True) as bar:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed} docs · {task.fields[rate]} docs/s"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
                 task = bar.add_task("analysing", total=None, rate="–")
 
                 def progress(seen: int, added: int) -> None:
@@ -101,10 +119,14 @@ def analyze(
         table = Table(title=f"storyline analyze → {summary.db}", show_header=False)
         rate = f"{summary.seen / summary.seconds:.1f} docs/s" if summary.seconds else "–"
         for label, value in [
-            ("inputs read", summary.seen), ("documents added", summary.added),
-            ("already stored (unchanged)", summary.unchanged), ("new versions of known files", summary.new_versions),
-            ("rejected", len(summary.rejected)), ("duplicates in store", summary.duplicates),
-            ("non-English", summary.non_english), ("documents in store", summary.totals.get("documents", 0)),
+            ("inputs read", summary.seen),
+            ("documents added", summary.added),
+            ("already stored (unchanged)", summary.unchanged),
+            ("new versions of known files", summary.new_versions),
+            ("rejected", len(summary.rejected)),
+            ("duplicates in store", summary.duplicates),
+            ("non-English", summary.non_english),
+            ("documents in store", summary.totals.get("documents", 0)),
             ("time", f"{summary.seconds:.2f} s ({rate})"),
         ]:
             table.add_row(label, str(value))
@@ -115,9 +137,13 @@ def analyze(
 @app.command()
 def export(
     db: DbOption = Path("storyline.duckdb"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json (the story bundle), jsonl, csv or parquet.")] = "json",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (json/jsonl; default stdout) "
-                                                "or folder (csv/parquet).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="json (the story bundle), jsonl, csv or parquet.")
+    ] = "json",
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Output file (json/jsonl; default stdout) or folder (csv/parquet)."),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Export the analysis as the story bundle (json) or as tables (jsonl, csv, parquet)."""

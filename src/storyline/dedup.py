@@ -53,7 +53,7 @@ def content_hash(text: str) -> str:
 def _shingles(tokens: list[str]) -> list[bytes]:
     if len(tokens) < SHINGLE:
         return [" ".join(tokens).encode("utf-8")] if tokens else []
-    return [" ".join(tokens[i:i + SHINGLE]).encode("utf-8") for i in range(len(tokens) - SHINGLE + 1)]
+    return [" ".join(tokens[i : i + SHINGLE]).encode("utf-8") for i in range(len(tokens) - SHINGLE + 1)]
 
 
 def signature(text: str) -> np.ndarray:
@@ -159,7 +159,9 @@ def find_duplicates(
     return result
 
 
-def _credits(group: list[str], outlets: Mapping[str, str | None], text_of: Callable[[str], str] | None) -> dict[str, int]:
+def _credits(
+    group: list[str], outlets: Mapping[str, str | None], text_of: Callable[[str], str] | None
+) -> dict[str, int]:
     """How many other members of ``group`` name each member's outlet in their text."""
     if text_of is None:
         return {}

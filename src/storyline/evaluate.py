@@ -55,9 +55,20 @@ def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, fl
     ours = {golden_key(d["source"]): d for d in bundle["documents"]}
     gold_docs = {g["source"]: g for g in golden["documents"]}
     id_to_key = {d["id"]: k for k, d in ours.items()}
-    found: dict[str, list[bool]] = {k: [] for k in (
-        "documents_found", "titles", "outlets", "stated_dates", "dates_in_interval", "boilerplate_removed",
-        "body_kept", "duplicate_recall", "duplicate_precision")}
+    found: dict[str, list[bool]] = {
+        k: []
+        for k in (
+            "documents_found",
+            "titles",
+            "outlets",
+            "stated_dates",
+            "dates_in_interval",
+            "boilerplate_removed",
+            "body_kept",
+            "duplicate_recall",
+            "duplicate_precision",
+        )
+    }
     for key, gold in gold_docs.items():
         doc = ours.get(key)
         found["documents_found"].append(doc is not None)
@@ -72,9 +83,7 @@ def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, fl
             found["stated_dates"].append(doc["published"]["value"] == pub["value"])
         if pub.get("earliest") and pub.get("latest"):
             value = doc["published"]["value"]
-            found["dates_in_interval"].append(
-                value is not None and pub["earliest"] <= value <= pub["latest"]
-            )
+            found["dates_in_interval"].append(value is not None and pub["earliest"] <= value <= pub["latest"])
         for line in gold.get("removed", []):
             found["boilerplate_removed"].append(not _in_text(line, doc["text"]))
         layout = gold.get("layout") or {}
@@ -98,8 +107,15 @@ def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, fl
             match = next((q for q in candidates if _norm(gq["text"]) in _norm(q["text"])), None)
             found["quotes_found"].append(match is not None)
             found["quotes_speaker_via"].append(match is not None and _same_quote_source(match, gq))
-    flag_kinds = {"duplicate", "derivative", "stale", "headline_contradicts_body", "editorializing",
-                  "weak_sourcing", "factual_inconsistency"}
+    flag_kinds = {
+        "duplicate",
+        "derivative",
+        "stale",
+        "headline_contradicts_body",
+        "editorializing",
+        "weak_sourcing",
+        "factual_inconsistency",
+    }
     for kind in sorted(flag_kinds):
         rec: list[bool] = []
         prec: list[bool] = []
@@ -114,7 +130,6 @@ def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, fl
         found[f"flag_{kind}_recall"] = rec
         found[f"flag_{kind}_precision"] = prec
     return {k: round(v, 4) for k, hits in found.items() if (v := _share(hits)) is not None}
-
 
 
 def _same_quote_source(ours: dict[str, Any], gold: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ file or folder atomically: the output appears whole or not at all, and a full di
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -44,51 +45,125 @@ def build_bundle(store: Store, *, include_superseded: bool = False) -> dict[str,
     docs = store.query(f"SELECT * FROM documents {where} ORDER BY seq")
     flags: dict[str, list[dict[str, Any]]] = {}
     for row in store.query("SELECT * FROM flags ORDER BY doc_id, kind"):
-        flags.setdefault(row["doc_id"], []).append({
-            "kind": row["kind"], "score": row["score"], "evidence": _json_list(row["evidence"]),
-            "spans": [list(s) for s in _json_list(row["spans"])],
-        })
-    documents = [{
-        "id": d["id"], "source": d["source"], "title": d["title"], "outlet": d["outlet"],
-        "author": d["author"], "url": d["url"], "language": d["language"],
-        "published": {"value": _iso(d["published_value"]), "earliest": _iso(d["published_earliest"]),
-                      "latest": _iso(d["published_latest"]), "basis": d["published_basis"] or "unknown",
-                      "evidence": _json_list(d["published_evidence"])},
-        "text": d["text"], "removed": _json_list(d["removed"]), "duplicate_of": d["duplicate_of"],
-        "story": d["story"], "superseded_by": d["superseded_by"], "flags": flags.get(d["id"], []),
-    } for d in docs]
-    entities = [{"id": e["id"], "name": e["name"], "kind": e["kind"], "aliases": _json_list(e["aliases"]),
-                 "kb_id": e["kb_id"], "part_of": e["part_of"]}
-                for e in store.query("SELECT * FROM entities ORDER BY id")]
-    quotes = [{
-        "id": q["id"], "doc": q["doc_id"], "text": q["text"], "start": q["start"], "end": q["end"],
-        "speaker": q["speaker"], "speaker_entity": q["speaker_entity"],
-        "speaker_span": [q["speaker_start"], q["speaker_end"]] if q["speaker_start"] is not None else None,
-        "cue": q["cue"], "cue_class": q["cue_class"], "direct": q["direct"], "via": _json_list(q["via"]),
-        "hedged": q["hedged"], "anonymous": q["anonymous"], "source_count": q["source_count"],
-        "affiliation": q["affiliation"],
-    } for q in store.query('SELECT * FROM quotes ORDER BY doc_id, "start"')]
-    claims = [{
-        "id": c["id"], "doc": c["doc_id"], "actor": c["actor"], "actor_entity": c["actor_entity"],
-        "statement": c["statement"], "text": c["text"], "polarity": c["polarity"], "modality": c["modality"],
-        "attributed_to": c["attributed_to"], "via": _json_list(c["via"]), "date": c["date"],
-        "start": c["start"], "end": c["end"],
-    } for c in store.query('SELECT * FROM claims ORDER BY doc_id, "start"')]
-    relations = [{"kind": r["kind"], "a": r["a"], "b": r["b"], "evidence": _json_list(r["evidence"])}
-                 for r in store.query("SELECT * FROM relations ORDER BY a, b, kind")]
+        flags.setdefault(row["doc_id"], []).append(
+            {
+                "kind": row["kind"],
+                "score": row["score"],
+                "evidence": _json_list(row["evidence"]),
+                "spans": [list(s) for s in _json_list(row["spans"])],
+            }
+        )
+    documents = [
+        {
+            "id": d["id"],
+            "source": d["source"],
+            "title": d["title"],
+            "outlet": d["outlet"],
+            "author": d["author"],
+            "url": d["url"],
+            "language": d["language"],
+            "published": {
+                "value": _iso(d["published_value"]),
+                "earliest": _iso(d["published_earliest"]),
+                "latest": _iso(d["published_latest"]),
+                "basis": d["published_basis"] or "unknown",
+                "evidence": _json_list(d["published_evidence"]),
+            },
+            "text": d["text"],
+            "removed": _json_list(d["removed"]),
+            "duplicate_of": d["duplicate_of"],
+            "story": d["story"],
+            "superseded_by": d["superseded_by"],
+            "flags": flags.get(d["id"], []),
+        }
+        for d in docs
+    ]
+    entities = [
+        {
+            "id": e["id"],
+            "name": e["name"],
+            "kind": e["kind"],
+            "aliases": _json_list(e["aliases"]),
+            "kb_id": e["kb_id"],
+            "part_of": e["part_of"],
+        }
+        for e in store.query("SELECT * FROM entities ORDER BY id")
+    ]
+    quotes = [
+        {
+            "id": q["id"],
+            "doc": q["doc_id"],
+            "text": q["text"],
+            "start": q["start"],
+            "end": q["end"],
+            "speaker": q["speaker"],
+            "speaker_entity": q["speaker_entity"],
+            "speaker_span": [q["speaker_start"], q["speaker_end"]] if q["speaker_start"] is not None else None,
+            "cue": q["cue"],
+            "cue_class": q["cue_class"],
+            "direct": q["direct"],
+            "via": _json_list(q["via"]),
+            "hedged": q["hedged"],
+            "anonymous": q["anonymous"],
+            "source_count": q["source_count"],
+            "affiliation": q["affiliation"],
+        }
+        for q in store.query('SELECT * FROM quotes ORDER BY doc_id, "start"')
+    ]
+    claims = [
+        {
+            "id": c["id"],
+            "doc": c["doc_id"],
+            "actor": c["actor"],
+            "actor_entity": c["actor_entity"],
+            "statement": c["statement"],
+            "text": c["text"],
+            "polarity": c["polarity"],
+            "modality": c["modality"],
+            "attributed_to": c["attributed_to"],
+            "via": _json_list(c["via"]),
+            "date": c["date"],
+            "start": c["start"],
+            "end": c["end"],
+        }
+        for c in store.query('SELECT * FROM claims ORDER BY doc_id, "start"')
+    ]
+    relations = [
+        {"kind": r["kind"], "a": r["a"], "b": r["b"], "evidence": _json_list(r["evidence"])}
+        for r in store.query("SELECT * FROM relations ORDER BY a, b, kind")
+    ]
     members: dict[str, list[str]] = {}
     for d in documents:
         if d["story"]:
             members.setdefault(d["story"], []).append(d["id"])
-    stories = [{"id": s["id"], "title": s["title"], "documents": members.get(s["id"], []),
-                "start": s["start"], "end": s["end"]}
-               for s in store.query("SELECT * FROM stories ORDER BY id")]
-    return {"version": BUNDLE_VERSION, "documents": documents, "entities": entities, "quotes": quotes,
-            "claims": claims, "relations": relations, "stories": stories}
+    stories = [
+        {
+            "id": s["id"],
+            "title": s["title"],
+            "documents": members.get(s["id"], []),
+            "start": s["start"],
+            "end": s["end"],
+        }
+        for s in store.query("SELECT * FROM stories ORDER BY id")
+    ]
+    return {
+        "version": BUNDLE_VERSION,
+        "documents": documents,
+        "entities": entities,
+        "quotes": quotes,
+        "claims": claims,
+        "relations": relations,
+        "stories": stories,
+    }
 
 
-def export(db: str | os.PathLike[str], *, fmt: str = "json", out: str | os.PathLike[str] | None = None,
-           stream: TextIO | None = None) -> Path | None:
+def export(
+    db: str | os.PathLike[str],
+    *,
+    fmt: str = "json",
+    out: str | os.PathLike[str] | None = None,
+    stream: TextIO | None = None,
+) -> Path | None:
     """Export the analysis in ``db``.
 
     Args:
@@ -126,8 +201,14 @@ def _serialise(bundle: dict[str, Any], fmt: str) -> Iterator[str]:
         yield "\n"
         return
     yield json.dumps({"type": "bundle", "version": bundle["version"]}) + "\n"
-    kinds = {"documents": "document", "entities": "entity", "quotes": "quote", "claims": "claim",
-             "relations": "relation", "stories": "story"}
+    kinds = {
+        "documents": "document",
+        "entities": "entity",
+        "quotes": "quote",
+        "claims": "claim",
+        "relations": "relation",
+        "stories": "story",
+    }
     for section in SECTIONS:
         kind = kinds[section]
         for record in bundle[section]:
@@ -147,17 +228,17 @@ def atomic_write(path: Path, write: Any) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         _unlink_quietly(tmp)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}; free disk space or choose another path") from exc
+        raise ExportError(
+            f"cannot write {path}: {exc.strerror or exc}; free disk space or choose another path"
+        ) from exc
     except BaseException:
         _unlink_quietly(tmp)
         raise
 
 
 def _unlink_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _flat(value: Any) -> Any:
@@ -175,6 +256,7 @@ def _write_tables(bundle: dict[str, Any], folder: Path, *, fmt: str) -> Path:
         rows = [{k: _flat(v) for k, v in record.items()} for record in bundle[section]]
         target = folder / f"{section}.{fmt}"
         if fmt == "csv":
+
             def write_csv(fh: TextIO, rows: list[dict[str, Any]] = rows) -> None:
                 buf = io.StringIO()
                 if rows:
@@ -182,6 +264,7 @@ def _write_tables(bundle: dict[str, Any], folder: Path, *, fmt: str) -> Path:
                     writer.writeheader()
                     writer.writerows(rows)
                 fh.write(buf.getvalue())
+
             atomic_write(target, write_csv)
         else:
             _write_parquet(rows, target)
@@ -200,4 +283,6 @@ def _write_parquet(rows: list[dict[str, Any]], target: Path) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         _unlink_quietly(tmp)
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}; free disk space or choose another path") from exc
+        raise ExportError(
+            f"cannot write {target}: {exc.strerror or exc}; free disk space or choose another path"
+        ) from exc

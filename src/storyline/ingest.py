@@ -27,8 +27,15 @@ MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
 #: Largest decompressed/compressed ratio accepted from a .gz before it counts as a bomb.
 MAX_GZIP_RATIO = 200
 
-TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-                 ".html": "html", ".htm": "html", ".xhtml": "html"}
+TEXT_SUFFIXES = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 
 
@@ -49,7 +56,9 @@ def _inner_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def iter_inputs(paths: Iterable[str | os.PathLike[str]], *, stdin: BinaryIO | None = None) -> Iterator[RawInput | Rejection]:
+def iter_inputs(
+    paths: Iterable[str | os.PathLike[str]], *, stdin: BinaryIO | None = None
+) -> Iterator[RawInput | Rejection]:
     """Yield every document under ``paths``, in a stable order, or a rejection for each failure.
 
     Args:
@@ -87,8 +96,12 @@ def read_file(path: Path) -> Iterator[RawInput | Rejection]:
     source = str(path)
     suffix = _inner_suffix(path)
     if suffix not in TEXT_SUFFIXES and suffix not in JSON_SUFFIXES:
-        yield Rejection(source, "unsupported", f"{source}: unsupported file type {suffix or '(none)'!r}; "
-                        "use .txt, .md, .html, .json or .jsonl (optionally .gz)")
+        yield Rejection(
+            source,
+            "unsupported",
+            f"{source}: unsupported file type {suffix or '(none)'!r}; "
+            "use .txt, .md, .html, .json or .jsonl (optionally .gz)",
+        )
         return
     try:
         if suffix in JSON_SUFFIXES:
@@ -135,7 +148,11 @@ def _open_bounded(path: Path, *, limit: int) -> io.BufferedReader:
     if path.suffix.lower() == ".gz":
         # A gzip bomb is caught both by absolute size and by an implausible expansion ratio.
         cap = min(limit, max(size * MAX_GZIP_RATIO, 1024 * 1024))
-        what = "decompressed gzip data" if cap == limit else f"decompressed gzip data ({MAX_GZIP_RATIO}x its size: a gzip bomb?)"
+        what = (
+            "decompressed gzip data"
+            if cap == limit
+            else f"decompressed gzip data ({MAX_GZIP_RATIO}x its size: a gzip bomb?)"
+        )
         return io.BufferedReader(_BoundedReader(gzip.open(path, "rb"), limit=cap, what=what))  # type: ignore[arg-type]
     if size > limit:
         raise InputTooLargeError(f"file is {size:,} bytes; the limit is {limit:,}; split it into articles")
@@ -151,7 +168,8 @@ def _read_stream(stream: BinaryIO) -> Iterator[RawInput | Rejection]:
         return
     if data[:2] == b"\x1f\x8b":
         try:
-            reader = _BoundedReader(gzip.GzipFile(fileobj=io.BytesIO(data)), limit=MAX_FILE_BYTES, what="decompressed stdin")  # type: ignore[arg-type]
+            unzipped: BinaryIO = gzip.GzipFile(fileobj=io.BytesIO(data))  # type: ignore[assignment]
+            reader = _BoundedReader(unzipped, limit=MAX_FILE_BYTES, what="decompressed stdin")
             data = reader.readall()
         except (InputError, OSError, EOFError, zlib.error) as exc:
             yield Rejection(source, "malformed", f"{source}: cannot decompress standard input ({exc})")
@@ -163,12 +181,16 @@ def _read_stream(stream: BinaryIO) -> Iterator[RawInput | Rejection]:
     yield RawInput(source=source, data=data, format_hint="text")
 
 
-def _read_json_stream(stream: BinaryIO | io.BufferedReader, *, source: str, whole: bool) -> Iterator[RawInput | Rejection]:
+def _read_json_stream(
+    stream: BinaryIO | io.BufferedReader, *, source: str, whole: bool
+) -> Iterator[RawInput | Rejection]:
     if whole:
         try:
             payload = json.loads(stream.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            yield Rejection(source, "malformed", f"{source}: not valid JSON ({exc}); expected an object or a list of objects")
+            yield Rejection(
+                source, "malformed", f"{source}: not valid JSON ({exc}); expected an object or a list of objects"
+            )
             return
         records = payload if isinstance(payload, list) else [payload]
         for n, obj in enumerate(records, start=1):
@@ -182,7 +204,9 @@ def _read_json_stream(stream: BinaryIO | io.BufferedReader, *, source: str, whol
         try:
             obj = json.loads(line.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            yield Rejection(where, "malformed", f"{source}: line {n} is not valid JSON ({exc.__class__.__name__}: {exc})")
+            yield Rejection(
+                where, "malformed", f"{source}: line {n} is not valid JSON ({exc.__class__.__name__}: {exc})"
+            )
             continue
         yield _record(obj, source=where)
 
@@ -215,11 +239,20 @@ def json_record(obj: object, *, source: str) -> RawInput:
     else:
         raise MalformedInputError('article object needs a string "text" or "html" field', source=source)
     if len(body) > MAX_FILE_BYTES:
-        raise InputTooLargeError(f"article body has {len(body):,} characters; the limit is {MAX_FILE_BYTES:,}", source=source)
+        raise InputTooLargeError(
+            f"article body has {len(body):,} characters; the limit is {MAX_FILE_BYTES:,}", source=source
+        )
 
     def field(name: str) -> str | None:
         value = obj.get(name)
         return str(value).strip() or None if value is not None else None
 
-    return RawInput(source=source, data=body, format_hint=hint, title=field("title"), url=field("url"),
-                    outlet=field("outlet") or field("source"), published=field("published") or field("date"))
+    return RawInput(
+        source=source,
+        data=body,
+        format_hint=hint,
+        title=field("title"),
+        url=field("url"),
+        outlet=field("outlet") or field("source"),
+        published=field("published") or field("date"),
+    )

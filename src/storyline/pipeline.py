@@ -26,8 +26,9 @@ from storyline import dedup
 from storyline._exceptions import InputError
 from storyline.clean import read_article
 from storyline.ingest import iter_inputs
-from storyline.records import Article, DateEstimate, Document, Flag, RawInput, Rejection
 from storyline.kb import KnowledgeBase, load_kb
+from storyline.records import Article, DateEstimate, Document, Flag, RawInput, Rejection
+from storyline.staleness import stale_flags
 from storyline.store import Store
 
 #: Documents per store transaction: a crash loses at most this many documents' work.
@@ -70,15 +71,22 @@ class RunSummary:
 
     @property
     def status(self) -> str:
-        """"ok" when every input was ingested, else "partial"."""
+        """ "ok" when every input was ingested, else "partial"."""
         return "partial" if self.rejected else "ok"
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
         return {
-            "run_id": self.run_id, "db": self.db, "status": self.status, "seen": self.seen, "added": self.added,
-            "unchanged": self.unchanged, "new_versions": self.new_versions, "duplicates": self.duplicates,
-            "non_english": self.non_english, "seconds": round(self.seconds, 3),
+            "run_id": self.run_id,
+            "db": self.db,
+            "status": self.status,
+            "seen": self.seen,
+            "added": self.added,
+            "unchanged": self.unchanged,
+            "new_versions": self.new_versions,
+            "duplicates": self.duplicates,
+            "non_english": self.non_english,
+            "seconds": round(self.seconds, 3),
             "docs_per_s": round(self.seen / self.seconds, 1) if self.seconds else None,
             "rejected": [{"source": r.source, "reason": r.reason, "message": r.message} for r in self.rejected],
             "warnings": list(self.warnings),
@@ -119,14 +127,20 @@ def clean_input(raw: RawInput) -> Document:
     _apply_record_metadata(article, raw)
     if not article.text.strip():
         raise InputError("no article text found after removing boilerplate", source=raw.source)
-    doc = Document(id=document_id(raw), source=raw.source, article=article,
-                   content_hash=dedup.content_hash(article.text))
+    doc = Document(
+        id=document_id(raw), source=raw.source, article=article, content_hash=dedup.content_hash(article.text)
+    )
     if article.language and article.language != "en":
-        doc.flags.append(Flag(
-            kind="non_english", score=round(article.language_score, 3),
-            evidence=[f"language detected: {article.language} ({article.language_score:.2f}); "
-                      "English-only stages (quotes, claims, editorial) skip this document"],
-        ))
+        doc.flags.append(
+            Flag(
+                kind="non_english",
+                score=round(article.language_score, 3),
+                evidence=[
+                    f"language detected: {article.language} ({article.language_score:.2f}); "
+                    "English-only stages (quotes, claims, editorial) skip this document"
+                ],
+            )
+        )
     return doc
 
 
@@ -138,8 +152,9 @@ def _apply_record_metadata(article: Article, raw: RawInput) -> None:
     if raw.published:
         day = parse_record_date(raw.published)
         if day:
-            article.published = DateEstimate.exact(day, basis="metadata",
-                                                   evidence=f'input record states published "{raw.published}"')
+            article.published = DateEstimate.exact(
+                day, basis="metadata", evidence=f'input record states published "{raw.published}"'
+            )
 
 
 def parse_record_date(value: str) -> dt.date | None:
@@ -197,10 +212,13 @@ def analyze(
             summary.new_versions += len(result.versions)
             summary.rejected.extend(rejections)
             added = set(result.added)
-            summary.non_english += sum(1 for d in docs if d.id in added and any(f.kind == "non_english" for f in d.flags))
+            summary.non_english += sum(
+                1 for d in docs if d.id in added and any(f.kind == "non_english" for f in d.flags)
+            )
             summary.warnings.extend(
                 f"{d.source}: not valid UTF-8; decoded as {d.article.encoding}"
-                for d in docs if d.article.encoding not in ("utf-8", "ascii")
+                for d in docs
+                if d.article.encoding not in ("utf-8", "ascii")
             )
             if progress:
                 progress(summary.seen, summary.added)
@@ -227,8 +245,9 @@ def _process_batch(
         except InputError as exc:
             rejections.append(Rejection(item.source, exc.reason, f"{item.source}: {exc.args[0]}"))
         except RecursionError:
-            rejections.append(Rejection(item.source, "malformed",
-                                        f"{item.source}: document is nested too deeply to parse"))
+            rejections.append(
+                Rejection(item.source, "malformed", f"{item.source}: document is nested too deeply to parse")
+            )
     annotate_documents(docs, kb=kb)
     signatures = {d.id: dedup.signature(d.article.text) for d in docs}
     return docs, rejections, signatures
@@ -263,8 +282,7 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
     # Very long texts are attributed piecewise and get no entity pass: bounded time and memory.
     huge = [d for d in english if len(d.article.text) > CHUNK_CHARS]
     published = [d.article.published.value if d.article.published else None for d in regular]
-    for doc, ann in zip(regular, annotate([d.article.text for d in regular], published=published, kb=kb),
-                        strict=True):
+    for doc, ann in zip(regular, annotate([d.article.text for d in regular], published=published, kb=kb), strict=True):
         doc.quotes = extract_from_doc(ann.doc)
         doc.entities = list(ann.resolution.entities)
         doc.mentions = list(ann.resolution.mentions)
@@ -286,16 +304,28 @@ def link_entities(store: Store, *, kb: KnowledgeBase | None = None) -> int:
     from storyline.entities import Entity, canonical_map, link_corpus, normalise_name
 
     per_doc = {
-        doc_id: [Entity(key=r["key"], name=r["name"], kind=r["kind"] or "", aliases=tuple(r["aliases"]),
-                        kb_id=r["kb_id"], part_of=r["part_of"], roles=tuple(r["roles"])) for r in rows]
+        doc_id: [
+            Entity(
+                key=r["key"],
+                name=r["name"],
+                kind=r["kind"] or "",
+                aliases=tuple(r["aliases"]),
+                kb_id=r["kb_id"],
+                part_of=r["part_of"],
+                roles=tuple(r["roles"]),
+            )
+            for r in rows
+        ]
         for doc_id, rows in store.document_entities().items()
     }
     corpus = link_corpus(per_doc.values(), kb=kb)
     canon = canonical_map(corpus)
-    rows = [(e.key, e.name, e.kind, json.dumps(list(e.aliases)), e.kb_id, e.part_of, json.dumps(list(e.members)))
-            for e in corpus]
+    rows = [
+        (e.key, e.name, e.kind, json.dumps(list(e.aliases)), e.kb_id, e.part_of, json.dumps(list(e.members)))
+        for e in corpus
+    ]
     mentions: dict[str, list[dict[str, Any]]] = {}
-    for m in store.query("SELECT doc_id, \"start\", \"end\", entity_key FROM mentions"):
+    for m in store.query('SELECT doc_id, "start", "end", entity_key FROM mentions'):
         mentions.setdefault(m["doc_id"], []).append(m)
     links: list[tuple[str, str]] = []
     for q in store.query("SELECT id, doc_id, speaker, speaker_start, speaker_end FROM quotes"):
@@ -307,8 +337,14 @@ def link_entities(store: Store, *, kb: KnowledgeBase | None = None) -> int:
                     break
         if entity is None and q["speaker"]:
             name = normalise_name(q["speaker"])
-            entity = next((canon[e.key] for e in per_doc.get(q["doc_id"], [])
-                           if e.key in canon and name in {normalise_name(a) for a in (e.name, *e.aliases)}), None)
+            entity = next(
+                (
+                    canon[e.key]
+                    for e in per_doc.get(q["doc_id"], [])
+                    if e.key in canon and name in {normalise_name(a) for a in (e.name, *e.aliases)}
+                ),
+                None,
+            )
         if entity is not None:
             links.append((entity.key, q["id"]))
     store.replace_entities(rows, links)
@@ -324,14 +360,32 @@ def link_duplicates(store: Store) -> dedup.DuplicateGroups:
     signatures = store.signatures()
     info = store.document_dates()
     order = {doc_id: i for i, doc_id in enumerate(signatures)}
-    groups = dedup.find_duplicates(signatures, dates={k: v[0] for k, v in info.items()}, order=order,
-                                   outlets=store.document_outlets(), text_of=store.document_text)
+    groups = dedup.find_duplicates(
+        signatures,
+        dates={k: v[0] for k, v in info.items()},
+        order=order,
+        outlets=store.document_outlets(),
+        text_of=store.document_text,
+    )
     store.set_duplicates(dict(groups.duplicate_of))
     flags = {
-        doc_id: [Flag(kind="duplicate" if sim >= dedup.EXACT_COPY_JACCARD else "derivative", score=round(sim, 3),
-                      evidence=[f"{sim:.0%} of its word 5-grams match {groups.duplicate_of[doc_id]} "
-                                f"({info[groups.duplicate_of[doc_id]][1]}), the earliest copy"])]
+        doc_id: [
+            Flag(
+                kind="duplicate" if sim >= dedup.EXACT_COPY_JACCARD else "derivative",
+                score=round(sim, 3),
+                evidence=[
+                    f"{sim:.0%} of its word 5-grams match {groups.duplicate_of[doc_id]} "
+                    f"({info[groups.duplicate_of[doc_id]][1]}), the earliest copy"
+                ],
+            )
+        ]
         for doc_id, sim in groups.similarity.items()
     }
     store.replace_flags("dedup", flags, kinds=("duplicate", "derivative"))
+    labels = {
+        row["id"]: f'{row["outlet"] or "unknown outlet"}, "{row["title"] or row["source"]}"'
+        for row in store.query("SELECT id, outlet, title, source FROM documents WHERE superseded_by IS NULL")
+    }
+    stale = stale_flags(duplicate_of=groups.duplicate_of, dates={k: v[0] for k, v in info.items()}, labels=labels)
+    store.replace_flags("staleness", {doc_id: [flag] for doc_id, flag in stale.items()}, kinds=("stale",))
     return groups

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,9 +99,29 @@ _SCHEMA_V2 = [
 MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2)]
 
 _DOC_COLUMNS = (
-    "id", "source", "content_hash", "title", "outlet", "author", "url", "language", "language_score", "format",
-    "published_value", "published_earliest", "published_latest", "published_basis", "published_evidence",
-    "text", "removed", "duplicate_of", "story", "superseded_by", "seq", "run_id", "ingested_at",
+    "id",
+    "source",
+    "content_hash",
+    "title",
+    "outlet",
+    "author",
+    "url",
+    "language",
+    "language_score",
+    "format",
+    "published_value",
+    "published_earliest",
+    "published_latest",
+    "published_basis",
+    "published_evidence",
+    "text",
+    "removed",
+    "duplicate_of",
+    "story",
+    "superseded_by",
+    "seq",
+    "run_id",
+    "ingested_at",
 )
 
 
@@ -127,7 +148,7 @@ class Store:
         read_only: open without write access (the web app does).
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = str(path)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path} does not exist; run `storyline analyze PATH --db {self.path}` first")
@@ -141,7 +162,9 @@ class Store:
             self._migrate()
         elif self._check_version() == 0:
             self.con.close()
-            raise StoreError(f"{self.path} holds no Storyline analysis; run `storyline analyze PATH --db {self.path}` first")
+            raise StoreError(
+                f"{self.path} holds no Storyline analysis; run `storyline analyze PATH --db {self.path}` first"
+            )
 
     def close(self) -> None:
         """Close the connection."""
@@ -169,7 +192,8 @@ class Store:
         version = self.schema_version()
         if version > SCHEMA_VERSION:
             raise SchemaVersionError(
-                f"{self.path} has schema version {version}, newer than this Storyline ({SCHEMA_VERSION}); upgrade Storyline"
+                f"{self.path} has schema version {version}, newer than this Storyline "
+                f"({SCHEMA_VERSION}); upgrade Storyline"
             )
         return version
 
@@ -181,9 +205,7 @@ class Store:
             with self.transaction():
                 for sql in statements:
                     self.con.execute(sql)
-                self.con.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
-                )
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)])
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -277,17 +299,34 @@ class Store:
                 seq += 1
                 added.append(doc.id)
                 if doc.id in signatures:
-                    con.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?)",
-                                [doc.id, signatures[doc.id].astype(np.uint32).tobytes()])
+                    con.execute(
+                        "INSERT OR REPLACE INTO signatures VALUES (?, ?)",
+                        [doc.id, signatures[doc.id].astype(np.uint32).tobytes()],
+                    )
                 for flag in doc.flags:
                     self._write_flag(doc.id, flag, stage="clean")
                 if doc.entities:
-                    con.executemany("INSERT OR REPLACE INTO doc_entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-                        (doc.id, e.key, e.name, e.kind, json.dumps(list(e.aliases)), e.kb_id, e.part_of,
-                         json.dumps(list(e.roles))) for e in doc.entities])
+                    con.executemany(
+                        "INSERT OR REPLACE INTO doc_entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            (
+                                doc.id,
+                                e.key,
+                                e.name,
+                                e.kind,
+                                json.dumps(list(e.aliases)),
+                                e.kb_id,
+                                e.part_of,
+                                json.dumps(list(e.roles)),
+                            )
+                            for e in doc.entities
+                        ],
+                    )
                 if doc.mentions:
-                    con.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)", [
-                        (doc.id, m.start, m.end, m.text, m.label, m.entity_key, m.form) for m in doc.mentions])
+                    con.executemany(
+                        "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(doc.id, m.start, m.end, m.text, m.label, m.entity_key, m.form) for m in doc.mentions],
+                    )
                 if doc.quotes:
                     con.executemany(
                         "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -297,8 +336,10 @@ class Store:
                 placeholders = ", ".join("?" for _ in _DOC_COLUMNS)
                 con.executemany(f"INSERT INTO documents ({', '.join(_DOC_COLUMNS)}) VALUES ({placeholders})", rows)
             for rej in rejections:
-                con.execute("INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, ?, ?)",
-                            [rej.source, rej.reason, rej.message, run_id, now])
+                con.execute(
+                    "INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, ?, ?)",
+                    [rej.source, rej.reason, rej.message, run_id, now],
+                )
         unchanged = tuple(d.id for d in documents if d.id in known)
         return WriteResult(tuple(added), unchanged, tuple(versions))
 
@@ -391,8 +432,10 @@ class Store:
             con.execute("DELETE FROM entities")
             if rows:
                 con.executemany(
-                    "INSERT INTO entities (id, name, kind, aliases, kb_id, part_of, members) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    list(rows))
+                    "INSERT INTO entities (id, name, kind, aliases, kb_id, part_of, members) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    list(rows),
+                )
             con.execute("UPDATE quotes SET speaker_entity = NULL")
             if speaker_entities:
                 con.executemany("UPDATE quotes SET speaker_entity = ? WHERE id = ?", list(speaker_entities))
@@ -426,11 +469,29 @@ def _document_row(doc: Document, *, seq: int, run_id: str, now: str) -> tuple[An
     art = doc.article
     pub = art.published
     return (
-        doc.id, doc.source, doc.content_hash, art.title, art.outlet, art.author, art.url,
-        art.language, float(art.language_score), art.format,
-        pub.value if pub else None, pub.earliest if pub else None, pub.latest if pub else None,
-        pub.basis if pub else "unknown", json.dumps(list(pub.evidence) if pub else []),
-        art.text, json.dumps(art.removed), doc.duplicate_of, None, None, seq, run_id, now,
+        doc.id,
+        doc.source,
+        doc.content_hash,
+        art.title,
+        art.outlet,
+        art.author,
+        art.url,
+        art.language,
+        float(art.language_score),
+        art.format,
+        pub.value if pub else None,
+        pub.earliest if pub else None,
+        pub.latest if pub else None,
+        pub.basis if pub else "unknown",
+        json.dumps(list(pub.evidence) if pub else []),
+        art.text,
+        json.dumps(art.removed),
+        doc.duplicate_of,
+        None,
+        None,
+        seq,
+        run_id,
+        now,
     )
 
 
@@ -446,8 +507,25 @@ def quote_id(doc_id: str, quote: Quote) -> str:
 
 def _quote_row(doc_id: str, q: Quote) -> tuple[Any, ...]:
     span = q.speaker_span or (None, None)
-    return (quote_id(doc_id, q), doc_id, q.text, q.start, q.end, q.speaker, None, span[0], span[1], q.cue,
-            q.cue_class, q.direct, json.dumps(list(q.via)), q.hedged, q.anonymous, q.source_count, q.affiliation)
+    return (
+        quote_id(doc_id, q),
+        doc_id,
+        q.text,
+        q.start,
+        q.end,
+        q.speaker,
+        None,
+        span[0],
+        span[1],
+        q.cue,
+        q.cue_class,
+        q.direct,
+        json.dumps(list(q.via)),
+        q.hedged,
+        q.anonymous,
+        q.source_count,
+        q.affiliation,
+    )
 
 
 def _now() -> str:

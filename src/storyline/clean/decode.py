@@ -29,7 +29,9 @@ def decode_document(raw: bytes | str, *, source: str = "<input>") -> tuple[str, 
         text = raw
     else:
         if len(raw) > MAX_DOCUMENT_CHARS * 4:
-            raise InputTooLargeError(f"document is {len(raw):,} bytes; the limit is {MAX_DOCUMENT_CHARS * 4:,}", source=source)
+            raise InputTooLargeError(
+                f"document is {len(raw):,} bytes; the limit is {MAX_DOCUMENT_CHARS * 4:,}", source=source
+            )
         text, encoding = _decode_bytes(raw, source=source)
     if len(text) > MAX_DOCUMENT_CHARS:
         raise InputTooLargeError(
@@ -46,7 +48,7 @@ def decode_document(raw: bytes | str, *, source: str = "<input>") -> tuple[str, 
 def _decode_bytes(raw: bytes, *, source: str) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
-            return raw[len(bom):].decode(codec, errors="replace"), codec
+            return raw[len(bom) :].decode(codec, errors="replace"), codec
     head = raw[:65536]
     if b"\x00" in head:
         raise BinaryInputError("document contains NUL bytes: it looks binary, not text", source=source)
