@@ -179,12 +179,24 @@ def serve(
     db: DbOption = Path("storyline.duckdb"),
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    allow_upload: Annotated[
+        bool, typer.Option("--allow-upload", help="Accept POST /api/documents (needs --token).")
+    ] = False,
+    token: Annotated[
+        str | None, typer.Option("--token", envvar="STORYLINE_TOKEN", help="Bearer token for uploads.")
+    ] = None,
+    max_upload_bytes: Annotated[int, typer.Option("--max-upload-bytes", help="Largest upload accepted.")] = 5_000_000,
+    max_uploads: Annotated[int, typer.Option("--max-uploads", help="Most uploads accepted per process.")] = 200,
 ) -> None:
-    """Serve a read-only JSON API (docs at /docs) and the report page."""
+    """Serve the report pages and a JSON API (docs at /docs); read-only unless --allow-upload."""
     from storyline.serve import serve as run_serve
 
     try:
-        run_serve(db, host=host, port=port)
+        run_serve(db, host=host, port=port, allow_upload=allow_upload, token=token,
+                  max_upload_bytes=max_upload_bytes, max_uploads=max_uploads)
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE) from exc
     except StorylineError as exc:
         raise _fail(exc) from exc
 
