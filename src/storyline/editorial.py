@@ -18,24 +18,30 @@ import numpy as np
 
 from storyline._exceptions import ModelUnavailableError
 
-# Loaded, emotive or pejorative words (stems matched at word start), written for this module.
+# Loaded, emotive or pejorative words, written for this module. Stems (five letters or more) match
+# any word they start; short words match only with the inflections listed, since a short stem such as
+# "dire" or "mob" would also hit "director" or "mobile".
 _LOADED_STEMS = (
-    "absurd", "abus", "aggressive", "alarming", "appall", "atroc", "awful", "baseless", "bigot", "bizarre",
-    "blast", "blatant", "bloodbath", "brazen", "brutal", "bully", "callous", "catastroph", "chaos", "chaotic",
-    "cynical", "dangerous", "deadly", "debacle", "deceit", "deceptive", "deplorable", "despicable", "destroy",
-    "devastat", "dire", "disaster", "disastrous", "disgrace", "disgust", "dishonest", "draconian", "egregious",
-    "evil", "extremis", "fanatic", "fear-monger", "fearmonger", "fiasco", "flagrant", "foolish", "fraud", "furious",
-    "gleeful", "greed", "grotesque", "hateful", "hatred", "heinous", "hideous", "horrif", "horrible", "hypocri",
-    "idiot", "ignorant", "illegal alien", "incompeten", "infamous", "insane", "insult", "lavish", "lie", "lied",
-    "lying", "ludicrous", "mania", "massacre", "menace", "mob", "moron", "nasty", "nefarious", "nightmare",
-    "notorious", "obscene", "onslaught", "outrage", "pathetic", "plague", "propaganda", "racis", "radical",
-    "rage", "rampage", "rant", "reckless", "regime", "ridicul", "rig", "ruthless", "sabotag", "savage", "scandal",
-    "scheme", "sham", "shameful", "shameless", "shock", "sinister", "slam", "slaughter", "smear", "socialis",
-    "spew", "stunning", "stupid", "terrif", "terror", "thug", "toxic", "tragic", "tyrann", "unhinged", "vicious",
-    "vile", "villain", "violent", "war on", "whin", "witch hunt", "woke", "xenophob", "zealot", "crush", "assault",
-    "attack", "crisis", "crackdown", "draconian", "elite", "fring", "hardline", "militant", "puppet", "rampant",
-    "rhetoric", "rogue", "so-called", "slash", "snub", "soar", "plummet", "skyrocket", "surge", "spiral",
-    "tirade", "torment", "vow", "weaponiz", "wreak", "wreck", "hysteri", "frenz", "blunder", "meltdown",
+    "absurd", "abusive", "aggressive", "alarming", "appall", "atroc", "awful", "baseless", "bigot", "bizarre",
+    "blast", "blatant", "bloodbath", "brazen", "brutal", "bully", "bulli", "callous", "catastroph", "chaos",
+    "chaotic", "cynical", "debacle", "deceit", "deceptive", "deplorable", "despicable", "destroy", "devastat",
+    "disaster", "disastrous", "disgrace", "disgust", "dishonest", "draconian", "egregious", "extremis", "fanatic",
+    "fear-monger", "fearmonger", "fiasco", "flagrant", "foolish", "fraudulent", "furious", "gleeful", "greed",
+    "grotesque", "hateful", "hatred", "heinous", "hideous", "horrif", "horrible", "hypocri", "idiot", "ignorant",
+    "incompeten", "infamous", "insane", "insult", "lavish", "ludicrous", "massacre", "menac", "moron", "nasty",
+    "nefarious", "nightmar", "notorious", "obscene", "onslaught", "outrage", "pathetic", "propaganda", "racis",
+    "radical", "rampage", "reckless", "regime", "ridicul", "ruthless", "sabotag", "savage", "scandal", "scheme",
+    "shameful", "shameless", "shocking", "sinister", "slaughter", "smear", "stunning", "stupid", "terrif",
+    "tyrann", "unhinged", "vicious", "villain", "xenophob", "zealot", "crackdown", "hardline", "militant",
+    "puppet", "rampant", "rhetoric", "so-called", "plummet", "skyrocket", "tirade", "torment", "weaponiz",
+    "hysteri", "frenz", "blunder", "meltdown", "slammed", "slamming", "lambast", "scath", "vilif", "demoniz",
+    "demonis", "brainwash", "radicaliz",
+)  # fmt: skip
+_LOADED_WORDS = (
+    "lie", "lies", "lied", "lying", "liar", "liars", "mob", "mobs", "rage", "raging", "raged", "rant", "rants",
+    "ranting", "rigged", "sham", "slam", "slams", "thug", "thugs", "vile", "evil", "toxic", "crush", "crushed",
+    "crushing", "wreck", "wrecked", "fringe", "rogue", "snub", "snubbed", "spew", "spewed", "spewing", "whine",
+    "whining", "witch hunt", "war on", "illegal alien", "illegal aliens", "dire", "mania", "manic", "cult",
 )  # fmt: skip
 _INTENSIFIERS = (
     "very", "extremely", "totally", "absolutely", "utterly", "incredibly", "completely", "truly", "deeply",
@@ -90,7 +96,15 @@ def _alternation(items: Iterable[str], *, prefix: bool) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{body}){tail}", re.IGNORECASE)
 
 
-_LOADED = _alternation(_LOADED_STEMS, prefix=True)
+_LOADED = re.compile(
+    rf"{_alternation(_LOADED_STEMS, prefix=True).pattern}|{_alternation(_LOADED_WORDS, prefix=False).pattern}",
+    re.IGNORECASE,
+)
+# Only strong intensifiers mark a phrase; the weak ones ("so", "just") are counted, not pointed at.
+_STRONG_INTENS = _alternation(
+    ("extremely", "utterly", "incredibly", "absolutely", "totally", "massively", "wildly", "outright", "sheer"),
+    prefix=False,
+)
 _INTENS = _alternation(_INTENSIFIERS, prefix=False)
 _OPIN = _alternation(_OPINION, prefix=False)
 _SUPERL = re.compile(r"\b(?:most|least)\s+[a-z]+|\b[a-z]{3,}est\b", re.IGNORECASE)
@@ -151,7 +165,7 @@ def loaded_phrases(text: str) -> list[tuple[int, int]]:
         text: any text.
     """
     spans = [m.span() for m in _LOADED.finditer(text)]
-    for m in _INTENS.finditer(text):
+    for m in _STRONG_INTENS.finditer(text):
         nxt = re.match(r"\s+[A-Za-z-]+", text[m.end() :])
         if nxt:  # the intensifier and the word it strengthens
             spans.append((m.start(), m.end() + nxt.end()))

