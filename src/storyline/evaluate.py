@@ -107,6 +107,15 @@ def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, fl
             match = next((q for q in candidates if _norm(gq["text"]) in _norm(q["text"])), None)
             found["quotes_found"].append(match is not None)
             found["quotes_speaker_via"].append(match is not None and _same_quote_source(match, gq))
+    gold_story = {g["source"]: g.get("story") for g in golden["documents"]}
+    our_story = {k: d.get("story") for k, d in ours.items()}
+    keys = sorted(k for k in gold_story if k in our_story)
+    found["story_pairs"] = [
+        (gold_story[a] == gold_story[b]) == (our_story[a] is not None and our_story[a] == our_story[b])
+        for i, a in enumerate(keys)
+        for b in keys[i + 1 :]
+    ]
+    found["relations_recall"] = [_relation_found(rel, golden, bundle, ours) for rel in golden.get("relations", [])]
     flag_kinds = {
         "duplicate",
         "derivative",
@@ -141,3 +150,29 @@ def _same_quote_source(ours: dict[str, Any], gold: dict[str, Any]) -> bool:
         speaker_ok = bool(a) and (a == b or (len(a) > 3 and b.endswith(a)))
     via_ok = [_squash(v) for v in ours.get("via", [])] == [_squash(v) for v in gold.get("via", [])]
     return speaker_ok and via_ok
+
+
+def _relation_found(
+    rel: dict[str, Any], golden: dict[str, Any], bundle: dict[str, Any], ours: dict[str, dict[str, Any]]
+) -> bool:
+    """A golden relation is found when our claims carrying both golden texts are related with its kind."""
+    gold_claims = {c["id"]: c for c in golden.get("claims", [])}
+    ends = []
+    for side in (rel["a"], rel["b"]):
+        gc = gold_claims.get(side)
+        doc = ours.get(gc["doc"]) if gc else None
+        if gc is None or doc is None:
+            return False
+        want = _norm(gc["text"])
+        ends.append(
+            {
+                c["id"]
+                for c in bundle.get("claims", [])
+                if c["doc"] == doc["id"] and (want in _norm(c["text"]) or _norm(c["text"]) in want)
+            }
+        )
+    a_ids, b_ids = ends
+    return any(
+        r["kind"] == rel["kind"] and ((r["a"] in a_ids and r["b"] in b_ids) or (r["a"] in b_ids and r["b"] in a_ids))
+        for r in bundle.get("relations", [])
+    )

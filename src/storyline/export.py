@@ -23,7 +23,7 @@ from storyline.store import Store
 
 BUNDLE_VERSION = 1
 FORMATS = ("json", "jsonl", "csv", "parquet")
-SECTIONS = ("documents", "entities", "quotes", "claims", "relations", "stories")
+SECTIONS = ("documents", "entities", "quotes", "claims", "relations", "stories", "positions")
 
 
 def _json_list(value: str | None) -> list[Any]:
@@ -125,13 +125,24 @@ def build_bundle(store: Store, *, include_superseded: bool = False) -> dict[str,
             "date": c["date"],
             "start": c["start"],
             "end": c["end"],
+            "predicate": c["predicate"],
+            "object": c["object"],
+            "checkworthiness": c["checkworthiness"],
         }
         for c in store.query('SELECT * FROM claims ORDER BY doc_id, "start"')
     ]
     relations = [
-        {"kind": r["kind"], "a": r["a"], "b": r["b"], "evidence": _json_list(r["evidence"])}
+        {
+            "kind": r["kind"],
+            "a": r["a"],
+            "b": r["b"],
+            "evidence": _json_list(r["evidence"]),
+            "explanation": r["explanation"],
+            "score": r["score"],
+        }
         for r in store.query("SELECT * FROM relations ORDER BY a, b, kind")
     ]
+    positions = [json.loads(p["data"]) for p in store.query("SELECT data FROM positions ORDER BY actor, topic")]
     members: dict[str, list[str]] = {}
     for d in documents:
         if d["story"]:
@@ -154,6 +165,7 @@ def build_bundle(store: Store, *, include_superseded: bool = False) -> dict[str,
         "claims": claims,
         "relations": relations,
         "stories": stories,
+        "positions": positions,
     }
 
 

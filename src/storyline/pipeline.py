@@ -204,8 +204,8 @@ def analyze(
     with Store(db) as store:
         store.start_run(run_id)
         for batch in _batched(iter_inputs(paths, stdin=stdin), batch_size):
-            docs, rejections, signatures = _process_batch(batch, kb=kb)
-            result = store.write_batch(docs, rejections, signatures, run_id=run_id)
+            docs, rejections, signatures, vectors = _process_batch(batch, kb=kb)
+            result = store.write_batch(docs, rejections, signatures, run_id=run_id, vectors=vectors)
             summary.seen += len(batch)
             summary.added += len(result.added)
             summary.unchanged += len(result.unchanged)
@@ -222,8 +222,10 @@ def analyze(
             )
             if progress:
                 progress(summary.seen, summary.added)
-        link_duplicates(store)
+        groups = link_duplicates(store)
         link_entities(store, kb=kb)
+        link_stories(store)
+        link_claims(store, duplicate_of=groups.duplicate_of)
         summary.totals = store.counts()
         summary.duplicates = summary.totals.get("duplicates", 0)
         summary.seconds = time.perf_counter() - started
@@ -233,7 +235,7 @@ def analyze(
 
 def _process_batch(
     batch: list[RawInput | Rejection], *, kb: KnowledgeBase | None = None
-) -> tuple[list[Document], list[Rejection], dict[str, np.ndarray]]:
+) -> tuple[list[Document], list[Rejection], dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
     docs: list[Document] = []
     rejections: list[Rejection] = []
     for item in batch:
@@ -249,8 +251,42 @@ def _process_batch(
                 Rejection(item.source, "malformed", f"{item.source}: document is nested too deeply to parse")
             )
     annotate_documents(docs, kb=kb)
+    vectors = embed_documents(docs)
     signatures = {d.id: dedup.signature(d.article.text) for d in docs}
-    return docs, rejections, signatures
+    return docs, rejections, signatures, vectors
+
+
+def embed_documents(docs: list[Document]) -> dict[str, dict[str, np.ndarray]]:
+    """Embed each English document's headline and lead (for stories) and its claims (for matching).
+
+    Args:
+        docs: annotated documents of one batch; ``story_vector`` and ``story_names`` are set in place.
+
+    Returns:
+        doc id -> claim id -> claim embedding.
+    """
+    from storyline.stories import story_docs
+
+    english = [d for d in docs if "attribution" not in d.skipped]
+    if not english:
+        return {}
+    from storyline.embed import embed
+
+    records = story_docs(
+        [
+            (d.id, d.article.title, d.article.text, d.article.published.value if d.article.published else None)
+            for d in english
+        ]
+    )
+    for doc, record in zip(english, records, strict=True):
+        doc.story_vector = record.embedding
+        doc.story_names = record.names
+    claims = [(d.id, c) for d in english for c in d.claims]
+    vecs = embed([c.text for _, c in claims]) if claims else np.zeros((0, 0), dtype=np.float32)
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for (doc_id, claim), vec in zip(claims, vecs, strict=True):
+        out.setdefault(doc_id, {})[claim.id] = vec
+    return out
 
 
 def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None) -> None:
@@ -267,6 +303,7 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
     from storyline.annotate import annotate_documents as annotate
     from storyline.attribute import CHUNK_CHARS, extract_quotes_batch
     from storyline.attribute_rules import extract_from_doc
+    from storyline.claims import extract_claims
     from storyline.dating import estimate_date
 
     english: list[Document] = []
@@ -286,6 +323,8 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
         doc.quotes = extract_from_doc(ann.doc)
         doc.entities = list(ann.resolution.entities)
         doc.mentions = list(ann.resolution.mentions)
+        day = doc.article.published.value if doc.article.published else None
+        doc.claims = extract_claims(doc.article.text, doc_id=doc.id, published=day, quotes=doc.quotes, doc=ann.doc)
     for doc, quotes in zip(huge, extract_quotes_batch([d.article.text for d in huge]), strict=True):
         doc.quotes = quotes
         doc.skipped["entities"] = f"text longer than {CHUNK_CHARS:,} characters"
@@ -349,6 +388,98 @@ def link_entities(store: Store, *, kb: KnowledgeBase | None = None) -> int:
             links.append((entity.key, q["id"]))
     store.replace_entities(rows, links)
     return len(corpus)
+
+
+def link_stories(store: Store) -> int:
+    """Place documents that have no story yet into the stored stories (or new ones), incrementally.
+
+    Args:
+        store: an open store.
+
+    Returns:
+        The number of stories.
+    """
+    from storyline.stories import StoryDoc, assign_stories, rebuild_story
+
+    rows = store.story_docs()
+    records = {
+        r["doc_id"]: StoryDoc(
+            id=r["doc_id"], title=r["title"], date=r["day"], embedding=r["vector"], names=frozenset(r["names"])
+        )
+        for r in rows
+    }
+    members: dict[str, list[StoryDoc]] = {}
+    for r in rows:
+        if r["story"] and r["joined"] is not None:
+            members.setdefault(r["story"], []).append(records[r["doc_id"]])
+    existing = [rebuild_story(sid, docs) for sid, docs in members.items()]
+    placed = {d.id for docs in members.values() for d in docs}
+    _, stories = assign_stories([rec for doc_id, rec in records.items() if doc_id not in placed], existing)
+    joined = {doc_id: n for s in stories for n, doc_id in enumerate(s.documents)}
+    store.replace_stories(stories, joined)
+    return len(stories)
+
+
+def link_claims(store: Store, *, duplicate_of: dict[str, str]) -> int:
+    """Match all stored claims across documents; write relations and actors' positions.
+
+    Args:
+        store: an open store.
+        duplicate_of: doc id -> original doc id (a copy group counts as one source).
+
+    Returns:
+        The number of relations.
+    """
+    from storyline.claims import Claim
+    from storyline.link import match_claims, positions
+
+    rows = store.claims()
+    if not rows:
+        store.replace_links([], [])
+        return 0
+    claims = [
+        Claim(
+            id=r["id"],
+            doc=r["doc_id"],
+            actor=r["actor"],
+            statement=r["statement"] or "",
+            text=r["text"],
+            polarity=r["polarity"],
+            modality=r["modality"],
+            start=r["start"],
+            end=r["end"],
+            actor_entity=r["actor_entity"],
+            attributed_to=r["attributed_to"],
+            via=tuple(r["via"]),
+            date=r["date"],
+            predicate=r["predicate"],
+            object=r["object"],
+            subject=r["subject"],
+            numbers=tuple(r["numbers"]),
+            checkworthiness=r["checkworthiness"] or 0.0,
+            source=r["source"] or "reporter",
+        )
+        for r in rows
+    ]
+    dim = next((len(r["vector"]) for r in rows if r["vector"] is not None), 0)
+    vectors = np.stack([r["vector"] if r["vector"] is not None else np.zeros(dim, dtype=np.float32) for r in rows])
+    info = store.document_dates()
+    relations = match_claims(
+        claims,
+        doc_dates={k: v[0] for k, v in info.items()},
+        doc_outlets=store.document_outlets(),
+        duplicate_of=duplicate_of,
+        embeddings=vectors if dim else None,
+    )
+    found = positions(claims, relations, doc_dates={k: v[0] for k, v in info.items()})
+    store.replace_links(
+        [
+            {"kind": r.kind, "a": r.a, "b": r.b, "evidence": r.evidence, "explanation": r.explanation, "score": r.score}
+            for r in relations
+        ],
+        found,
+    )
+    return len(relations)
 
 
 def link_duplicates(store: Store) -> dedup.DuplicateGroups:

@@ -259,6 +259,9 @@ class Document:
         quotes: attributed statements found in the text.
         entities: the document's entities (`storyline.entities.Entity`).
         mentions: where they are mentioned (`storyline.entities.Mention`).
+        claims: checkable propositions (`storyline.claims.Claim`).
+        story_vector: embedding of headline and lead, for story clustering.
+        story_names: names the document mentions, for story clustering.
         skipped: stage name -> why an English-only stage skipped this document.
     """
 
@@ -271,4 +274,7 @@ class Document:
     quotes: list[Quote] = field(default_factory=list)
     entities: list[Any] = field(default_factory=list)
     mentions: list[Any] = field(default_factory=list)
+    claims: list[Any] = field(default_factory=list)
+    story_vector: Any = None
+    story_names: frozenset[str] = frozenset()
     skipped: dict[str, str] = field(default_factory=dict)

@@ -14,7 +14,11 @@ Schema (version 2). Every table is keyed by stable string ids; JSON-valued colum
 - ``quotes``: attributed statements per document (speaker, cue, relay chain ``via``).
 - ``doc_entities``, ``mentions`` (v2): the entities of each document and where they are mentioned.
 - ``entities``: canonical entities across the corpus (v2 adds ``kb_id``, ``part_of``, ``members``).
-- ``claims``, ``relations``, ``stories``: filled by the claims and link stages.
+- ``claims`` (v2 adds predicate, object, subject, numbers, checkworthiness, source) with
+  ``claim_vectors`` (MiniLM embedding per claim, so matching never re-embeds old claims).
+- ``relations`` (v2 adds explanation, score) and ``positions``: filled by the link stage.
+- ``stories`` and ``story_docs`` (v2: each document's story vector and names, so a new batch
+  joins the existing stories without re-embedding or re-clustering old documents).
 
 Writes go through `Store.write_batch`, one transaction per batch: a crash keeps every batch that
 committed and none of the one in flight. Migrations are listed in ``MIGRATIONS`` and applied in
@@ -93,6 +97,19 @@ _SCHEMA_V2 = [
     "ALTER TABLE entities ADD COLUMN IF NOT EXISTS kb_id VARCHAR",
     "ALTER TABLE entities ADD COLUMN IF NOT EXISTS part_of VARCHAR",
     "ALTER TABLE entities ADD COLUMN IF NOT EXISTS members VARCHAR",
+    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS predicate VARCHAR",
+    'ALTER TABLE claims ADD COLUMN IF NOT EXISTS "object" VARCHAR',
+    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS subject VARCHAR",
+    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS numbers VARCHAR",
+    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS checkworthiness DOUBLE",
+    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS source VARCHAR",
+    "CREATE TABLE IF NOT EXISTS claim_vectors (claim_id VARCHAR PRIMARY KEY, vector BLOB NOT NULL)",
+    "ALTER TABLE relations ADD COLUMN IF NOT EXISTS explanation VARCHAR",
+    "ALTER TABLE relations ADD COLUMN IF NOT EXISTS score DOUBLE",
+    "CREATE TABLE IF NOT EXISTS positions (actor VARCHAR, topic VARCHAR, data VARCHAR NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS story_docs (
+        doc_id VARCHAR PRIMARY KEY, vector BLOB NOT NULL, names VARCHAR NOT NULL, title VARCHAR, day DATE,
+        joined BIGINT)""",
 ]
 
 #: Ordered migrations: (version reached, statements). Append, never edit a released entry.
@@ -261,6 +278,7 @@ class Store:
         signatures: dict[str, np.ndarray],
         *,
         run_id: str,
+        vectors: dict[str, dict[str, np.ndarray]] | None = None,
     ) -> WriteResult:
         """Store a batch of documents and rejections in one transaction.
 
@@ -272,8 +290,10 @@ class Store:
             rejections: inputs that failed, with reasons.
             signatures: MinHash signature per document id.
             run_id: the current run.
+            vectors: doc id -> claim id -> claim embedding.
         """
         now = _now()
+        vectors = vectors or {}
         with self.transaction() as con:
             known = self.known_ids([d.id for d in documents])
             seen: set[str] = set()
@@ -326,6 +346,29 @@ class Store:
                     con.executemany(
                         "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(doc.id, m.start, m.end, m.text, m.label, m.entity_key, m.form) for m in doc.mentions],
+                    )
+                if doc.claims:
+                    con.executemany(
+                        "INSERT OR REPLACE INTO claims (id, doc_id, actor, actor_entity, statement, text, polarity, "
+                        'modality, attributed_to, via, date, "start", "end", predicate, "object", subject, numbers, '
+                        "checkworthiness, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [_claim_row(c) for c in doc.claims],
+                    )
+                for claim_id, vector in vectors.get(doc.id, {}).items():
+                    con.execute(
+                        "INSERT OR REPLACE INTO claim_vectors VALUES (?, ?)",
+                        [claim_id, vector.astype(np.float32).tobytes()],
+                    )
+                if doc.story_vector is not None:
+                    con.execute(
+                        "INSERT OR REPLACE INTO story_docs VALUES (?, ?, ?, ?, ?, NULL)",
+                        [
+                            doc.id,
+                            doc.story_vector.astype(np.float32).tobytes(),
+                            json.dumps(sorted(doc.story_names)),
+                            doc.article.title,
+                            doc.article.published.value if doc.article.published else None,
+                        ],
                     )
                 if doc.quotes:
                     con.executemany(
@@ -440,6 +483,82 @@ class Store:
             if speaker_entities:
                 con.executemany("UPDATE quotes SET speaker_entity = ? WHERE id = ?", list(speaker_entities))
 
+    def claims(self) -> list[dict[str, Any]]:
+        """Every claim of current documents, with its embedding under "vector" (None if missing)."""
+        rows = self.query(
+            "SELECT c.*, v.vector FROM claims c JOIN documents d ON d.id = c.doc_id "
+            "LEFT JOIN claim_vectors v ON v.claim_id = c.id WHERE d.superseded_by IS NULL ORDER BY d.seq, c.start"
+        )
+        for row in rows:
+            row["vector"] = np.frombuffer(row["vector"], dtype=np.float32) if row["vector"] is not None else None
+            row["via"] = json.loads(row["via"])
+            row["numbers"] = json.loads(row["numbers"] or "[]")
+        return rows
+
+    def replace_links(self, relations: Sequence[dict[str, Any]], positions: Sequence[dict[str, Any]]) -> None:
+        """Replace all relations and positions in one transaction.
+
+        Args:
+            relations: dicts with kind, a, b, evidence, explanation, score.
+            positions: dicts with actor, topic and the rest of the position record.
+        """
+        with self.transaction() as con:
+            con.execute("DELETE FROM relations")
+            con.execute("DELETE FROM positions")
+            if relations:
+                con.executemany(
+                    "INSERT INTO relations (kind, a, b, evidence, explanation, score) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            r["kind"],
+                            r["a"],
+                            r["b"],
+                            json.dumps(list(r["evidence"])),
+                            r["explanation"],
+                            float(r["score"]),
+                        )
+                        for r in relations
+                    ],
+                )
+            if positions:
+                con.executemany(
+                    "INSERT INTO positions VALUES (?, ?, ?)",
+                    [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in positions],
+                )
+
+    def story_docs(self) -> list[dict[str, Any]]:
+        """Each current document's story record: vector, names, title, date, story and join order."""
+        rows = self.query(
+            "SELECT s.doc_id, s.vector, s.names, s.title, s.day, s.joined, d.story FROM story_docs s "
+            "JOIN documents d ON d.id = s.doc_id WHERE d.superseded_by IS NULL ORDER BY s.joined NULLS LAST, d.seq"
+        )
+        for row in rows:
+            row["vector"] = np.frombuffer(row["vector"], dtype=np.float32)
+            row["names"] = json.loads(row["names"])
+        return rows
+
+    def replace_stories(self, stories: Sequence[Any], joined: dict[str, int]) -> None:
+        """Write the stories and each document's story and join order in one transaction.
+
+        Args:
+            stories: `storyline.stories.Story` records.
+            joined: doc id -> position at which it joined its story.
+        """
+        with self.transaction() as con:
+            con.execute("DELETE FROM stories")
+            con.execute("UPDATE documents SET story = NULL")
+            for s in stories:
+                con.execute(
+                    "INSERT INTO stories VALUES (?, ?, ?, ?)",
+                    [s.id, s.title, s.start.isoformat() if s.start else None, s.end.isoformat() if s.end else None],
+                )
+                if s.documents:
+                    con.executemany("UPDATE documents SET story = ? WHERE id = ?", [(s.id, d) for d in s.documents])
+            if joined:
+                con.executemany(
+                    "UPDATE story_docs SET joined = ? WHERE doc_id = ?", [(n, d) for d, n in joined.items()]
+                )
+
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
         out = {}
@@ -525,6 +644,30 @@ def _quote_row(doc_id: str, q: Quote) -> tuple[Any, ...]:
         q.anonymous,
         q.source_count,
         q.affiliation,
+    )
+
+
+def _claim_row(c: Any) -> tuple[Any, ...]:
+    return (
+        c.id,
+        c.doc,
+        c.actor,
+        c.actor_entity,
+        c.statement,
+        c.text,
+        c.polarity,
+        c.modality,
+        c.attributed_to,
+        json.dumps(list(c.via)),
+        c.date,
+        c.start,
+        c.end,
+        c.predicate,
+        c.object,
+        c.subject,
+        json.dumps(list(c.numbers)),
+        float(c.checkworthiness),
+        c.source,
     )
 
 

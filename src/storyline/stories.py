@@ -76,9 +76,13 @@ class Story:
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form with the bundle's story fields."""
-        return {"id": self.id, "title": self.title, "documents": list(self.documents),
-                "start": self.start.isoformat() if self.start else None,
-                "end": self.end.isoformat() if self.end else None}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "documents": list(self.documents),
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+        }
 
 
 def story_id(doc_id: str) -> str:
@@ -191,8 +195,11 @@ def _merge_touched(stories: list[Story], touched: set[str], *, threshold: float)
     while merged:
         merged = False
         for a in [s for s in stories if s.id in touched]:
-            best = max(((_story_resemblance(a, b), b) for b in stories if b is not a and b.centroid is not None),
-                       key=lambda x: x[0], default=None)
+            best = max(
+                ((_story_resemblance(a, b), b) for b in stories if b is not a and b.centroid is not None),
+                key=lambda x: x[0],
+                default=None,
+            )
             if best is None or best[0] < threshold:
                 continue
             b = best[1]
@@ -219,9 +226,13 @@ def _merge_touched(stories: list[Story], touched: set[str], *, threshold: float)
 
 
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
-_NOT_NAMES = frozenset(str.split("The A An In On At For And But If It This That He She They We I His Her Their Our "
-                       "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-                       "May June July August September October November December"))
+_NOT_NAMES = frozenset(
+    str.split(
+        "The A An In On At For And But If It This That He She They We I His Her Their Our "
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+        "May June July August September October November December"
+    )
+)
 
 
 def names_of(text: str) -> frozenset[str]:
@@ -253,5 +264,20 @@ def story_docs(
 
     texts = [f"{title or ''}. {text[:lead_chars]}" for _, title, text, _ in items]
     vecs = embed(texts)
-    return [StoryDoc(id=i, title=t, date=d, embedding=vecs[k], names=names_of(text))
-            for k, (i, t, text, d) in enumerate(items)]
+    return [
+        StoryDoc(id=i, title=t, date=d, embedding=vecs[k], names=names_of(text))
+        for k, (i, t, text, d) in enumerate(items)
+    ]
+
+
+def rebuild_story(story_id_: str, members: Sequence[StoryDoc]) -> Story:
+    """A stored story rebuilt from its members, in the order they joined.
+
+    Args:
+        story_id_: the story's stored id.
+        members: its documents as `StoryDoc` records.
+    """
+    story = Story(id=story_id_)
+    for doc in members:
+        _add(story, doc)
+    return story
