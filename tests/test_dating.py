@@ -171,3 +171,40 @@ def test_polnear_sample_mostly_covered(shared_data) -> None:  # type: ignore[no-
         e = estimate_date(f.read_text(encoding="utf-8"))
         hits += _covers(e, D(meta[f.stem]))
     assert hits / len(files) >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "inside", "outside"),
+    [
+        # One-off events: the text follows them.
+        ("Rescue crews still searched the coast weeks after the Indian Ocean tsunami.", "2005-02-01", "2004-06-01"),
+        ("Investors compared the slump with the collapse of Lehman Brothers.", "2009-06-01", "2007-06-01"),
+    ],
+)
+def test_named_events_bound_the_date(text: str, inside: str, outside: str) -> None:
+    e = estimate_date(text)
+    assert _covers(e, D(inside))
+    assert not _covers(e, D(outside))
+    assert any("names the event" in x for x in e.evidence)
+
+
+def test_recurring_event_takes_the_edition_that_fits_the_people() -> None:
+    e = estimate_date("Presidential candidate Ted Cruz hoped for a strong showing on Super Tuesday.")
+    assert e.value is not None and abs((e.value - D("2016-03-01")).days) <= 60
+    assert any("Super Tuesday" in x for x in e.evidence)
+
+
+def test_event_clue_evidence_is_readable() -> None:
+    from storyline.dating_events import find_event_clues
+
+    clues = find_event_clues("Voters went to the polls in the Brexit referendum.")
+    assert len(clues) == 1
+    assert "2016-06-23" in clues[0].evidence and "Brexit" in clues[0].evidence
+
+
+def test_event_kb_entries_are_dated() -> None:
+    from storyline.kb import load_kb
+
+    events = [a for a in load_kb() if a.kind == "event" and a.roles and a.roles[0].role == "occurred"]
+    assert len(events) >= 100
+    assert all(r.end is None or r.start <= r.end for a in events for r in a.roles)

@@ -1,0 +1,115 @@
+"""Dated news events as dating clues: "Super Tuesday", "the Brexit vote", "Hurricane Katrina".
+
+Events come from the knowledge base (actors of kind "event" whose roles are "occurred" spells, one per
+edition of a recurring event such as the Iowa caucuses). A text naming an event is usually written
+around it: one-off events are looked back on (the text follows them), recurring calendar events are
+also looked forward to, so their likelihood has a before-side as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from storyline.dating_rules import Clue
+from storyline.kb import Actor, load_kb
+
+__all__ = ["EventClue", "find_event_clues"]
+
+# Likelihood shape, tuned on the PolNeAR train split: texts cluster within weeks after an event and
+# recurring events are anticipated for a few weeks before.
+TAU_AFTER_ONCE = 90.0
+TAU_AFTER_RECURRING = 30.0
+FAR_AFTER_ONCE = 0.55
+FAR_AFTER_RECURRING = 0.2
+FLOOR = 0.05
+EVENT_WEIGHT = 0.6
+# How far ahead a recurring event is talked about: elections all through the campaign, conventions
+# for months, primaries and debates for weeks.
+LEAD_DAYS = (("election", 240.0), ("convention", 90.0))
+LEAD_DEFAULT = 40.0
+
+
+@dataclass(frozen=True)
+class EventClue(Clue):
+    """The text names an event that happened over one or more dated spells."""
+
+    spells: tuple[tuple[dt.date, dt.date], ...] = ()
+    recurring: bool = False
+    lead: float = LEAD_DEFAULT
+
+    def likelihood(self, t: np.ndarray, start: dt.date) -> np.ndarray:
+        out = np.zeros(t.shape, dtype=np.float64)
+        k = len(self.spells)
+        for lo, hi in self.spells:
+            a = t - (lo - start).days
+            b = t - (hi - start).days
+            inside = (a >= 0) & (b <= 0)
+            length = max(1, (hi - lo).days + 1)
+            part = np.where(inside, 0.2 / length, 0.0)
+            tau = TAU_AFTER_RECURRING if self.recurring else TAU_AFTER_ONCE
+            far = FAR_AFTER_RECURRING if self.recurring else FAR_AFTER_ONCE
+            after = b > 0
+            part[after] += (1 - far) * 0.8 * np.exp(-b[after] / tau) / tau
+            part[after] += far * 0.8 / max(1.0, float(after.sum()))
+            if self.recurring:
+                before = a < 0
+                part[before] += 0.6 * np.exp(a[before] / self.lead) / self.lead
+            out += part / k
+        return (1 - FLOOR) * out + FLOOR / t.size
+
+
+_WORD_EDGE = r"(?<![\w-])(?:{})(?![\w-])"
+
+
+@lru_cache(maxsize=1)
+def _event_index() -> tuple[re.Pattern[str] | None, dict[str, Actor]]:
+    by_alias: dict[str, Actor] = {}
+    for a in load_kb():
+        if a.kind != "event" or not a.roles or a.roles[0].role != "occurred":
+            continue
+        for n in {a.name, *a.aliases}:
+            if len(n) >= 4:
+                by_alias[n.lower()] = a
+    if not by_alias:
+        return None, {}
+    alt = "|".join(re.escape(n) for n in sorted(by_alias, key=len, reverse=True))
+    return re.compile(_WORD_EDGE.format(alt), re.I), by_alias
+
+
+def find_event_clues(text: str) -> list[Clue]:
+    """Clues from dated events the text names.
+
+    Args:
+        text: the text.
+    """
+    rx, by_alias = _event_index()
+    if rx is None:
+        return []
+    out: list[Clue] = []
+    seen: set[str] = set()
+    for m in rx.finditer(text):
+        a = by_alias.get(m.group(0).lower())
+        if a is None or a.id in seen:
+            continue
+        seen.add(a.id)
+        spells = tuple((r.start, r.end or r.start) for r in a.roles)
+        recurring = len(spells) > 1
+        lead = next((d for key, d in LEAD_DAYS if key in a.id), LEAD_DEFAULT)
+        when = ", ".join(s.isoformat() for s, _ in spells[-4:])
+        what = f"editions include {when}" if recurring else f"on {spells[0][0].isoformat()}"
+        out.append(
+            EventClue(
+                evidence=f"names the event {m.group(0)!r} ({a.name}, {what}): written around or after it",
+                weight=EVENT_WEIGHT,
+                strength=6.5,
+                spells=spells,
+                recurring=recurring,
+                lead=lead,
+            )
+        )
+    return out
