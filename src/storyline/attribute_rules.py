@@ -29,6 +29,8 @@ _COLON_LABELS = frozenset({"q", "question", "twitter", "facebook", "email", "e-m
 #: Cue classes whose content may be an infinitive ("promised to...", "asked them to...").
 _XCOMP_CLASSES = frozenset({"promise", "warn", "deny", "suggest", "ask"})
 _ORPHAN_WORDS = 4
+#: Upper bound on tokens scanned per candidate, so run-on sentences stay linear.
+_MAX_SCAN = 60
 _BEFORE_WINDOW = 9
 _VERB_POS = ("VERB", "AUX")
 #: Cue verbs whose direct object is an addressee or a topic, not the content.
@@ -114,9 +116,32 @@ def _subject(cue: Token) -> Token | None:
     return None
 
 
+def _conj_chain(tok: Token) -> list[Token]:
+    """Verbs coordinated with ``tok`` (its conj children, recursively), without walking whole subtrees."""
+    out: list[Token] = []
+    stack = [c for c in tok.children if c.dep_ == "conj"]
+    while stack and len(out) < _MAX_SCAN:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ == "conj")
+    return out
+
+
+def _window(tok: Token, radius: int = 40) -> list[Token]:
+    """Tokens of ``tok``'s sentence within ``radius`` of it (bounded cost on run-on sentences)."""
+    doc = tok.doc
+    lo = tok.i
+    while lo > 0 and tok.i - lo < radius and not doc[lo].is_sent_start:
+        lo -= 1
+    hi = tok.i
+    while hi + 1 < len(doc) and hi - tok.i < radius and not doc[hi + 1].is_sent_start:
+        hi += 1
+    return list(doc[lo: hi + 1])
+
+
 def _cut_at_cue_conj(comp: Token, hi: Token) -> Token:
     """End the content before a coordinated cue verb ("says he'd act and tells the crowd ...")."""
-    for t in comp.subtree:
+    for t in _conj_chain(comp):
         if (t.dep_ == "conj" and t.i > comp.i and _is_cue(t) and t.head.i != t.i
                 and any(c.dep_ == "ccomp" for c in t.children)):
             cut = min([t.left_edge.i, *[c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i]])
@@ -139,7 +164,7 @@ def _hedged(*toks: Token | None) -> bool:
 def _via_in_sentence(tok: Token, resolver: Resolver, exclude: set[int]) -> list[tuple[int, str]]:
     """Outlets relaying a statement in the cue's sentence: "Reuters reported", "according to the Times"."""
     out: list[tuple[int, str]] = []
-    for t in tok.sent:
+    for t in _window(tok):
         if t.i in exclude:
             continue
         head: Token | None = None
@@ -160,7 +185,7 @@ def _via_in_sentence(tok: Token, resolver: Resolver, exclude: set[int]) -> list[
 
 def _citing(cue: Token, resolver: Resolver) -> Speaker | None:
     """The source an outlet cites: "the Post reported, citing two officials"."""
-    for c in cue.subtree:
+    for c in _window(cue, 25):
         if c.lemma_.lower() in ("cite", "quote") and c.pos_ == "VERB":
             obj = next((o for o in c.children if o.dep_ in ("dobj", "pobj")), None)
             if obj is not None:
@@ -274,7 +299,7 @@ class _Extractor:
         i = self.idx.first_at(q.start)
         if i >= len(self.doc):
             return q.start
-        sent_start = self.doc[i].sent.start_char
+        sent_start = _window(self.doc[i], _MAX_SCAN)[0].idx
         lead = self.text[sent_start: q.start]
         if not lead.strip() or any(m in lead for m in "\n:;.?!“”\"«»"):
             return q.start
@@ -477,9 +502,9 @@ class _Extractor:
             obj = next((o for o in to.children if o.dep_ == "pobj"), None)
             if obj is None:
                 continue
-            sent = t.sent
+            sent = _window(t, 80)
             ph_lo, ph_hi = t.i, max(obj.right_edge.i, to.i)
-            s_lo, s_hi = sent.start, sent.end - 1
+            s_lo, s_hi = sent[0].i, sent[-1].i
             # The content is the clause the phrase is attached to: what follows a leading phrase,
             # otherwise what precedes it (trailing adjuncts after the phrase are not the claim).
             if ph_lo - s_lo <= 1:
@@ -568,13 +593,12 @@ class _Extractor:
     def _content_roots(self, start: int, end: int) -> list[Token]:
         """Tokens of the content whose syntactic head lies outside it (its main predicates)."""
         lo, hi = self.idx.first_at(start), self.idx.first_at(end)
-        return [t for t in self.doc[lo:hi] if not (lo <= t.head.i < hi) or t.head.i == t.i][:4]
+        return [t for t in self.doc[lo: min(hi, lo + _MAX_SCAN)] if not (lo <= t.head.i < hi) or t.head.i == t.i][:4]
 
     def _hedge_words(self, start: int, end: int, cue: Token | None) -> bool:
         if cue is None:
             return False
-        sent = cue.sent
-        return any(t.lower_ in ("reportedly", "allegedly", "purportedly", "supposedly") for t in sent)
+        return any(t.lower_ in ("reportedly", "allegedly", "purportedly", "supposedly") for t in _window(cue, 20))
 
     def run(self) -> list[Quote]:
         self.direct()

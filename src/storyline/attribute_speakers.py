@@ -141,7 +141,8 @@ class Resolver:
 
 def _phrase_tokens(head: Token) -> list[Token]:
     """The head's noun phrase, without relative clauses or appositions after a comma."""
-    toks = [t for t in head.subtree]
+    doc = head.doc
+    toks = list(doc[max(head.left_edge.i, head.i - _MAX_PHRASE_TOKENS): min(head.right_edge.i, head.i + 30) + 1])
     # cut at the first comma after the head: what follows is an apposition or a relative clause
     out: list[Token] = []
     for t in toks:
@@ -170,11 +171,11 @@ def is_outlet(head: Token) -> bool:
     if low in OUTLET_NAMES:
         return True
     if head.ent_type_ in ("ORG", "WORK_OF_ART", "PERSON", "GPE", "NORP") or head.pos_ == "PROPN":
-        words = {t.lower_ for t in head.subtree if t.i <= head.i}
+        words = {t.lower_ for t in head.doc[max(head.left_edge.i, head.i - 8): head.i + 1]}
         return bool(words & OUTLET_WORDS) and low not in {"press", "report"} | (
             set() if head.pos_ == "PROPN" else {"news"})
     return low in {"newspaper", "tabloid", "broadcaster", "outlet", "network", "agency"} and any(
-        t.pos_ == "PROPN" for t in head.subtree)
+        t.pos_ == "PROPN" for t in head.doc[max(head.left_edge.i, head.i - 8): head.i + 8])
 
 
 def describe(head: Token, resolver: Resolver) -> Speaker:
@@ -198,7 +199,7 @@ def describe(head: Token, resolver: Resolver) -> Speaker:
             return Speaker(resolver.antecedent(head.idx), (head.idx, head.idx + len(head)))
         return Speaker(None, (head.idx, head.idx + len(head)))
     # a named person as apposition: "the spokesman, Josh Smith" / "spokesman Josh Smith"
-    for t in head.subtree:
+    for t in doc[head.left_edge.i: min(head.right_edge.i, head.i + 12) + 1]:
         if t.ent_type_ == "PERSON" and t.i != head.i and t.dep_ in ("appos", "compound", "flat"):
             ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
             if ent is not None:

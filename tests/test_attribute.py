@@ -1,0 +1,298 @@
+"""Attribution: quotation-mark scanning, direct/indirect quotes, speakers, unnamed sources, via.
+
+All example sentences are invented for these tests.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storyline import extract_quotes, extract_quotes_batch
+from storyline.attribute import _chunks
+from storyline.attribute_quotes import scan_quotes
+from storyline.nlp import get_nlp
+from storyline.records import Quote
+
+
+def _check_offsets(text: str, quotes: list[Quote]) -> None:
+    for q in quotes:
+        assert 0 <= q.start < q.end <= len(text)
+        assert q.text == text[q.start: q.end]
+        if q.speaker_span is not None:
+            a, b = q.speaker_span
+            assert 0 <= a < b <= len(text)
+
+
+def _one(text: str, needle: str) -> Quote:
+    """The quote whose content contains ``needle``."""
+    qs = extract_quotes(text)
+    _check_offsets(text, qs)
+    found = [q for q in qs if needle in q.text]
+    assert found, f"no quote containing {needle!r} in {qs!r}"
+    return found[0]
+
+
+# -- quotation-mark scanning -------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('She said "we are ready now" and left.', ['"we are ready now"']),
+        ("She said “we are ready now” and left.", ["“we are ready now”"]),
+        ("She said ‘we are ready now’ and left.", ["‘we are ready now’"]),
+        ("Elle a dit «nous sommes prêts» hier.", ["«nous sommes prêts»"]),
+        ("Er sagte „wir sind bereit“ gestern.", ["„wir sind bereit“"]),
+        ("''We are ready,'' the mayor said.", ["''We are ready,''"]),
+        ("“He told me ‘never again’ twice,” she said.", ["“He told me ‘never again’ twice,”"]),
+        ("The farmer’s dog isn’t ours.", []),
+    ],
+)
+def test_scan_quote_styles(text: str, expected: list[str]) -> None:
+    assert [text[q.start: q.end] for q in scan_quotes(text)] == expected
+
+
+def test_scan_quote_spans_paragraphs() -> None:
+    text = "“The first part ends here.\n\n“The second part closes it,” she said."
+    (q,) = scan_quotes(text)
+    assert text[q.start: q.end] == "“The first part ends here.\n\n“The second part closes it,”"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['He said "never closed\nNext paragraph here.', "“Open “open “open", '"""', "”backwards“ marks", "'", "‘"],
+)
+def test_scan_unbalanced_never_fails(text: str) -> None:
+    spans = scan_quotes(text)
+    for q in spans:
+        assert 0 <= q.start < q.end <= len(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .,\n“”‘’\"'«»„")), max_size=200))
+def test_scan_quotes_property(text: str) -> None:
+    spans = scan_quotes(text)
+    last = 0
+    for q in spans:
+        assert last <= q.start < q.end <= len(text)
+        last = q.end
+
+
+# -- direct quotes ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("“We will rebuild the bridge by spring,” Maria Lopez said.", "“We will rebuild the bridge by spring,”",
+         "Maria Lopez"),
+        ('"We will rebuild the bridge by spring," said Maria Lopez.', '"We will rebuild the bridge by spring,"',
+         "Maria Lopez"),
+        ("Maria Lopez said: “We will rebuild the bridge by spring.”", "“We will rebuild the bridge by spring.”",
+         "Maria Lopez"),
+        ("Maria Lopez added, ‘We will rebuild the bridge by spring.’", "‘We will rebuild the bridge by spring.’",
+         "Maria Lopez"),
+        ("«We will rebuild the bridge by spring», Maria Lopez said.", "«We will rebuild the bridge by spring»",
+         "Maria Lopez"),
+    ],
+)
+def test_direct_quote_styles(text: str, content: str, speaker: str) -> None:
+    q = _one(text, "rebuild")
+    assert q.text == content
+    assert q.direct
+    assert q.speaker == speaker
+    assert q.cue in ("said", "added")
+
+
+def test_direct_quote_interrupted_by_cue() -> None:
+    text = "“The vote is close,” Maria Lopez said, “but we will win it.”"
+    q = _one(text, "vote is close")
+    assert q.text == text[: text.index("it.”") + 4]
+    assert q.speaker == "Maria Lopez"
+
+
+def test_direct_quote_spanning_paragraphs() -> None:
+    text = ("Maria Lopez spoke at the depot on Monday.\n\n"
+            "“We have waited long enough for this line,” Lopez said.\n\n"
+            "“The money is there and the plans are ready.”\n\nThe council meets next week.")
+    q = _one(text, "waited long enough")
+    assert q.text.endswith("plans are ready.”")
+    assert q.speaker == "Maria Lopez"
+
+
+# -- indirect speech --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "needle", "speaker", "cue_class"),
+    [
+        ("Governor Alan Brooks said that the budget would be balanced next year.", "budget would be balanced",
+         "Alan Brooks", "say"),
+        ("Alan Brooks told reporters the budget would be balanced next year.", "budget would be balanced",
+         "Alan Brooks", "say"),
+        ("The budget will be balanced next year, Alan Brooks says.", "budget will be balanced",
+         "Alan Brooks", "say"),
+        ("Alan Brooks denied that the budget had been cut in secret.", "budget had been cut", "Alan Brooks",
+         "deny"),
+        ("Alan Brooks warned that the budget could collapse next year.", "budget could collapse", "Alan Brooks",
+         "warn"),
+        ("Alan Brooks promised to balance the budget before the election.", "balance the budget",
+         "Alan Brooks", "promise"),
+        ("Alan Brooks ruled out that taxes would rise before the election.", "taxes would rise",
+         "Alan Brooks", "rule_out"),
+        ("Alan Brooks said the budget was “in great shape” this year.", "in great shape", "Alan Brooks", "say"),
+    ],
+)
+def test_indirect_speech(text: str, needle: str, speaker: str, cue_class: str) -> None:
+    q = _one(text, needle)
+    assert q.speaker == speaker
+    assert q.cue_class == cue_class
+    assert not q.text.endswith(".")
+
+
+def test_according_to() -> None:
+    text = "According to Alan Brooks, the budget will be balanced next year."
+    q = _one(text, "budget will be balanced")
+    assert q.text == "the budget will be balanced next year"
+    assert q.cue == "according to"
+    assert q.speaker == "Alan Brooks"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "speaker"),
+    [
+        ("Brooks: Budget Will Be Balanced By Spring", "Budget Will Be Balanced", "Brooks"),
+        ("Alan Brooks: “The budget will be balanced by spring.”", "budget will be balanced", "Alan Brooks"),
+    ],
+)
+def test_headline_colon(text: str, needle: str, speaker: str) -> None:
+    q = _one(text, needle)
+    assert q.speaker == speaker
+    assert q.cue == ":"
+
+
+def test_headline_says() -> None:
+    q = _one("Budget will be balanced by spring, Brooks says", "Budget will be balanced")
+    assert q.speaker == "Brooks"
+
+
+# -- speakers ---------------------------------------------------------------------------------
+
+def test_pronoun_and_surname_resolve_to_full_name() -> None:
+    text = ("Donald Trump arrived in Ohio on Monday.\n\n"
+            "Trump said the factory would reopen soon.\n\n"
+            "He added that the workers would be paid in full.")
+    q1 = _one(text, "factory would reopen")
+    q2 = _one(text, "workers would be paid")
+    assert q1.speaker == "Donald Trump"
+    assert q2.speaker == "Donald Trump"
+    assert q2.speaker_span is not None
+    assert text[q2.speaker_span[0]: q2.speaker_span[1]] == "He"
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "affiliation"),
+    [
+        ("Two sources familiar with the discussions said the deal was nearly done.", 2, None),
+        ("A senior diplomat said the deal was nearly done.", 1, None),
+        ("Three U.S. officials said the deal was nearly done.", 3, "U.S."),
+        ("Officials said the deal was nearly done.", None, None),
+    ],
+)
+def test_anonymous_sources(text: str, count: int | None, affiliation: str | None) -> None:
+    q = _one(text, "deal was nearly done")
+    assert q.anonymous
+    assert q.source_count == count
+    assert q.affiliation == affiliation
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "via"),
+    [
+        ("The plant will close in May, Reuters reported.", None, ("Reuters",)),
+        ("The plant will close in May, according to the Financial Times.", None, ("the Financial Times",)),
+        ("The Daily Herald reported that the plant will close in May.", None, ("The Daily Herald",)),
+        ("The plant will close in May, the Post reported, citing two officials.", "two officials", ("the Post",)),
+    ],
+)
+def test_via_outlets(text: str, speaker: str | None, via: tuple[str, ...]) -> None:
+    q = _one(text, "plant will close")
+    assert q.via == via
+    assert q.speaker == speaker
+    if speaker is not None:
+        assert q.anonymous
+
+
+@pytest.mark.parametrize(
+    ("text", "hedged"),
+    [
+        ("The minister reportedly said that the plant will close in May.", True),
+        ("The minister said that the plant may close in May.", True),
+        ("The minister said that the plant will close in May.", False),
+    ],
+)
+def test_hedging(text: str, hedged: bool) -> None:
+    assert _one(text, "plant").hedged is hedged
+
+
+# -- robustness -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n ",
+        '"',
+        "He said “this never closes.\n\nAnd this paragraph has no mark.",
+        '"""""" said he """',
+        "“Nested ‘inner “deep” quote’ here,” she said.",
+        "”Backwards“ marks, she said, are “common",
+    ],
+)
+def test_unbalanced_and_odd_inputs(text: str) -> None:
+    _check_offsets(text, extract_quotes(text))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("Ann said Bob told “”\"'‘’:,.\n ")), max_size=300))
+def test_extract_property(text: str) -> None:
+    _check_offsets(text, extract_quotes(text))
+
+
+def test_batch_matches_single_and_keeps_order() -> None:
+    texts = ["Maria Lopez said that the bridge would open.", "", "Nothing is attributed here."]
+    batch = extract_quotes_batch(texts)
+    assert len(batch) == 3
+    assert batch[0] == extract_quotes(texts[0])
+    assert batch[1] == [] and batch[2] == []
+
+
+def test_chunks_cover_text() -> None:
+    text = ("word " * 50_000) + "\n" + ("Another sentence. " * 20_000)
+    pieces = list(_chunks(text, size=30_000))
+    assert "".join(p for _, p in pieces) == text
+    assert all(text[off: off + len(p)] == p for off, p in pieces)
+
+
+def test_get_nlp_is_cached() -> None:
+    assert get_nlp() is get_nlp()
+
+
+@pytest.mark.slow
+def test_one_megabyte_paragraph() -> None:
+    unit = "The mayor said that the new bridge would open in the spring after a long delay, "
+    text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+    t0 = time.perf_counter()
+    qs = extract_quotes(text)
+    assert time.perf_counter() - t0 < 600
+    _check_offsets(text, qs)
+    assert qs
+
+
+def test_polnear_dev_sample(shared_data) -> None:  # type: ignore[no-untyped-def]
+    texts = sorted((shared_data / "polnear" / "dev" / "text").glob("*.txt"))[:3]
+    if not texts:
+        pytest.skip("PolNeAR dev texts are not available")
+    docs = [p.read_text(encoding="utf-8") for p in texts]
+    for text, qs in zip(docs, extract_quotes_batch(docs), strict=True):
+        _check_offsets(text, qs)
