@@ -65,7 +65,7 @@ def test_json_bundle_has_the_contract_fields(db: Path, tmp_path: Path) -> None:
         "flags",
     }
     assert set(doc["published"]) == {"value", "earliest", "latest", "basis", "evidence"}
-    dated = next(d for d in bundle["documents"] if d["published"]["value"])
+    dated = next(d for d in bundle["documents"] if d["source"].endswith("b.jsonl#1"))
     assert dated["published"] == {
         "value": "2025-06-01",
         "earliest": "2025-06-01",
@@ -80,7 +80,7 @@ def test_jsonl_csv_parquet(db: Path, tmp_path: Path) -> None:
     lines = [json.loads(x) for x in (tmp_path / "b.jsonl").read_text().splitlines()]
     assert lines[0] == {"type": "bundle", "version": 1}
     assert [x["type"] for x in lines[1:3]] == ["document", "document"]
-    assert {x["type"] for x in lines[3:]} <= {"entity", "quote", "claim", "relation", "story"}
+    assert {x["type"] for x in lines[3:]} <= {"entity", "quote", "claim", "relation", "story", "position", "outlet"}
     export(db, fmt="csv", out=tmp_path / "csv")
     with open(tmp_path / "csv" / "documents.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))

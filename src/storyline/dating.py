@@ -106,11 +106,13 @@ def _combine(clues: list[Clue], dom: _Domain) -> DateEstimate:
     latest = dom.day(hi_i)
     value = dom.day(mid)
     evidence = _evidence(clues)
-    # Even a diffuse posterior keeps its best day: the value is a best guess, the interval says how good.
     if earliest is not None and value < earliest:
         value = earliest
     if value > latest:
         value = latest
+    if earliest is None:
+        # Evidence that bounds the date on one side only gives no honest single day.
+        return DateEstimate(value=None, earliest=None, latest=latest, basis="inferred", evidence=evidence)
     return DateEstimate(value=value, earliest=earliest, latest=latest, basis="inferred", evidence=evidence)
 
 

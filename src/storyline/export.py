@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from storyline._exceptions import ExportError
+from storyline.assess import outlet_profiles
 from storyline.store import Store
 
 BUNDLE_VERSION = 1
 FORMATS = ("json", "jsonl", "csv", "parquet")
-SECTIONS = ("documents", "entities", "quotes", "claims", "relations", "stories", "positions")
+SECTIONS = ("documents", "entities", "quotes", "claims", "relations", "stories", "positions", "outlets")
 
 
 def _json_list(value: str | None) -> list[Any]:
@@ -166,6 +167,7 @@ def build_bundle(store: Store, *, include_superseded: bool = False) -> dict[str,
         "relations": relations,
         "stories": stories,
         "positions": positions,
+        "outlets": outlet_profiles(documents, quotes=quotes, claims=claims, relations=relations),
     }
 
 
@@ -220,6 +222,8 @@ def _serialise(bundle: dict[str, Any], fmt: str) -> Iterator[str]:
         "claims": "claim",
         "relations": "relation",
         "stories": "story",
+        "positions": "position",
+        "outlets": "outlet",
     }
     for section in SECTIONS:
         kind = kinds[section]

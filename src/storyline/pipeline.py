@@ -302,6 +302,7 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
     """
     from storyline.annotate import annotate_documents as annotate
     from storyline.attribute import CHUNK_CHARS, extract_quotes_batch
+    from storyline.assess import assess_document
     from storyline.attribute_rules import extract_from_doc
     from storyline.claims import extract_claims
     from storyline.dating import estimate_date
@@ -325,6 +326,19 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
         doc.mentions = list(ann.resolution.mentions)
         day = doc.article.published.value if doc.article.published else None
         doc.claims = extract_claims(doc.article.text, doc_id=doc.id, published=day, quotes=doc.quotes, doc=ann.doc)
+        doc.flags.extend(
+            assess_document(
+                doc.article.text,
+                title=doc.article.title,
+                quotes=doc.quotes,
+                removed=doc.article.removed,
+                url=doc.article.url,
+                published=day,
+                kb=kb,
+                mentions=doc.mentions,
+                entities=doc.entities,
+            )
+        )
     for doc, quotes in zip(huge, extract_quotes_batch([d.article.text for d in huge]), strict=True):
         doc.quotes = quotes
         doc.skipped["entities"] = f"text longer than {CHUNK_CHARS:,} characters"
@@ -482,6 +496,24 @@ def link_claims(store: Store, *, duplicate_of: dict[str, str]) -> int:
     return len(relations)
 
 
+def paraphrase_flags(store: Store, *, duplicate_of: dict[str, str]) -> dict[str, list[Flag]]:
+    """``derivative`` flags for documents that paraphrase an earlier one without copying it word for word.
+
+    Args:
+        store: an open store.
+        duplicate_of: documents already grouped as near copies (left to the copy flags).
+    """
+    from storyline.assess import derivative_flag, derivative_pairs
+
+    rows = store.query(
+        "SELECT id, text, published_value FROM documents WHERE superseded_by IS NULL "
+        "AND (language IS NULL OR language = 'en') ORDER BY seq"
+    )
+    # Copies are left out entirely: an original must not look like a paraphrase of its own copy.
+    pairs = derivative_pairs([(r["id"], r["text"], r["published_value"]) for r in rows if r["id"] not in duplicate_of])
+    return {doc_id: [derivative_flag(src, score, evidence)] for doc_id, (src, score, evidence) in pairs.items()}
+
+
 def link_duplicates(store: Store) -> dedup.DuplicateGroups:
     """Recompute duplicate groups over the stored signatures and write them.
 
@@ -512,6 +544,7 @@ def link_duplicates(store: Store) -> dedup.DuplicateGroups:
         ]
         for doc_id, sim in groups.similarity.items()
     }
+    flags.update(paraphrase_flags(store, duplicate_of=groups.duplicate_of))
     store.replace_flags("dedup", flags, kinds=("duplicate", "derivative"))
     labels = {
         row["id"]: f'{row["outlet"] or "unknown outlet"}, "{row["title"] or row["source"]}"'
