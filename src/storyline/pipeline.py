@@ -301,8 +301,8 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
         kb: the knowledge base (None: the shipped one).
     """
     from storyline.annotate import annotate_documents as annotate
-    from storyline.attribute import CHUNK_CHARS, extract_quotes_batch
     from storyline.assess import assess_document
+    from storyline.attribute import CHUNK_CHARS, extract_quotes_batch
     from storyline.attribute_rules import extract_from_doc
     from storyline.claims import extract_claims
     from storyline.dating import estimate_date
