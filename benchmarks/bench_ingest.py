@@ -5,8 +5,7 @@ Usage: .venv/bin/python benchmarks/bench_ingest.py [--limit N] [--repeat R]
 Plain text: PolNeAR article texts through `read_article` (decode, boilerplate removal, normalisation,
 language). Baseline: decode + whitespace split only. HTML: article-extraction and htmldate pages
 through `read_article` (extraction, metadata, page date, language). Baseline: bare
-`trafilatura.extract`. Also times `analyze` into a DuckDB file (ingest + clean + store + duplicates)
-on the plain texts. One process, one thread. Skips cleanly when ../shared is absent.
+`trafilatura.extract`. One process, one thread. Skips cleanly when ../shared is absent.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import gzip
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +45,6 @@ def main() -> int:
     import trafilatura
 
     import storyline
-    from storyline.pipeline import analyze
 
     texts = [p.read_bytes() for p in sorted((DATA / "polnear" / "dev" / "text").glob("*.txt"))]
     texts += [p.read_bytes() for p in sorted((DATA / "polnear" / "train" / "text").glob("*.txt"))]
@@ -63,15 +60,6 @@ def main() -> int:
     html_rate = rate(lambda b: storyline.read_article(b, filename="a.html"), pages, a.repeat)
     html_base = rate(lambda b: trafilatura.extract(b.decode("utf-8", "replace")), pages, a.repeat)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "in"
-        folder.mkdir()
-        for i, t in enumerate(texts):
-            (folder / f"{i:05d}.txt").write_bytes(t)
-        t0 = time.perf_counter()
-        summary = analyze([folder], db=Path(tmp) / "b.duckdb")
-        analyze_rate = summary.seen / (time.perf_counter() - t0)
-
     print(
         json.dumps(
             {
@@ -82,7 +70,6 @@ def main() -> int:
                 "html_pages_per_s": round(html_rate, 1),
                 "html_baseline_trafilatura_pages_per_s": round(html_base, 1),
                 "html_ratio_vs_trafilatura": round(html_rate / html_base, 3),
-                "analyze_to_duckdb_docs_per_s": round(analyze_rate, 1),
                 "targets": {"text_docs_per_s": 200, "html_pages_per_s": 40},
             }
         )
