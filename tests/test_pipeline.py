@@ -189,3 +189,26 @@ def test_sigkill_midway_then_rerun_equals_clean_run(tmp_path: Path) -> None:
     with Store(clean_db, read_only=True) as a, Store(crashed_db, read_only=True) as b:
         assert a.query(query) == b.query(query)
         assert b.query("SELECT count(*) AS n FROM sources")[0]["n"] == 120
+
+
+def test_incremental_run_joins_existing_stories(tmp_path: Path) -> None:
+    first = make_corpus(tmp_path / "first", n=3)
+    (first / "festival.txt").write_text(
+        "Lantern festival opens in Brisk\n\nA festival of lanterns opened in the old town of Brisk on Saturday with "
+        "music, food stalls and a parade that drew thousands of visitors despite the cold weather.\n"
+    )
+    db = tmp_path / "s.duckdb"
+    analyze([first], db=db)
+    with Store(db, read_only=True) as store:
+        before = {Path(r["source"]).name: r["story"] for r in store.query("SELECT source, story FROM documents")}
+    assert len({before[f"story-00{i}.txt"] for i in range(3)}) == 1
+    assert before["festival.txt"] != before["story-000.txt"]
+    second = make_corpus(tmp_path / "second", n=5)
+    for i in range(3):
+        (second / f"story-00{i}.txt").unlink()
+    summary = analyze([second], db=db)
+    assert summary.added == 2
+    with Store(db, read_only=True) as store:
+        after = {Path(r["source"]).name: r["story"] for r in store.query("SELECT source, story FROM documents")}
+    assert after["festival.txt"] == before["festival.txt"]
+    assert after["story-003.txt"] == after["story-004.txt"] == before["story-000.txt"]

@@ -127,6 +127,10 @@ def analyze(
             ("duplicates in store", summary.duplicates),
             ("non-English", summary.non_english),
             ("documents in store", summary.totals.get("documents", 0)),
+            ("quotes / claims", f'{summary.totals.get("quotes", 0)} / {summary.totals.get("claims", 0)}'),
+            ("relations between claims", summary.totals.get("relations", 0)),
+            ("entities / stories", f'{summary.totals.get("entities", 0)} / {summary.totals.get("stories", 0)}'),
+            ("flags raised", summary.totals.get("flags", 0)),
             ("time", f"{summary.seconds:.2f} s ({rate})"),
         ]:
             table.add_row(label, str(value))

@@ -545,11 +545,16 @@ class Store:
             joined: doc id -> position at which it joined its story.
         """
         with self.transaction() as con:
-            con.execute("DELETE FROM stories")
-            con.execute("UPDATE documents SET story = NULL")
+            # Only documents with a story vector are clustered here; stories of other documents
+            # (written by another tool or an older version) are kept as they are.
+            con.execute(
+                "DELETE FROM stories WHERE id NOT IN (SELECT story FROM documents WHERE story IS NOT NULL "
+                "AND id NOT IN (SELECT doc_id FROM story_docs))"
+            )
+            con.execute("UPDATE documents SET story = NULL WHERE id IN (SELECT doc_id FROM story_docs)")
             for s in stories:
                 con.execute(
-                    "INSERT INTO stories VALUES (?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)",
                     [s.id, s.title, s.start.isoformat() if s.start else None, s.end.isoformat() if s.end else None],
                 )
                 if s.documents:
