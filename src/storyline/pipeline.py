@@ -531,6 +531,11 @@ def link_duplicates(store: Store) -> dedup.DuplicateGroups:
         text_of=store.document_text,
     )
     store.set_duplicates(dict(groups.duplicate_of))
+    rows = store.query(
+        "SELECT id, outlet, title, source, length(text) AS n FROM documents WHERE superseded_by IS NULL"
+    )
+    # A copy's evidence is its whole text: every part of it stands in the original too.
+    whole = {row["id"]: [(0, int(row["n"]))] for row in rows}
     flags = {
         doc_id: [
             Flag(
@@ -540,16 +545,16 @@ def link_duplicates(store: Store) -> dedup.DuplicateGroups:
                     f"{sim:.0%} of its word 5-grams match {groups.duplicate_of[doc_id]} "
                     f"({info[groups.duplicate_of[doc_id]][1]}), the earliest copy"
                 ],
+                spans=whole.get(doc_id, []),
             )
         ]
         for doc_id, sim in groups.similarity.items()
     }
     flags.update(paraphrase_flags(store, duplicate_of=groups.duplicate_of))
     store.replace_flags("dedup", flags, kinds=("duplicate", "derivative"))
-    labels = {
-        row["id"]: f'{row["outlet"] or "unknown outlet"}, "{row["title"] or row["source"]}"'
-        for row in store.query("SELECT id, outlet, title, source FROM documents WHERE superseded_by IS NULL")
-    }
+    labels = {row["id"]: f'{row["outlet"] or "unknown outlet"}, "{row["title"] or row["source"]}"' for row in rows}
     stale = stale_flags(duplicate_of=groups.duplicate_of, dates={k: v[0] for k, v in info.items()}, labels=labels)
+    for doc_id, flag in stale.items():
+        flag.spans = whole.get(doc_id, [])
     store.replace_flags("staleness", {doc_id: [flag] for doc_id, flag in stale.items()}, kinds=("stale",))
     return groups
