@@ -531,9 +531,7 @@ def link_duplicates(store: Store) -> dedup.DuplicateGroups:
         text_of=store.document_text,
     )
     store.set_duplicates(dict(groups.duplicate_of))
-    rows = store.query(
-        "SELECT id, outlet, title, source, length(text) AS n FROM documents WHERE superseded_by IS NULL"
-    )
+    rows = store.query("SELECT id, outlet, title, source, length(text) AS n FROM documents WHERE superseded_by IS NULL")
     # A copy's evidence is its whole text: every part of it stands in the original too.
     whole = {row["id"]: [(0, int(row["n"]))] for row in rows}
     flags = {
