@@ -125,44 +125,37 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _serve_in_thread(app: Any) -> Iterator[str]:
+    """Run ``app`` under uvicorn on a free loopback port until the generator is closed."""
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live_app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of the web app (uploads on, token "t0ken") over a copy of the demo database."""
     import shutil
 
-    import uvicorn
-
     from storyline.serve import create_app
 
     db = tmp_path_factory.mktemp("live") / "live.duckdb"
     shutil.copy(demo_db, db)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db, allow_upload=True, token="t0ken"), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from _serve_in_thread(create_app(db, allow_upload=True, token="t0ken"))
 
 
 @pytest.fixture(scope="session")
 def live_sample_app(sample_db: Path) -> Iterator[str]:
     """Base URL of the read-only web app over the sample database (stories, claims, quotes filled)."""
-    import uvicorn
-
     from storyline.serve import create_app
 
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(sample_db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from _serve_in_thread(create_app(sample_db))
