@@ -296,3 +296,62 @@ def test_polnear_dev_sample(shared_data) -> None:  # type: ignore[no-untyped-def
     docs = [p.read_text(encoding="utf-8") for p in texts]
     for text, qs in zip(docs, extract_quotes_batch(docs), strict=True):
         _check_offsets(text, qs)
+
+
+# -- speaker and relay fixes (invented sentences) -------------------------------------------------
+
+def test_outlet_tagged_as_person_is_a_channel() -> None:
+    text = "The bridge will reopen in June, Harlow Wire reported, citing two engineers on the project."
+    q = _one(text, "bridge will reopen")
+    assert q.via == ("Harlow Wire",)
+    assert q.speaker is not None and q.speaker.startswith("two engineers")
+    assert q.anonymous
+    assert q.source_count == 2
+
+
+def test_told_an_outlet_is_a_relay() -> None:
+    text = "Mayor Tessa Quill spoke on Monday.\n\n“The bridge will reopen in June,” Quill told Harlow Wire."
+    q = _one(text, "bridge will reopen")
+    assert q.speaker == "Tessa Quill"
+    assert q.via == ("Harlow Wire",)
+
+
+def test_drop_own_outlet() -> None:
+    from storyline.attribute import drop_own_outlet
+
+    q = Quote(text="x", start=0, end=1, speaker="A", via=("the Harlow Wire", "Reuters"))
+    (kept,) = drop_own_outlet([q], "Harlow Wire")
+    assert kept.via == ("Reuters",)
+    (kept,) = drop_own_outlet([q], "www.harlowwire.com")
+    assert kept.via == ("Reuters",)
+    assert drop_own_outlet([q], None) == [q]
+
+
+def test_pronoun_after_named_apposition_subject() -> None:
+    text = ("Governor Ada Penrose opened the bridge on Monday.\n\n"
+            "The town's mayor, Olaf Brandt, was more cautious. "
+            "“We will need another year of repairs,” he said.")
+    q = _one(text, "another year of repairs")
+    assert q.speaker == "Olaf Brandt"
+
+
+def test_partitive_unnamed_source() -> None:
+    q = _one("“The water rose faster than anyone expected,” said one of the residents.", "water rose faster")
+    assert q.anonymous
+    assert q.source_count == 1
+
+
+def test_complement_after_cue_is_preferred() -> None:
+    text = "Turnout was low in the north - most voters said they would stay home in the rain."
+    q = _one(text, "stay home")
+    assert "Turnout" not in q.text
+
+
+def test_parenthetical_cue_keeps_the_rest_of_the_sentence() -> None:
+    text = "The repairs will take a year, the engineer said, while the budget may double."
+    q = _one(text, "repairs will take")
+    assert q.text.endswith("the budget may double")
+
+
+def test_short_indirect_objects_are_not_statements() -> None:
+    assert not [q for q in extract_quotes("The minister denied it on Monday.") if not q.direct]

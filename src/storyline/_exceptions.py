@@ -83,9 +83,14 @@ class ModelUnavailableError(StorylineError):
     """A packaged model is missing; reinstall with ``make install``."""
 
 
+class EngineError(StorylineError):
+    """The requested execution engine cannot run (not installed, cluster unreachable, bad option)."""
+
+
 __all__ = [
     "BinaryInputError",
     "EmptyInputError",
+    "EngineError",
     "ExportError",
     "InputError",
     "InputTooLargeError",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from storyline.assess_headline import headline_contradicts_body
@@ -33,6 +33,8 @@ __all__ = [
     "headline_contradicts_body",
     "opinion_label",
     "outlet_profiles",
+    "paraphrase_sentences",
+    "sentence_vectors",
     "weak_sourcing",
 ]
 
@@ -245,12 +247,38 @@ CENTROID_COSINE = 0.7
 MIN_SENTENCE_WORDS = 6
 
 
+def paraphrase_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that paraphrase detection compares (short ones left out).
+
+    Args:
+        text: a cleaned body.
+    """
+    return [s.text for s in sentences(text) if len(words(s.text)) >= MIN_SENTENCE_WORDS]
+
+
+def sentence_vectors(texts: Sequence[str]) -> Any:
+    """Unit MiniLM vectors of sentences, one row each (float32), as `derivative_pairs` compares them.
+
+    Args:
+        texts: sentences (`paraphrase_sentences`).
+    """
+    import numpy as np
+
+    from storyline.embed import embed
+
+    vecs = np.asarray(embed(texts), dtype=np.float32)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs / np.maximum(norms, 1e-9)
+
+
 def derivative_pairs(
     docs: Sequence[tuple[str, str, dt.date | None]],
     *,
     duplicate_of: Mapping[str, str | None] | None = None,
     min_share: float = DERIVATIVE_SHARE,
     cosine: float = PARAPHRASE_COSINE,
+    vectors: Sequence[Any] | None = None,
+    targets: Collection[str] | None = None,
 ) -> dict[str, tuple[str, float, list[str]]]:
     """Documents that paraphrase an earlier one: ``{doc_id: (source_id, score, evidence)}``.
 
@@ -264,36 +292,40 @@ def derivative_pairs(
         duplicate_of: doc_id -> the id it near-duplicates (or None); those documents are skipped.
         min_share: share of sentences that must paraphrase the source.
         cosine: sentence cosine at which two sentences count as paraphrases.
+        vectors: per document, its `paraphrase_sentences` as `sentence_vectors` (stored ones), so
+            nothing is embedded again; None embeds them here.
+        targets: only these documents are assessed (the others serve as candidate sources); None: all.
     """
     import numpy as np
 
-    from storyline.embed import embed
-
     dup = {k for k, v in (duplicate_of or {}).items() if v}
-    sents: list[list[str]] = []
-    for _, text, _ in docs:
-        sents.append([s.text for s in sentences(text) if len(words(s.text)) >= MIN_SENTENCE_WORDS])
-    flat = [s for ss in sents for s in ss]
-    if not flat:
+    sents = [paraphrase_sentences(text) for _, text, _ in docs]
+    if vectors is None:
+        flat = [s for ss in sents for s in ss]
+        if not flat:
+            return {}
+        vecs = sentence_vectors(flat)
+        blocks, pos = [], 0
+        for ss in sents:
+            blocks.append(vecs[pos : pos + len(ss)])
+            pos += len(ss)
+    else:
+        blocks = [np.asarray(v, dtype=np.float32) for v in vectors]
+    dim = next((b.shape[1] for b in blocks if b.ndim == 2 and len(b)), 0)
+    if not dim:
         return {}
-    vecs = np.asarray(embed(flat), dtype=np.float32)
-    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-    vecs = vecs / np.maximum(norms, 1e-9)
-    blocks, pos = [], 0
-    for ss in sents:
-        blocks.append(vecs[pos : pos + len(ss)])
-        pos += len(ss)
     # Document centroids prune the pairs: a text paraphrasing most of another sits close to it.
-    cent = np.stack([b.mean(axis=0) if len(b) else np.zeros(vecs.shape[1], dtype=np.float32) for b in blocks])
+    cent = np.stack([b.mean(axis=0) if len(b) else np.zeros(dim, dtype=np.float32) for b in blocks])
     cent = cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
-    near = cent @ cent.T >= CENTROID_COSINE
     out: dict[str, tuple[str, float, list[str]]] = {}
     for i, (doc_id, _, day) in enumerate(docs):
-        if doc_id in dup or len(sents[i]) < 3:
+        if doc_id in dup or len(sents[i]) < 3 or (targets is not None and doc_id not in targets):
             continue
+        # One row at a time: an n x n matrix of centroid similarities would grow with the corpus squared.
+        near = cent @ cent[i] >= CENTROID_COSINE
         best: tuple[float, int, list[str]] | None = None
         for j, (src_id, _, src_day) in enumerate(docs):
-            if j == i or not near[i, j] or not len(blocks[j]) or src_id == doc_id:
+            if j == i or not near[j] or not len(blocks[j]) or src_id == doc_id:
                 continue
             if day and src_day and (src_day > day or (src_day == day and j > i)):
                 continue  # a source comes first; same-day ties go to the earlier listed document

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
+from storyline.clean.decode import scrub_surrogates
 from storyline.records import Quote
 
 #: Texts longer than this are parsed in pieces cut at paragraph or sentence boundaries, so one
@@ -70,14 +71,44 @@ def extract_quotes_batch(texts: Iterable[str]) -> list[list[Quote]]:
     for i, text in enumerate(items):
         if not isinstance(text, str) or not text.strip():
             continue
-        pieces.extend((i, off, piece) for off, piece in _chunks(text))
+        # Same length, so offsets still point into the caller's text; quote texts are re-sliced below.
+        pieces.extend((i, off, piece) for off, piece in _chunks(scrub_surrogates(text)))
     if not pieces:
         return results
     nlp = get_nlp()
     docs = nlp.pipe((p for _, _, p in pieces), batch_size=_BATCH_SIZE)
     for (i, off, _), doc in zip(pieces, docs, strict=True):
         results[i].extend(_shift(q, off) for q in extract_from_doc(doc))
+    for i, text in enumerate(items):
+        if isinstance(text, str) and results[i] and scrub_surrogates(text) is not text:
+            results[i] = [dataclasses.replace(q, text=text[q.start : q.end]) for q in results[i]]
     return results
 
 
-__all__ = ["CHUNK_CHARS", "extract_quotes", "extract_quotes_batch"]
+def _squash(name: str) -> str:
+    words = "".join(ch if ch.isalnum() else " " for ch in name.lower()).split()
+    return "".join(words[1:] if words[:1] == ["the"] else words)
+
+
+def drop_own_outlet(quotes: list[Quote], outlet: str | None) -> list[Quote]:
+    """Remove the publishing outlet from each quote's relay chain.
+
+    "X told the Herald" in the Herald's own article is a first-hand interview, not a relay.
+
+    Args:
+        quotes: the article's quotes.
+        outlet: the article's outlet (None: nothing to remove).
+    """
+    if not outlet or not outlet.strip():
+        return quotes
+    # The outlet may be a site name ("castrelherald.com"): its first label names the publisher.
+    host = outlet.strip().lower().split("//")[-1].removeprefix("www.")
+    own = {_squash(outlet)} | ({_squash(host.split(".")[0])} if " " not in host and "." in host else set())
+    own.discard("")
+    if not own:
+        return quotes
+    return [dataclasses.replace(q, via=tuple(v for v in q.via if _squash(v) not in own))
+            if any(_squash(v) in own for v in q.via) else q for q in quotes]
+
+
+__all__ = ["CHUNK_CHARS", "drop_own_outlet", "extract_quotes", "extract_quotes_batch"]

@@ -71,7 +71,8 @@ OUTLET_WORDS = frozenset(
      "agency", "wire", "television", "tv", "radio", "network", "newsweek", "economist", "independent",
      "observer", "mail", "sun", "mirror", "express", "atlantic", "hill", "examiner", "beacon", "slate",
      "salon", "vox", "buzzfeed", "huffington", "intercept", "reporter", "correspondent", "xinhua",
-     "tass", "interfax", "yonhap", "kyodo", "dpa", "ansa", "efe", "aljazeera", "jazeera",
+     "tass", "interfax", "yonhap", "kyodo", "dpa", "ansa", "efe", "aljazeera", "jazeera", "courier", "ledger",
+     "dispatch", "bulletin",
      "outlet", "tabloid", "broadcaster", "website", "blog", "report"}
 )
 

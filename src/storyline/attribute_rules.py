@@ -9,6 +9,7 @@ then opinion/evaluation verbs. A candidate that mostly overlaps an earlier one i
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -29,6 +30,10 @@ _COLON_LABELS = frozenset({"q", "question", "twitter", "facebook", "email", "e-m
 #: Cue classes whose content may be an infinitive ("promised to...", "asked them to...").
 _XCOMP_CLASSES = frozenset({"promise", "warn", "deny", "suggest", "ask"})
 _ORPHAN_WORDS = 4
+#: Indirect content shorter than this many words is an object, not a statement ("denied it").
+_MIN_WORDS = 3
+#: Words the content must still have after a parenthetical cue to continue past it.
+_TAIL_WORDS = 3
 #: Upper bound on tokens scanned per candidate, so run-on sentences stay linear.
 _MAX_SCAN = 60
 _BEFORE_WINDOW = 9
@@ -94,10 +99,16 @@ def _cue_class(tok: Token) -> str | None:
     return CUE_VERBS.get(lemma) or BELIEF_VERBS.get(lemma)
 
 
-def _subject(cue: Token) -> Token | None:
-    """The speaker's head token for a cue verb (its subject, or an inherited one)."""
+def _subject(cue: Token, *, quoted: Callable[[int], bool] | None = None) -> Token | None:
+    """The speaker's head token for a cue verb (its subject, or an inherited one).
+
+    Args:
+        cue: the cue verb.
+        quoted: tells whether a character offset lies inside a quotation; a "subject" there is
+            a misparse of the quoted words ('"... not the farmers," said one of them').
+    """
     for c in cue.children:
-        if c.dep_ in _SUBJ:
+        if c.dep_ in _SUBJ and not (quoted is not None and quoted(c.idx)):
             return c
     verb = cue
     for _ in range(2):  # "X said ... and added" / "X spoke, saying ...": inherit the subject
@@ -150,6 +161,37 @@ def _cut_at_cue_conj(comp: Token, hi: Token) -> Token:
     return hi
 
 
+def _complement(cue: Token) -> Token | None:
+    """The cue's clausal complement: the one after it when there are several ("X - 60% said Y").
+
+    A complement before the cue must lie in the cue's sentence; the parser sometimes hangs the
+    previous sentence on a cue verb.
+    """
+    comps = [c for c in cue.children if c.dep_ == "ccomp"]
+    after = [c for c in comps if c.i > cue.i]
+    if after:
+        return after[0]
+    sent_start = cue.sent.start
+    return next((c for c in comps if c.left_edge.i >= sent_start), None)
+
+
+def _parenthetical_tail(cue: Token, hi: Token) -> Token:
+    """Content resumes after a cue set off by commas ("X, she said, while Y"): the sentence end."""
+    doc = cue.doc
+    end = cue.i
+    for c in cue.children:
+        if c.i > cue.i and c.dep_ in ("npadvmod", "prep", "dobj", "dative", "advmod", "nsubj", "attr", "agent"):
+            end = max(end, c.right_edge.i)
+    nxt = end + 1
+    if nxt >= len(doc) or doc[nxt].text != "," or doc[nxt].is_sent_start:
+        return hi
+    sent_end = min(cue.sent.end, nxt + _MAX_SCAN)
+    tail = [t for t in doc[nxt + 1: sent_end] if not (t.is_punct or t.is_space)]
+    if len(tail) < _TAIL_WORDS or any(_is_cue(t) for t in tail) or "\n" in doc[nxt: sent_end].text.strip():
+        return hi
+    return tail[-1]
+
+
 def _hedged(*toks: Token | None) -> bool:
     for tok in toks:
         if tok is None:
@@ -180,6 +222,14 @@ def _via_in_sentence(tok: Token, resolver: Resolver, exclude: set[int]) -> list[
             spk = describe(head, resolver)
             if spk.name:
                 out.append((abs(head.i - tok.i), spk.name))
+    return out
+
+
+def _addressees(cue: Token) -> list[Token]:
+    """Who a cue verb's words were addressed to: "told Reuters", "said to the Times"."""
+    out = [c for c in cue.children if c.dep_ in ("dobj", "dative") and cue.lemma_.lower() == "tell"]
+    out.extend(o for c in cue.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+               for o in c.children if o.dep_ == "pobj")
     return out
 
 
@@ -416,7 +466,7 @@ class _Extractor:
         for t in self.doc:
             if t.i in self.used_cues or not _is_cue(t) or (self.skip_nested and self._in_quote(t.idx)):
                 continue
-            comp = next((c for c in t.children if c.dep_ == "ccomp"), None)
+            comp = _complement(t)
             if comp is None and CUE_VERBS.get(t.lemma_.lower()) in _XCOMP_CLASSES:
                 comp = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i), None)
             if comp is None and t.lemma_.lower() not in _NO_OBJECT:
@@ -432,6 +482,8 @@ class _Extractor:
                 if lo.i <= t.i <= hi.i:
                     continue
                 hi = _cut_at_cue_conj(comp, hi)
+                if hi.i < t.i:
+                    hi = _parenthetical_tail(t, hi)
                 start, end = lo.idx, hi.idx + len(hi)
             elif t.dep_ == "parataxis" and t.head.pos_ in _VERB_POS and any(c.dep_ in _SUBJ for c in t.children):
                 head = t.head
@@ -536,11 +588,23 @@ class _Extractor:
         if not lead or not lead[0].isupper() or len(lead.split()) > 6:
             return
         toks = doc[self.idx.first_at(pos): self.idx.first_at(colon)]
-        if not toks or any(t.pos_ in _VERB_POS for t in toks) or not any(t.pos_ == "PROPN" for t in toks):
+        if not toks or any(t.pos_ in _VERB_POS for t in toks):
             return
         words = [t for t in toks if not t.is_punct]
-        named = all(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in words) or (
-            len(words) <= 2 and all(t.pos_ == "PROPN" for t in words))
+        if len(words) > 1 and words[0].is_upper and len(words[0]) > 3 and any(
+                t.text in ("-", "–", "—", "|") for t in toks[: words[1].i - toks.start]):
+            words = words[1:]  # a kicker label: "EXCLUSIVE – Jo Bell: ..."
+        cut = next((k for k, w in enumerate(words) if w.pos_ == "ADP"), None)
+        if cut:
+            words = words[:cut]  # "Jo Bell at the rally: ...": the speaker comes before the place
+        if not words or (not any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in words) and not (
+                len(words) == 1 and words[0].is_title and self.resolver.known(words[0].text))):
+            return
+        named = (any(t.ent_type_ == "PERSON" for t in words)
+                 or all(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in words)
+                 or (len(words) <= 2 and all(t.pos_ == "PROPN" for t in words))
+                 or (len(words) <= 3 and all(w.is_title or w.is_upper for w in words)
+                     and self.resolver.known(words[-1].text) is not None))
         if not (named or (len(words) <= 3 and all(w.is_upper for w in words))):
             return
         if all(t.ent_type_ in ("GPE", "LOC") for t in words) or words[0].lower_ in _COLON_LABELS:
@@ -550,7 +614,7 @@ class _Extractor:
         start, end = _trim(text, colon + 1, para_end)
         if end - start < 8 or text[end - 1] == "?" or any(c.start < end and start < c.end for c in self.cands):
             return
-        lead_toks = [t for t in toks if not t.is_punct]
+        lead_toks = words
         a, b = lead_toks[0].idx, lead_toks[-1].idx + len(lead_toks[-1])
         name = text[a:b]
         if any(t.ent_type_ == "PERSON" for t in lead_toks):
@@ -569,7 +633,7 @@ class _Extractor:
             inter = min(c.end, end) - max(c.start, start)
             if inter > 0.5 * min(c.end - c.start, end - start):
                 return
-        head = subject if subject is not None else (_subject(cue) if cue is not None else None)
+        head = subject if subject is not None else (_subject(cue, quoted=self._in_quote) if cue is not None else None)
         if speaker is None and head is not None:
             speaker = describe(head, self.resolver)
         via: list[tuple[int, str]] = []
@@ -578,6 +642,13 @@ class _Extractor:
             via.append((0, speaker.name or ""))
             cited = _citing(cue, self.resolver) if cue is not None else None
             speaker = cited
+        if cue is not None and speaker is not None and not speaker.outlet:
+            # "X told Reuters": the outlet that was told relays the words
+            for who in _addressees(cue):
+                if is_outlet(who):
+                    spk = describe(who, self.resolver)
+                    if spk.name:
+                        via.append((0, spk.name))
         if anchor is not None:
             exclude = {anchor.i} | ({head.i} if head is not None else set())
             via.extend(v for v in _via_in_sentence(anchor, self.resolver, exclude) if v[1] not in {x[1] for x in via})
@@ -610,6 +681,8 @@ class _Extractor:
             self.beliefs()
         out = []
         for c in sorted(self.cands, key=lambda c: c.start):
+            if not c.direct and len(self.text[c.start: c.end].split()) < _MIN_WORDS:
+                continue  # "denied it", "called him" : objects too short to be a statement
             spk = c.speaker
             out.append(Quote(
                 text=self.text[c.start: c.end], start=c.start, end=c.end,

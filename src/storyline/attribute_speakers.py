@@ -18,6 +18,13 @@ _TITLE_ABBR = {"sen": "senator", "gov": "governor", "rep": "representative", "ge
                "pres": "president", "atty": "attorney", "sec": "secretary", "supt": "superintendent"}
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _MAX_PHRASE_TOKENS = 14
+#: Quantifiers heading "one of the officials"-style phrases.
+_PARTITIVE = frozenset({"one", "two", "three", "four", "five", "some", "several", "many", "most", "none", "few",
+                        "another", "both", "all", "each", "either", "neither"})
+#: Last words of an outlet's name that a person's name practically never ends with.
+OUTLET_HEADS = frozenset({"times", "post", "journal", "telegraph", "guardian", "herald", "tribune", "gazette",
+                          "chronicle", "news", "press", "wire", "daily", "magazine", "agency", "courier",
+                          "ledger", "dispatch", "bulletin", "newsweek", "reuters", "bloomberg"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +88,20 @@ class Resolver:
                 self._canonical(name)
                 continue  # people named inside a quote are not antecedents of the speaker's "he"
             canon = self._canonical(name)
-            subj = any(t.dep_ in ("nsubj", "nsubjpass") for t in ent)
             before = doc[max(0, ent.start - 3): ent.start].text.lower()
-            self.people.append((ent.start_char, canon, subj, before + " " + ent.text.lower()))
+            self.people.append((ent.start_char, canon, _is_subject(ent.root), before + " " + ent.text.lower()))
+        # The small tagger often labels an unfamiliar name as a place or an organisation; a proper
+        # noun that repeats the surname of a person seen elsewhere in the text is that person.
+        seen = {p[0] for p in self.people}
+        for tok in doc:
+            if tok.pos_ != "PROPN" or tok.ent_type_ == "PERSON" or tok.idx in seen or inside(tok.idx):
+                continue
+            full = self._canon.get(tok.lower_)
+            if full is None or len(full.split()) < 2:
+                continue
+            before = doc[max(0, tok.i - 3): tok.i].text.lower()
+            self.people.append((tok.idx, full, _is_subject(tok), before + " " + tok.lower_))
+        self.people.sort(key=lambda p: p[0])
         self._starts = [p[0] for p in self.people]
 
     def _canonical(self, name: str) -> str:
@@ -139,6 +157,17 @@ class Resolver:
         return window[-1][1]
 
 
+def _is_subject(tok: Token) -> bool:
+    """The token is a clause subject, or a name in apposition to one ("Its mayor, Jo Bell, said")."""
+    for _ in range(3):
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if tok.dep_ not in ("appos", "compound", "flat") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
 def _phrase_tokens(head: Token) -> list[Token]:
     """The head's noun phrase, without relative clauses or appositions after a comma."""
     doc = head.doc
@@ -189,6 +218,9 @@ def describe(head: Token, resolver: Resolver) -> Speaker:
     if head.ent_type_ == "PERSON":
         ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
         if ent is not None:
+            if head.lower_ in OUTLET_HEADS and head.i == ent.end - 1 and len(ent) > 1:
+                # an outlet the tagger took for a person ("Kestrel Wire reported")
+                return Speaker(ent.text, (ent.start_char, ent.end_char), outlet=True)
             return Speaker(resolver.canonical(ent.text), (ent.start_char, ent.end_char))
     toks = _phrase_tokens(head)
     span = (toks[0].idx, toks[-1].idx + len(toks[-1]))
@@ -200,10 +232,27 @@ def describe(head: Token, resolver: Resolver) -> Speaker:
         return Speaker(None, (head.idx, head.idx + len(head)))
     # a named person as apposition: "the spokesman, Josh Smith" / "spokesman Josh Smith"
     for t in doc[head.left_edge.i: min(head.right_edge.i, head.i + 12) + 1]:
-        if t.ent_type_ == "PERSON" and t.i != head.i and t.dep_ in ("appos", "compound", "flat"):
+        if t.i == head.i or t.dep_ not in ("appos", "compound", "flat"):
+            continue
+        if t.ent_type_ == "PERSON":
             ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
             if ent is not None:
                 return Speaker(resolver.canonical(ent.text), span)
+        if t.pos_ == "PROPN" and t.dep_ == "appos" and head.pos_ == "NOUN":
+            # "His counterpart, Jo Bell, said": a name in apposition the tagger did not label a person
+            lo = t.i
+            while lo > head.i + 1 and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].head.i == t.i:
+                lo -= 1
+            written = doc[lo: t.i + 1].text
+            if not is_outlet(t) and (t.i > lo or resolver.known(written)):
+                return Speaker(resolver.canonical(written), span)
+    if head.lemma_.lower() in _PARTITIVE:
+        # "one of the residents", "two of the officials": the group noun decides
+        group = next((o for p in head.children if p.dep_ == "prep" and p.lower_ == "of"
+                      for o in p.children if o.dep_ == "pobj"), None)
+        if group is not None and group.lemma_.lower() in ANON_NOUNS:
+            count = NUMBER_WORDS.get(head.lower_) or (int(head.text) if head.text.isdigit() else None)
+            return Speaker(text, span, anonymous=True, count=count, affiliation=_affiliation(group))
     if is_outlet(head):
         return Speaker(text, span, outlet=True)
     if head.pos_ == "PROPN" and all(t.pos_ == "PROPN" or t.is_punct for t in toks):

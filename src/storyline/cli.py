@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +37,13 @@ out = Console()
 DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB database file.", dir_okay=False)]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON summary on stdout.")]
+
+
+class Engine(StrEnum):
+    """Where `analyze` runs the per-document stages."""
+
+    local = "local"
+    ray = "ray"
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -81,6 +89,22 @@ def analyze(
     ] = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="Where the per-document stages run: this process, or Ray Data workers (needs the 'ray' extra).",
+        ),
+    ] = Engine.local,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address", help="Ray only: 'auto' or 'ray://host:port' joins a cluster; default starts a local one."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Ray only: worker actors (default: one per CPU, less one).")
+    ] = None,
 ) -> None:
     """Analyse documents into the database (created if missing, extended if present)."""
     from storyline.pipeline import analyze as run_analyze
@@ -104,9 +128,19 @@ def analyze(
                     rate = seen / max(time.perf_counter() - started, 1e-9)
                     bar.update(task, completed=seen, rate=f"{rate:.1f}")
 
-                summary = run_analyze(paths, db=db, progress=progress, kb_files=kb or ())
+                summary = run_analyze(
+                    paths,
+                    db=db,
+                    progress=progress,
+                    kb_files=kb or (),
+                    engine=engine.value,
+                    address=address,
+                    workers=workers,
+                )
         else:
-            summary = run_analyze(paths, db=db, kb_files=kb or ())
+            summary = run_analyze(
+                paths, db=db, kb_files=kb or (), engine=engine.value, address=address, workers=workers
+            )
     except StorylineError as exc:
         raise _fail(exc) from exc
     for warning in summary.warnings:

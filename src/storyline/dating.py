@@ -16,13 +16,16 @@ all gives "unknown".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from storyline.dating_calendar import find_calendar_clues
 from storyline.dating_events import find_event_clues
 from storyline.dating_rules import (
+    BoxClue,
     Clue,
     find_date_mentions,
     find_dateline,
@@ -31,7 +34,7 @@ from storyline.dating_rules import (
 )
 from storyline.records import DateEstimate
 
-__all__ = ["estimate_date"]
+__all__ = ["DateHint", "estimate_date"]
 
 DOMAIN_START = dt.date(1960, 1, 1)
 # Region and evidence settings, tuned on the PolNeAR train split only (dev kept held out).
@@ -40,6 +43,7 @@ RUN_GAP = 30
 RUN_SHARE = 0.75
 MAX_EVIDENCE = 12
 MAX_CHARS = 200_000
+OPEN_YEAR_SHARE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +63,36 @@ def _domain(today: dt.date) -> _Domain:
     return _Domain(DOMAIN_START, (today - DOMAIN_START).days + 1)
 
 
-def estimate_date(text: str, title: str | None = None) -> DateEstimate:
+@dataclass(frozen=True, slots=True)
+class DateHint:
+    """Outside evidence that the text was written between two days (e.g. from its story).
+
+    Args:
+        earliest: first day of the span.
+        latest: last day of the span.
+        reason: human-readable evidence.
+        p: probability that the text lies in the span; the rest is spread over all days.
+    """
+
+    earliest: dt.date
+    latest: dt.date
+    reason: str
+    p: float = 0.95
+
+
+def estimate_date(
+    text: str,
+    title: str | None = None,
+    *,
+    hints: Sequence[DateHint] = (),
+) -> DateEstimate:
     """Estimate when ``text`` was written: a best date, an interval and the evidence.
 
     Args:
         text: the article body.
         title: its headline, if known.
+        hints: outside evidence, such as the span of the dated articles of the same story; it is
+            weighed with the content clues, not imposed on them.
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
@@ -82,6 +110,9 @@ def estimate_date(text: str, title: str | None = None) -> DateEstimate:
     clues.extend(find_date_mentions(full, title=title))
     clues.extend(find_kb_clues(full))
     clues.extend(find_event_clues(full))
+    clues.extend(find_calendar_clues(full))
+    for h in hints:
+        clues.append(BoxClue(evidence=h.reason, weight=1.0, strength=9.5, spans=((h.earliest, h.latest),), p=h.p))
     clues = [c for c in clues if c.weight > 0]
     if not clues:
         return DateEstimate.unknown("no date evidence found: no dates, years, dated titles or terms in the text")
@@ -110,8 +141,9 @@ def _combine(clues: list[Clue], dom: _Domain) -> DateEstimate:
         value = earliest
     if value > latest:
         value = latest
-    if earliest is None:
-        # Evidence that bounds the date on one side only gives no honest single day.
+    if earliest is None and _year_share(post, lo_i, hi_i, value) < OPEN_YEAR_SHARE:
+        # One-sided evidence gives an honest single day only when one year clearly stands out
+        # ("mentions the year 1988"); year-less days ("September 30") leave it unknown.
         return DateEstimate(value=None, earliest=None, latest=latest, basis="inferred", evidence=evidence)
     return DateEstimate(value=value, earliest=earliest, latest=latest, basis="inferred", evidence=evidence)
 
@@ -136,6 +168,15 @@ def _best_day(post: np.ndarray, lo_i: int, hi_i: int, dom: _Domain) -> int:
     if total <= 0:
         return (s + e) // 2
     return s + int(np.searchsorted(np.cumsum(region) / total, 0.5))
+
+
+def _year_share(post: np.ndarray, lo_i: int, hi_i: int, value: dt.date) -> float:
+    """Share of the region's posterior mass that lies in the calendar year of ``value``."""
+    dom_start = DOMAIN_START
+    s = max(lo_i, (dt.date(value.year, 1, 1) - dom_start).days)
+    e = min(hi_i, (dt.date(value.year, 12, 31) - dom_start).days)
+    total = float(post[lo_i : hi_i + 1].sum())
+    return float(post[s : e + 1].sum()) / total if total > 0 else 0.0
 
 
 def _best_run(keep: np.ndarray, post: np.ndarray) -> tuple[int, int]:

@@ -89,6 +89,8 @@ YEAR_MIX = (0.12, 0.06, 0.72, 0.1)
 YEAR_MIX_EVENT = (0.25, 0.3, 0.35, 0.1)
 YEAR_TAU_BEFORE = 400.0
 YEAR_WEIGHT = 0.8
+# 0: a text looks back at a year it names for any time after it alike; > 0: mostly within that many days.
+YEAR_TAU_FAR = 0.0
 
 
 _RELATIVE_YEAR = re.compile(r"\b(?P<rel>last|next|this) year\b", re.I)
@@ -145,6 +147,9 @@ def _sentence_at(text: str, pos: int) -> str:
     hi_candidates = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i != -1]
     hi = min([*hi_candidates, pos + 200])
     return text[lo + 1 : hi]
+
+
+_SINCE = re.compile(r"\bsince\b[^.;\n]{0,70}$", re.I)
 
 
 def _is_future(text: str, start: int, end: int) -> bool:
@@ -411,14 +416,17 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
             continue
         seen.add(key)
         fut = _is_future(text, m.start(), m.end())
+        # "since June 2024" / "has run low since ... June 2024": the text is written after that month.
+        since = not fut and bool(_SINCE.search(text, max(0, m.start() - 80), m.start()))
         out.append(
             SpanClue(
-                evidence=f"mentions {'upcoming ' if fut else ''}month {first:%Y-%m} ({m.group(0).strip()!r})",
+                evidence=f"mentions {'upcoming ' if fut else ''}month {first:%Y-%m} ({m.group(0).strip()!r})"
+                + (": written since then" if since else ""),
                 strength=4.0,
                 first=first,
                 length=(nxt - first).days,
                 future=fut,
-                mix=(0.35, 0.15, 0.4, 0.1),
+                mix=(0.35, 0.005, 0.545, 0.1) if since else (0.35, 0.15, 0.4, 0.1),
                 tau_before=60.0,
             )
         )
@@ -431,7 +439,12 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
         named = {_WEEKDAYS.index(w.lower()) for w in re.findall(WDAY, text[m.end() : m.end() + 400])}
         dl_years: tuple[int, ...] = ()
         if named:
-            dl_years = tuple(y for y in range(1960, 2031) if (dd := _safe_date(y, mon, day)) and dd.weekday() in named)
+            # Agency copy filed on the dateline's day says "said Thursday" of that day or the day before.
+            dl_years = tuple(
+                y
+                for y in range(1960, 2031)
+                if (dd := _safe_date(y, mon, day)) and any((dd.weekday() - w) % 7 in (0, 1) for w in named)
+            )
         why = f"; the weekday named near it fits {len(dl_years)} years" if dl_years else ""
         out.append(
             PartialClue(
@@ -516,6 +529,7 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
                 future=fut,
                 mix=YEAR_MIX_EVENT if event else YEAR_MIX,
                 tau_before=YEAR_TAU_BEFORE,
+                tau_far=YEAR_TAU_FAR,
                 weight=YEAR_WEIGHT,
             )
         )

@@ -116,6 +116,8 @@ def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, fl
         for b in keys[i + 1 :]
     ]
     found["relations_recall"] = [_relation_found(rel, golden, bundle, ours) for rel in golden.get("relations", [])]
+    found["relations_precision"] = _relations_right(golden, bundle, ours)
+    found["unrelated_claims_unlinked"] = _unrelated_unlinked(golden, bundle, ours)
     flag_kinds = {
         "duplicate",
         "derivative",
@@ -150,6 +152,52 @@ def _same_quote_source(ours: dict[str, Any], gold: dict[str, Any]) -> bool:
         speaker_ok = bool(a) and (a == b or (len(a) > 3 and b.endswith(a)))
     via_ok = [_squash(v) for v in ours.get("via", [])] == [_squash(v) for v in gold.get("via", [])]
     return speaker_ok and via_ok
+
+
+def _claims_covering(gc: dict[str, Any], bundle: dict[str, Any], ours: dict[str, dict[str, Any]]) -> set[str]:
+    """Ids of our claims in the golden claim's document whose text contains it or lies within it."""
+    doc = ours.get(gc["doc"])
+    if doc is None:
+        return set()
+    want = _norm(gc["text"])
+    return {c["id"] for c in bundle.get("claims", [])
+            if c["doc"] == doc["id"] and (want in _norm(c["text"]) or _norm(c["text"]) in want)}
+
+
+def _relations_right(golden: dict[str, Any], bundle: dict[str, Any], ours: dict[str, dict[str, Any]]) -> list[bool]:
+    """For each of our relations the golden file can judge: does it join one proposition?
+
+    A relation is judged when its ends cover two golden claims (right when they share a ``statement``)
+    or the two sides of a labelled ``claim_pairs`` entry (right when the entry is ``same``).
+    """
+    verdicts: dict[frozenset[str], bool] = {}
+    statement_of: dict[str, set[str]] = {}
+    for gc in golden.get("claims", []):
+        for cid in _claims_covering(gc, bundle, ours):
+            statement_of.setdefault(cid, set()).add(_norm(gc["statement"]))
+    for pair in golden.get("claim_pairs", []):
+        for x in _claims_covering(pair["a"], bundle, ours):
+            for y in _claims_covering(pair["b"], bundle, ours):
+                verdicts[frozenset((x, y))] = bool(pair["same"]) or verdicts.get(frozenset((x, y)), False)
+    out = []
+    for r in bundle.get("relations", []):
+        if r["a"] in statement_of and r["b"] in statement_of:
+            out.append(bool(statement_of[r["a"]] & statement_of[r["b"]]))
+        elif (verdict := verdicts.get(frozenset((r["a"], r["b"])))) is not None:
+            out.append(verdict)
+    return out
+
+
+def _unrelated_unlinked(golden: dict[str, Any], bundle: dict[str, Any], ours: dict[str, dict[str, Any]]) -> list[bool]:
+    """For each ``claim_pairs`` entry labelled not ``same``: is it free of any relation?"""
+    linked = {frozenset((r["a"], r["b"])) for r in bundle.get("relations", [])}
+    out = []
+    for pair in golden.get("claim_pairs", []):
+        if pair["same"]:
+            continue
+        ends = [_claims_covering(pair[side], bundle, ours) for side in ("a", "b")]
+        out.append(not any(frozenset((x, y)) in linked for x in ends[0] for y in ends[1]))
+    return out
 
 
 def _relation_found(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import os
 import sys
@@ -189,10 +188,12 @@ def export(
 
     Raises:
         ExportError: unknown format, missing output folder for csv/parquet, or a failed write.
+        StoreError: the database is missing or corrupt, or its last analyze run did not finish.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     with Store(db, read_only=True) as store:
+        store.require_complete()
         bundle = build_bundle(store)
     if fmt in ("csv", "parquet"):
         if out is None:
@@ -264,26 +265,46 @@ def _flat(value: Any) -> Any:
 
 
 def _write_tables(bundle: dict[str, Any], folder: Path, *, fmt: str) -> Path:
+    created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"cannot create output folder {folder}: {exc.strerror or exc}") from exc
-    for section in SECTIONS:
-        rows = [{k: _flat(v) for k, v in record.items()} for record in bundle[section]]
-        target = folder / f"{section}.{fmt}"
-        if fmt == "csv":
-
-            def write_csv(fh: TextIO, rows: list[dict[str, Any]] = rows) -> None:
-                buf = io.StringIO()
-                if rows:
-                    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-                    writer.writeheader()
-                    writer.writerows(rows)
-                fh.write(buf.getvalue())
-
-            atomic_write(target, write_csv)
-        else:
-            _write_parquet(rows, target)
+    # Every section is written to a temporary file first and renamed into place only once all of
+    # them are written, so a full disk leaves the folder as it was rather than half-updated.
+    staged: list[tuple[str, Path]] = []
+    try:
+        for section in SECTIONS:
+            rows = [{k: _flat(v) for k, v in record.items()} for record in bundle[section]]
+            target = folder / f"{section}.{fmt}"
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+            staged.append((tmp, target))
+            if fmt == "csv":
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                    if rows:
+                        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+                        writer.writeheader()
+                        writer.writerows(rows)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            else:
+                os.close(fd)
+                _write_parquet(rows, Path(tmp))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _ in staged:
+            _unlink_quietly(tmp)
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise ExportError(
+            f"cannot write {fmt} files into {folder}: {exc.strerror or exc}; free disk space or choose another path"
+        ) from exc
+    except BaseException:
+        for tmp, _ in staged:
+            _unlink_quietly(tmp)
+        raise
     return folder
 
 
@@ -292,13 +313,4 @@ def _write_parquet(rows: list[dict[str, Any]], target: Path) -> None:
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pylist(rows) if rows else pa.table({})
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        _unlink_quietly(tmp)
-        raise ExportError(
-            f"cannot write {target}: {exc.strerror or exc}; free disk space or choose another path"
-        ) from exc
+    pq.write_table(table, str(target))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from storyline._exceptions import InputError, InputTooLargeError, MalformedInputError
+from storyline.clean.decode import scrub_surrogates
 from storyline.records import RawInput, Rejection
 
 #: Largest single document file accepted (bytes, after decompression).
@@ -192,6 +193,9 @@ def _read_json_stream(
                 source, "malformed", f"{source}: not valid JSON ({exc}); expected an object or a list of objects"
             )
             return
+        except RecursionError:  # json.loads recurses once per level: "[[[[..." deep enough overflows
+            yield Rejection(source, "malformed", f"{source}: JSON is nested too deeply to read")
+            return
         records = payload if isinstance(payload, list) else [payload]
         for n, obj in enumerate(records, start=1):
             where = source if len(records) == 1 else f"{source}#{n}"
@@ -207,6 +211,9 @@ def _read_json_stream(
             yield Rejection(
                 where, "malformed", f"{source}: line {n} is not valid JSON ({exc.__class__.__name__}: {exc})"
             )
+            continue
+        except RecursionError:
+            yield Rejection(where, "malformed", f"{source}: line {n} is JSON nested too deeply to read")
             continue
         yield _record(obj, source=where)
 
@@ -232,6 +239,8 @@ def json_record(obj: object, *, source: str) -> RawInput:
     if not isinstance(obj, dict):
         raise MalformedInputError(f"expected a JSON object per article, got {type(obj).__name__}", source=source)
     html, text = obj.get("html"), obj.get("text")
+    html = scrub_surrogates(html) if isinstance(html, str) else html
+    text = scrub_surrogates(text) if isinstance(text, str) else text
     if isinstance(html, str) and html.strip():
         body, hint = html, "html"
     elif isinstance(text, str):
@@ -245,7 +254,7 @@ def json_record(obj: object, *, source: str) -> RawInput:
 
     def field(name: str) -> str | None:
         value = obj.get(name)
-        return str(value).strip() or None if value is not None else None
+        return scrub_surrogates(str(value)).strip() or None if value is not None else None
 
     return RawInput(
         source=source,

@@ -9,7 +9,9 @@ Pairs above `MATCH_THRESHOLD` from different, independent documents are labelled
 - ``updates``: the same named actor, later, with the opposite polarity (a reversal);
 - ``contradicts``: opposite polarity from different outlets about the same time;
 - ``corroborates``: the same polarity from independent outlets (copies of one source never
-  corroborate each other: documents in one duplicate group count as one source).
+  corroborate each other: documents in one duplicate group count as one source), and the same
+  proposition rather than the same topic (`shared_proposition`: a paraphrase, the same action on a
+  shared participant, or the same figure of the same thing). The explanation names what is shared.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ BLOCK_COSINE = 0.1
 CONTRADICTION_WINDOW_DAYS = 45
 #: Lexical blocks larger than this are too common to be informative and are skipped.
 MAX_BLOCK = 200
+#: Least paraphrase score (cosine + half the word overlap, + 0.15 for a shared number: `proposition_score`
+#: without the parse terms) at which two claims agree whatever their parse says. benchmarks/bench_mrpc.py
+#: tunes about 1.05 for this score on MRPC paraphrase.
+PARAPHRASE_SCORE = 1.05
+#: Least cosine similarity for a paraphrase between claims whose verbs name different actions.
+PARAPHRASE_COSINE = 0.8
 
 def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -56,6 +64,46 @@ _STOP = _wordset(
 )
 #: Verbs too general (or too personal: knowing, wanting) to identify a proposition by themselves.
 _LIGHT_VERBS = _wordset("be have say do make go come take get tell add know think want see believe feel hope seem")
+#: Verbs whose complement carries the proposition ("preparing plans to send troops", "began filling"): on
+#: their own they neither agree nor disagree with another claim's verb.
+_CONTROL_VERBS = _wordset(
+    "begin start continue prepare plan intend aim try seek decide expect mean need offer threaten promise pledge "
+    "vow hope agree refuse fail manage appear")
+#: Verbs of news events that report the same action in different words (one class per string).
+_PREDICATE_CLASSES = (
+    "kill die shoot gun slay murder",
+    "wound injure hurt",
+    "send deploy dispatch station",
+    "patrol police",
+    "sign conclude",
+    "guarantee commit ensure oblige",
+    "cross enter breach",
+    "arrest detain",
+    "attack strike bomb shell",
+    "win beat defeat",
+    "rise increase grow climb",
+    "fall drop decline decrease",
+)
+_PREDICATE_CLASS = {verb: line.split()[0] for line in _PREDICATE_CLASSES for verb in line.split()}
+_IRREGULAR_FORMS = {"shot": "shoot", "slain": "slay", "sent": "send", "struck": "strike", "won": "win",
+                    "beaten": "beat", "rose": "rise", "risen": "rise", "grew": "grow", "grown": "grow", "fell": "fall",
+                    "fallen": "fall", "dying": "die"}
+#: A claim span opening with one of these is a subordinate clause: its parsed verb is not its main assertion.
+_SUBORDINATE = re.compile(r"^\s*(?:once|when|whenever|after|before|if|unless|until|while|because|since|although|"
+                          r"though|as soon as|so that)\b", re.I)
+#: Object slots that are arguments of the verb (a direct object, or these prepositions); other phrases in
+#: the object field (in, on, near, during...) are circumstances that claims may add without disagreeing.
+_ARGUMENT_PREPOSITIONS = frozenset({"", "to", "into", "against", "over"})
+_PREPOSITIONS = _wordset(
+    "to into in on at for with from by of near during since under after before over against across along "
+    "alongside through despite according out about around between within without until beside upon behind")
+_CLAUSE_OPENERS = _wordset("that which who whom whose how what whether when where why if")
+#: A number after one of these refers back to a group ("the two countries") rather than counting it.
+_DEFINITE = frozenset({"the", "its", "their", "his", "her", "our", "these", "those", "both", "all", "each"})
+_MONTHS = _wordset("january february march april may june july august september october november december "
+                   "jan feb mar apr jun jul aug sep sept oct nov dec")
+#: Modalities that hedge a figure: a hedged figure corroborates only through a matching action.
+_HEDGED = frozenset({"possible", "conditional"})
 _PREPOSITION = re.compile(r"\s(?:of|from|in|at|on|for|with|who|which|that)\s")
 _COMMITMENTS = frozenset({"ruled_out", "planned", "demanded"})
 _WORD = re.compile(r"[a-z0-9]+")
@@ -161,6 +209,172 @@ def proposition_score(
     return score
 
 
+def quantities(text: str) -> frozenset[tuple[str, frozenset[str]]]:
+    """Counted things a text states: each number with the content words it counts ("250", {"arvenian", "soldier"}).
+
+    Numbers that refer back to a known group ("the two countries"), dates ("January 14") and years are
+    left out: they count nothing new.
+
+    Args:
+        text: any text.
+    """
+    tokens = _WORD.findall(text.lower().replace(",", ""))
+    found = set()
+    for n, tok in enumerate(tokens):
+        value = tok if tok.isdigit() else str(_NUMBER_WORDS[tok]) if tok in _NUMBER_WORDS else None
+        if value is None or _YEAR.fullmatch(value):
+            continue
+        before = tokens[n - 1] if n else ""
+        if before in _DEFINITE or before in _MONTHS:
+            continue
+        unit: list[str] = []
+        for nxt in tokens[n + 1 : n + 6]:
+            if nxt in _STOP or len(unit) == 4:
+                break
+            if not (nxt.isdigit() or nxt in _NUMBER_WORDS):
+                unit.append(_stem(nxt))
+        if unit:
+            found.add((value, frozenset(unit)))
+    return frozenset(found)
+
+
+def _shared_quantity(a: frozenset[tuple[str, frozenset[str]]], b: frozenset[tuple[str, frozenset[str]]]) -> str | None:
+    """The first number both count with a common unit word, rendered "250 arvenian soldier", or None."""
+    for value, unit in sorted(a, key=lambda q: (q[0], sorted(q[1]))):
+        for other, unit_b in b:
+            if other == value and unit & unit_b:
+                return f"{value} {' '.join(sorted(unit & unit_b))}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimParts:
+    """The pieces of a claim that the same-proposition decision compares (computed once per claim)."""
+
+    words: frozenset[str]
+    numbers: frozenset[str]
+    quantities: frozenset[tuple[str, frozenset[str]]]
+    predicate: str | None  # lemma of the main verb, None when missing or light
+    action: str | None  # its synonym class; None when the verb does not name the proposition by itself
+    actions_named: frozenset[str]  # classes of every verb-like word in the text (for claims with no action)
+    heads: frozenset[str]  # head words of the subject and object: the participants
+    slot: str | None  # leading preposition of an argument object ("" for a direct object), else None
+    slot_words: frozenset[str]
+    hedged: bool
+
+
+def _predicate_class(word: str) -> str:
+    return _PREDICATE_CLASS.get(word, word)
+
+
+def _phrase_head(phrase: str | None) -> str | None:
+    """Head word of a subject or object phrase: the last content word before its first preposition or clause.
+
+    Leading prepositions are skipped ("out of the disputed border area" -> "area"); numbers and pronouns
+    are not heads.
+    """
+    tokens = _WORD.findall((phrase or "").lower())
+    while tokens and tokens[0] in _PREPOSITIONS:
+        tokens.pop(0)
+    head = None
+    for tok in tokens:
+        if tok in _PREPOSITIONS or tok in _CLAUSE_OPENERS:
+            break
+        if tok not in _STOP and tok not in _NUMBER_WORDS and not tok.isdigit() and len(tok) > 1:
+            head = _stem(tok)
+    return head
+
+
+def _verb_forms() -> dict[str, str]:
+    """Inflected forms of the classed verbs, as `keywords` leaves them, -> the verb's class."""
+    forms: dict[str, str] = {}
+    for verb, cls in _PREDICATE_CLASS.items():
+        stem = verb[:-1] if verb.endswith("e") else verb
+        for form in (verb, verb + "s", verb + "es", stem + "ed", stem + "ing", verb + verb[-1] + "ed",
+                     verb + verb[-1] + "ing"):
+            forms[form] = forms[_stem(form)] = cls
+    for form, verb in _IRREGULAR_FORMS.items():
+        forms[form] = _PREDICATE_CLASS[verb]
+    return forms
+
+
+_VERB_FORMS = _verb_forms()
+
+
+def claim_parts(c: Claim) -> ClaimParts:
+    """What `shared_proposition` compares, for one claim.
+
+    Args:
+        c: a claim.
+    """
+    words = keywords(c.text)
+    pred = c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None
+    # A verb parsed inside a subordinate span ("once the accord is signed, by 250 soldiers") or a control
+    # verb ("preparing plans to send") does not name what the claim asserts.
+    action = None if pred is None or pred in _CONTROL_VERBS or _SUBORDINATE.match(c.text) else _predicate_class(pred)
+    named = frozenset(_VERB_FORMS[w] for w in words if w in _VERB_FORMS)
+    slot, slot_words = None, frozenset[str]()
+    first = c.object.split()[0] if c.object and c.object.split() else None
+    if first is not None and first not in _CLAUSE_OPENERS:
+        lead = first if first in _PREPOSITIONS else ""
+        if lead in _ARGUMENT_PREPOSITIONS:
+            slot, slot_words = lead, keywords(c.object or "")
+    return ClaimParts(words=words, numbers=numbers(c.text), quantities=quantities(c.text), predicate=pred,
+                  action=action, actions_named=named | ({_predicate_class(pred)} if pred else frozenset()),
+                  heads=frozenset(h for h in (_phrase_head(c.subject), _phrase_head(c.object)) if h),
+                  slot=slot, slot_words=slot_words,
+                  hedged=c.modality in _HEDGED)
+
+
+def shared_proposition(a: ClaimParts, b: ClaimParts, *, cosine: float, score: float) -> str | None:
+    """What two claims of the same polarity both state, or None when they only share a topic.
+
+    Three ways to agree, each naming what is shared: the two are paraphrases (`PARAPHRASE_SCORE`); they
+    report the same action (one verb class, or a claim with no action of its own naming the other's) on a
+    shared participant, without different arguments in one slot ("reopened to cars" / "to pedestrians");
+    or they state the same figure of the same thing (250 soldiers), unhedged, without conflicting actions
+    ("four miners were killed" / "four miners were rescued").
+
+    Args:
+        a: parts of the first claim (`claim_parts`).
+        b: parts of the second claim.
+        cosine: cosine similarity of their embeddings.
+        score: their `proposition_score`.
+    """
+    shared_num = bool(a.numbers & b.numbers)
+    if a.numbers and b.numbers and not shared_num:
+        return None  # different figures (55 vs 40 cubic metres) are not the same report
+    # Verbs conflict when they name different actions and neither claim also names the other's action
+    # ("signed an accord that commits Dravonia to..." names both signing and guaranteeing).
+    conflict = (a.action is not None and b.action is not None and a.action != b.action
+                and a.action not in b.actions_named and b.action not in a.actions_named)
+    paraphrase = cosine + 0.5 * _dice(a.words, b.words) + (0.15 if shared_num else 0.0)
+    # Shared words say little when the verbs differ ("miners were killed" / "miners were rescued"):
+    # then only close embeddings make a paraphrase.
+    if paraphrase >= PARAPHRASE_SCORE and (not conflict or cosine >= PARAPHRASE_COSINE):
+        return f"paraphrase, score {paraphrase:.2f}"
+    # The same verb agrees even when it is a control verb ("began filling"); the slot check below then
+    # compares what follows it.
+    same_action = (a.action is not None and a.action == b.action) or (
+        a.predicate is not None and a.predicate == b.predicate)
+    if a.action is None and b.action is not None:
+        same_action = b.action in a.actions_named
+    elif b.action is None and a.action is not None:
+        same_action = a.action in b.actions_named
+    quantity = _shared_quantity(a.quantities, b.quantities)
+    if same_action and not conflict:
+        participants = (a.heads & b.words) | (b.heads & a.words)
+        # One verb with different arguments in the same slot states different facts.
+        slot_clash = (a.predicate == b.predicate and a.slot is not None and a.slot == b.slot
+                      and bool(a.slot_words) and bool(b.slot_words) and not a.slot_words & b.slot_words)
+        if participants and not slot_clash and (score >= CORROBORATE_THRESHOLD or shared_num):
+            verb = a.predicate if a.action is not None or b.action is None else b.predicate
+            return f"same action \u201c{verb}\u201d on \u201c{' '.join(sorted(participants)[:3])}\u201d"
+    if quantity and not (a.hedged or b.hedged or conflict):
+        return f"same figure \u201c{quantity}\u201d"
+    return None
+
+
 def _root(doc: str, duplicate_of: Mapping[str, str]) -> str:
     seen = {doc}
     while doc in duplicate_of and duplicate_of[doc] and duplicate_of[doc] not in seen:
@@ -202,13 +416,14 @@ def _voice(c: Claim) -> str:
 
 
 def _explain(kind: str, a: Claim, b: Claim, when_a: dt.date | None, when_b: dt.date | None,
-             outlet_a: str | None, outlet_b: str | None) -> str:
+             outlet_a: str | None, outlet_b: str | None, *, basis: str = "") -> str:
     def side(c: Claim, when: dt.date | None, outlet: str | None) -> str:
         day = when.isoformat() if when else "undated"
         return f"{outlet or c.doc} ({day}) reports {_voice(c)}{_quote(c.text)}"
 
     verb = {"corroborates": "corroborated by", "contradicts": "contradicted by", "updates": "superseded by"}[kind]
-    return f"{side(a, when_a, outlet_a)}; {verb} {side(b, when_b, outlet_b)}."
+    shared = f" (shared: {basis})" if basis else ""
+    return f"{side(a, when_a, outlet_a)}; {verb} {side(b, when_b, outlet_b)}{shared}."
 
 
 def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int) -> dict[tuple[int, int], float]:
@@ -278,6 +493,7 @@ def match_claims(
     outlets = [_outlet_key(doc_outlets.get(c.doc), roots[i]) for i, c in enumerate(items)]
     preds = [c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None for c in items]
     subjects = [_head(c.subject) for c in items]
+    parts = [claim_parts(c) for c in items]
     relations: list[Relation] = []
     for (i, j), cos in sorted(_candidates(items, vecs, k=k).items()):
         if roots[i] == roots[j]:
@@ -294,17 +510,21 @@ def match_claims(
                                   same_predicate=same_pred, same_subject=same_subj)
         if score < threshold:
             continue
-        rel = _label(a, b, score, doc_dates, doc_outlets, outlets[i], outlets[j])
-        # A contradiction is a strong statement: it needs the same verb or subject on both sides.
-        if rel is not None and rel.kind == "contradicts" and not (same_pred or same_subj):
-            continue
-        # Agreement is cheap (two texts on one topic agree on much): corroboration needs a closer
-        # match unless both state the same figure.
-        if rel is not None and rel.kind == "corroborates" and score < CORROBORATE_THRESHOLD and not shared_num:
-            continue
-        # Different figures (55 vs 40 cubic metres, two vs three officers) are not the same report.
-        if rel is not None and rel.kind == "corroborates" and nums[i] and nums[j] and not shared_num:
-            continue
+        if _opposite(a, b):
+            basis = (f"same action \u201c{preds[i]}\u201d" if same_pred else
+                     f"same subject \u201c{subjects[i]}\u201d" if same_subj else
+                     f"same actor \u201c{a.actor}\u201d" if _same_actor(a, b) else None)
+            rel = _label(a, b, score, doc_dates, doc_outlets, outlets[i], outlets[j], basis=basis or "")
+            # A contradiction is a strong statement: it needs the same verb or subject on both sides.
+            if rel is not None and rel.kind == "contradicts" and not (same_pred or same_subj):
+                continue
+        else:
+            # Agreement is cheap (two texts on one topic agree on much): corroboration needs the same
+            # proposition, not only the same topic.
+            basis = shared_proposition(parts[i], parts[j], cosine=cos, score=score)
+            if basis is None:
+                continue
+            rel = _label(a, b, score, doc_dates, doc_outlets, outlets[i], outlets[j], basis=basis)
         if rel is not None:
             relations.append(rel)
     relations.sort(key=lambda r: (-r.score, r.a, r.b))
@@ -312,7 +532,7 @@ def match_claims(
 
 
 def _label(a: Claim, b: Claim, score: float, doc_dates: Mapping[str, dt.date | None],
-           doc_outlets: Mapping[str, str | None], outlet_a: str, outlet_b: str) -> Relation | None:
+           doc_outlets: Mapping[str, str | None], outlet_a: str, outlet_b: str, *, basis: str = "") -> Relation | None:
     """The relation between two matching claims, earlier first, or None when they are not independent."""
     da, db = doc_dates.get(a.doc), doc_dates.get(b.doc)
     if da and db and db < da:
@@ -332,7 +552,7 @@ def _label(a: Claim, b: Claim, score: float, doc_dates: Mapping[str, dt.date | N
     oa, ob = doc_outlets.get(a.doc), doc_outlets.get(b.doc)
     evidence = (a.text, b.text, *(o for o in (oa, ob) if o))
     return Relation(kind=kind, a=a.id, b=b.id, evidence=evidence,
-                    explanation=_explain(kind, a, b, da, db, oa, ob), score=score)
+                    explanation=_explain(kind, a, b, da, db, oa, ob, basis=basis), score=score)
 
 
 def positions(

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import time
 import unicodedata
 import uuid
@@ -23,7 +24,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from storyline import dedup
-from storyline._exceptions import InputError
+from storyline._exceptions import EngineError, InputError
 from storyline.clean import read_article
 from storyline.ingest import iter_inputs
 from storyline.kb import KnowledgeBase, load_kb
@@ -33,6 +34,9 @@ from storyline.store import Store
 
 #: Documents per store transaction: a crash loses at most this many documents' work.
 BATCH_SIZE = 64
+
+#: Where the per-document stages can run (`analyze`'s ``engine``).
+ENGINES = ("local", "ray")
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -157,6 +161,13 @@ def _apply_record_metadata(article: Article, raw: RawInput) -> None:
             )
 
 
+#: What a record's stated date may look like before dateparser sees it ("3 March 2021", "Tue, 02 Mar
+#: 2021 10:00:00 GMT"): word characters, spaces and date punctuation, with a digit, 40 chars at most.
+_RECORD_DATE = re.compile(r"(?=[^\d]*\d)[\w ,./:+-]{4,40}")
+#: Month names are read in these languages; detecting among all of dateparser's took seconds.
+_RECORD_DATE_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+
+
 def parse_record_date(value: str) -> dt.date | None:
     """Parse an ISO-like date from an input record, or None.
 
@@ -166,10 +177,18 @@ def parse_record_date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
-        import dateparser
+        pass
+    # Only short, date-shaped strings with a digit reach dateparser: its language detection took
+    # seconds on some garbage strings, and its lenient mode turned words like "x" into today's
+    # month (fuzzing found both). Strict parsing wants a day, a month and a year.
+    if not _RECORD_DATE.fullmatch(value.strip()):
+        return None
+    import dateparser
 
-        parsed = dateparser.parse(value, settings={"PREFER_DAY_OF_MONTH": "first"})
-        return parsed.date() if parsed else None
+    parsed = dateparser.parse(
+        value, languages=list(_RECORD_DATE_LANGUAGES), settings={"PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True}
+    )
+    return parsed.date() if parsed else None
 
 
 def _batched(items: Iterable[RawInput | Rejection], size: int) -> Iterator[list[RawInput | Rejection]]:
@@ -186,6 +205,9 @@ def analyze(
     progress: ProgressCallback | None = None,
     stdin: BinaryIO | None = None,
     kb_files: Sequence[str | os.PathLike[str]] = (),
+    engine: str = "local",
+    address: str | None = None,
+    workers: int | None = None,
 ) -> RunSummary:
     """Analyse documents under ``paths`` into the database ``db``.
 
@@ -196,17 +218,40 @@ def analyze(
         progress: called with (documents seen, documents added) after each batch.
         stdin: stream used for "-".
         kb_files: extra knowledge-base files layered over the shipped one.
+        engine: "local" (this process) or "ray" (per-document stages on Ray Data, see `storyline.engine_ray`).
+        address: Ray only: None or "local" for a private instance, "auto" or "ray://host:port" for a cluster.
+        workers: Ray only: actors that run the per-document stages (None: one per CPU, less one).
+
+    Raises:
+        EngineError: unknown engine, or the Ray engine cannot run.
     """
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     started = time.perf_counter()
     kb = load_kb([Path(p) for p in kb_files])
     run_id = uuid.uuid4().hex[:12]
     summary = RunSummary(run_id=run_id, db=str(db))
     with Store(db) as store:
         store.start_run(run_id)
-        for batch in _batched(iter_inputs(paths, stdin=stdin), batch_size):
-            docs, rejections, signatures, vectors = _process_batch(batch, kb=kb)
-            result = store.write_batch(docs, rejections, signatures, run_id=run_id, vectors=vectors)
-            summary.seen += len(batch)
+        if engine == "ray":
+            from storyline.engine_ray import ray_batches
+
+            batches: Iterator[BatchResult] = ray_batches(
+                paths,
+                scratch=Path(db).resolve().parent,
+                batch_size=batch_size,
+                kb=kb,
+                stdin=stdin,
+                address=address,
+                workers=workers,
+                show_progress=progress is not None,
+            )
+        else:
+            batches = (process_inputs(batch, kb=kb) for batch in _batched(iter_inputs(paths, stdin=stdin), batch_size))
+        for done in batches:
+            docs, rejections = done.documents, done.rejections
+            result = store.write_batch(docs, rejections, done.signatures, run_id=run_id, vectors=done.vectors)
+            summary.seen += len(done.outcomes)
             summary.added += len(result.added)
             summary.unchanged += len(result.unchanged)
             summary.new_versions += len(result.versions)
@@ -233,27 +278,57 @@ def analyze(
     return summary
 
 
-def _process_batch(
-    batch: list[RawInput | Rejection], *, kb: KnowledgeBase | None = None
-) -> tuple[list[Document], list[Rejection], dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
-    docs: list[Document] = []
-    rejections: list[Rejection] = []
+@dataclass(slots=True)
+class BatchResult:
+    """The per-document stages' output for one batch of inputs, ready for `Store.write_batch`.
+
+    Args:
+        outcomes: one per input, in input order: the analysed document or why it was rejected.
+        signatures: MinHash signature per document id.
+        vectors: doc id -> claim id -> claim embedding.
+    """
+
+    outcomes: list[Document | Rejection] = field(default_factory=list)
+    signatures: dict[str, np.ndarray] = field(default_factory=dict)
+    vectors: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    @property
+    def documents(self) -> list[Document]:
+        """The documents, in input order."""
+        return [x for x in self.outcomes if isinstance(x, Document)]
+
+    @property
+    def rejections(self) -> list[Rejection]:
+        """The rejections, in input order."""
+        return [x for x in self.outcomes if isinstance(x, Rejection)]
+
+
+def process_inputs(batch: Sequence[RawInput | Rejection], *, kb: KnowledgeBase | None = None) -> BatchResult:
+    """Run every per-document stage on one batch of inputs (compute only; every engine calls this).
+
+    Args:
+        batch: inputs, and ingest rejections that pass through unchanged.
+        kb: the knowledge base (None: the shipped one).
+    """
+    outcomes: list[Document | Rejection] = []
     for item in batch:
         if isinstance(item, Rejection):
-            rejections.append(item)
+            outcomes.append(item)
             continue
         try:
-            docs.append(clean_input(item))
+            outcomes.append(clean_input(item))
         except InputError as exc:
-            rejections.append(Rejection(item.source, exc.reason, f"{item.source}: {exc.args[0]}"))
+            outcomes.append(Rejection(item.source, exc.reason, f"{item.source}: {exc.args[0]}"))
         except RecursionError:
-            rejections.append(
+            outcomes.append(
                 Rejection(item.source, "malformed", f"{item.source}: document is nested too deeply to parse")
             )
+    done = BatchResult(outcomes=outcomes)
+    docs = done.documents
     annotate_documents(docs, kb=kb)
-    vectors = embed_documents(docs)
-    signatures = {d.id: dedup.signature(d.article.text) for d in docs}
-    return docs, rejections, signatures, vectors
+    done.vectors = embed_documents(docs)
+    done.signatures = {d.id: dedup.signature(d.article.text) for d in docs}
+    return done
 
 
 def embed_documents(docs: list[Document]) -> dict[str, dict[str, np.ndarray]]:
@@ -302,7 +377,7 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
     """
     from storyline.annotate import annotate_documents as annotate
     from storyline.assess import assess_document
-    from storyline.attribute import CHUNK_CHARS, extract_quotes_batch
+    from storyline.attribute import CHUNK_CHARS, drop_own_outlet, extract_quotes_batch
     from storyline.attribute_rules import extract_from_doc
     from storyline.claims import extract_claims
     from storyline.dating import estimate_date
@@ -321,7 +396,7 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
     huge = [d for d in english if len(d.article.text) > CHUNK_CHARS]
     published = [d.article.published.value if d.article.published else None for d in regular]
     for doc, ann in zip(regular, annotate([d.article.text for d in regular], published=published, kb=kb), strict=True):
-        doc.quotes = extract_from_doc(ann.doc)
+        doc.quotes = drop_own_outlet(extract_from_doc(ann.doc), doc.article.outlet)
         doc.entities = list(ann.resolution.entities)
         doc.mentions = list(ann.resolution.mentions)
         day = doc.article.published.value if doc.article.published else None
@@ -340,7 +415,7 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
             )
         )
     for doc, quotes in zip(huge, extract_quotes_batch([d.article.text for d in huge]), strict=True):
-        doc.quotes = quotes
+        doc.quotes = drop_own_outlet(quotes, doc.article.outlet)
         doc.skipped["entities"] = f"text longer than {CHUNK_CHARS:,} characters"
 
 
@@ -413,6 +488,7 @@ def link_stories(store: Store) -> int:
     Returns:
         The number of stories.
     """
+    from storyline.dating_story import redate_from_stories
     from storyline.stories import StoryDoc, assign_stories, rebuild_story
 
     rows = store.story_docs()
@@ -431,11 +507,15 @@ def link_stories(store: Store) -> int:
     _, stories = assign_stories([rec for doc_id, rec in records.items() if doc_id not in placed], existing)
     joined = {doc_id: n for s in stories for n, doc_id in enumerate(s.documents)}
     store.replace_stories(stories, joined)
+    # Last resort of the dating rules: undated documents are narrowed by their story's dated ones.
+    redate_from_stories(store)
     return len(stories)
 
 
 def link_claims(store: Store, *, duplicate_of: dict[str, str]) -> int:
-    """Match all stored claims across documents; write relations and actors' positions.
+    """Match the claims of new or changed documents across the store; write relations and positions.
+
+    Incremental (`storyline.crossdoc.update_claim_links`): relations between older claims are kept.
 
     Args:
         store: an open store.
@@ -444,74 +524,24 @@ def link_claims(store: Store, *, duplicate_of: dict[str, str]) -> int:
     Returns:
         The number of relations.
     """
-    from storyline.claims import Claim
-    from storyline.link import match_claims, positions
+    from storyline.crossdoc import update_claim_links
 
-    rows = store.claims()
-    if not rows:
-        store.replace_links([], [])
-        return 0
-    claims = [
-        Claim(
-            id=r["id"],
-            doc=r["doc_id"],
-            actor=r["actor"],
-            statement=r["statement"] or "",
-            text=r["text"],
-            polarity=r["polarity"],
-            modality=r["modality"],
-            start=r["start"],
-            end=r["end"],
-            actor_entity=r["actor_entity"],
-            attributed_to=r["attributed_to"],
-            via=tuple(r["via"]),
-            date=r["date"],
-            predicate=r["predicate"],
-            object=r["object"],
-            subject=r["subject"],
-            numbers=tuple(r["numbers"]),
-            checkworthiness=r["checkworthiness"] or 0.0,
-            source=r["source"] or "reporter",
-        )
-        for r in rows
-    ]
-    dim = next((len(r["vector"]) for r in rows if r["vector"] is not None), 0)
-    vectors = np.stack([r["vector"] if r["vector"] is not None else np.zeros(dim, dtype=np.float32) for r in rows])
-    info = store.document_dates()
-    relations = match_claims(
-        claims,
-        doc_dates={k: v[0] for k, v in info.items()},
-        doc_outlets=store.document_outlets(),
-        duplicate_of=duplicate_of,
-        embeddings=vectors if dim else None,
-    )
-    found = positions(claims, relations, doc_dates={k: v[0] for k, v in info.items()})
-    store.replace_links(
-        [
-            {"kind": r.kind, "a": r.a, "b": r.b, "evidence": r.evidence, "explanation": r.explanation, "score": r.score}
-            for r in relations
-        ],
-        found,
-    )
-    return len(relations)
+    return update_claim_links(store, duplicate_of=duplicate_of)
 
 
 def paraphrase_flags(store: Store, *, duplicate_of: dict[str, str]) -> dict[str, list[Flag]]:
     """``derivative`` flags for documents that paraphrase an earlier one without copying it word for word.
 
+    Incremental (`storyline.crossdoc.update_paraphrases`): sentence vectors are embedded once per
+    document and stored; only new or changed documents are assessed.
+
     Args:
         store: an open store.
         duplicate_of: documents already grouped as near copies (left to the copy flags).
     """
-    from storyline.assess import derivative_flag, derivative_pairs
+    from storyline.crossdoc import update_paraphrases
 
-    rows = store.query(
-        "SELECT id, text, published_value FROM documents WHERE superseded_by IS NULL "
-        "AND (language IS NULL OR language = 'en') ORDER BY seq"
-    )
-    # Copies are left out entirely: an original must not look like a paraphrase of its own copy.
-    pairs = derivative_pairs([(r["id"], r["text"], r["published_value"]) for r in rows if r["id"] not in duplicate_of])
-    return {doc_id: [derivative_flag(src, score, evidence)] for doc_id, (src, score, evidence) in pairs.items()}
+    return update_paraphrases(store, duplicate_of=duplicate_of)
 
 
 def link_duplicates(store: Store) -> dedup.DuplicateGroups:

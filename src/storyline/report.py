@@ -132,6 +132,7 @@ def write_report(db: str | os.PathLike[str], *, out: str | os.PathLike[str] = "r
         out: the HTML file to write.
     """
     with Store(Path(db), read_only=True) as store:
+        store.require_complete()
         bundle = build_bundle(store)
     html = render_report(bundle)
     path = Path(out)

@@ -18,7 +18,6 @@ import re
 import secrets
 import tempfile
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from html import escape
@@ -34,6 +33,7 @@ from storyline.export import build_bundle
 from storyline.report import render_report, subset_bundle
 from storyline.store import Store
 from storyline.web import asset, page_csp
+from storyline.web.story_api import DEFAULT_LIMIT, MAX_LIMIT, StoryCache
 
 #: Default limits for uploads: bytes per file and files per app lifetime.
 MAX_UPLOAD_BYTES = 5_000_000
@@ -142,7 +142,8 @@ def create_app(db: str | os.PathLike[str], *, allow_upload: bool = False, token:
         token: the bearer token uploads must present; required with ``allow_upload``.
         max_upload_bytes: largest accepted upload.
         max_uploads: uploads accepted over the app's lifetime (then 429).
-        cache_size: story API responses kept in memory (0: none). The database cannot change
+        cache_size: story API responses kept in memory (0: none), precomputed in the background
+            at startup and after each upload when every story fits. The database cannot change
             under the app (DuckDB locks it; uploads go through the app and bump a generation),
             so a cached answer is never stale.
 
@@ -298,27 +299,34 @@ def create_app(db: str | os.PathLike[str], *, allow_upload: bool = False, token:
                "AND d.superseded_by IS NULL) AS documents FROM stories s")
         return paged(sql, "", [], limit, offset, "id")
 
-    story_cache: OrderedDict[tuple[int, str], bytes] = OrderedDict()
-    cache_lock = threading.Lock()
+    story_cache = StoryCache(database, size=cache_size)
+    story_cache.warm()  # in the background: the app answers at once, stories fill in as they are built
 
-    @app.get("/api/stories/{story_id}", tags=["stories"], response_class=JSONResponse)
-    async def story(story_id: str = Path_(..., max_length=200)) -> Response:
-        """Everything the story page needs: the story, its documents, claims, quotes and relations."""
+    @app.get("/api/stories/{story_id}", tags=["stories"], response_class=JSONResponse,
+             responses={304: {"description": "not modified (the `If-None-Match` ETag still holds)"}})
+    async def story(request: Request, story_id: str = Path_(..., max_length=200),
+                    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="items per list"),
+                    offset: int = Query(0, ge=0, description="items skipped in each list")) -> Response:
+        """Everything the story page needs: the story, its documents, claims, quotes and relations.
+
+        Each list holds at most `limit` items from `offset` on; `totals` counts them all. Answers
+        carry an ETag (send it back in `If-None-Match` for a 304) and are gzip-compressed for
+        clients that accept it.
+        """
         from starlette.concurrency import run_in_threadpool
 
-        key = (database.generation, story_id)
-        with cache_lock:  # held for a dict lookup only, never across I/O
-            body = story_cache.get(key)
-            if body is not None:
-                story_cache.move_to_end(key)
+        body = story_cache.peek(story_id, limit=limit, offset=offset)
         if body is None:
-            body = await run_in_threadpool(_story_json, database, story_id)
-            if cache_size:
-                with cache_lock:
-                    story_cache[key] = body
-                    while len(story_cache) > cache_size:
-                        story_cache.popitem(last=False)
-        return Response(body, media_type="application/json")
+            body = await run_in_threadpool(story_cache.load, story_id, limit=limit, offset=offset)
+            if body is None:
+                raise HTTPException(status_code=404, detail="no such story")
+        # no-cache (not no-store): clients may keep the answer but must revalidate it with the ETag
+        headers = {"ETag": body.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if {body.etag, "*"} & _etags(request.headers.get("if-none-match", "")):
+            return Response(status_code=304, headers=headers)
+        if _accepts_gzip(request.headers.get("accept-encoding", "")):
+            return Response(body.gz, media_type="application/json", headers={**headers, "Content-Encoding": "gzip"})
+        return Response(body.raw, media_type="application/json", headers=headers)
 
     @app.get("/api/entities", tags=["entities"])
     def entities(limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
@@ -402,37 +410,22 @@ def create_app(db: str | os.PathLike[str], *, allow_upload: bool = False, token:
     return app
 
 
-def _story_json(database: _Database, story_id: str) -> bytes:
-    """The story API body, serialised once (it is also what the cache keeps)."""
-    with database.read() as store:
-        found = store.query('SELECT id, title, "start", "end" FROM stories WHERE id = ?', [story_id])
-        if not found:
-            raise HTTPException(status_code=404, detail="no such story")
-        docs = store.query(
-            "SELECT id, source, title, outlet, CAST(published_value AS VARCHAR) AS published, "
-            "CAST(published_earliest AS VARCHAR) AS earliest, CAST(published_latest AS VARCHAR) AS latest, "
-            "published_basis AS basis, duplicate_of FROM documents WHERE story = ? AND superseded_by IS NULL "
-            "ORDER BY published_value NULLS LAST, id", [story_id])
-        # plain joins on the story column: measured faster here than correlated subqueries or ORDER BY
-        member = "JOIN documents d ON d.id = x.doc_id WHERE d.story = ? AND d.superseded_by IS NULL"
-        flags = store.query(f"SELECT x.doc_id, x.kind, x.score FROM flags x {member}", [story_id])
-        claim_rows = store.query(f"SELECT x.* FROM claims x {member}", [story_id])
-        quote_rows = store.query(f"SELECT x.* FROM quotes x {member}", [story_id])
-        rel_rows = store.query("SELECT * FROM relations WHERE a IN (SELECT unnest(?::VARCHAR[]))",
-                               [[c["id"] for c in claim_rows]])
-    by_doc: dict[str, list[dict[str, Any]]] = {}
-    for flag in sorted(flags, key=lambda f: f["kind"]):
-        by_doc.setdefault(flag.pop("doc_id"), []).append(flag)
-    for doc in docs:
-        doc["flags"] = by_doc.get(doc["id"], [])
+def _etags(header: str) -> set[str]:
+    """The entity tags listed in an ``If-None-Match`` header (weak tags compared weakly, as RFC 9110 asks)."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
-    def order(row: dict[str, Any]) -> tuple[str, int]:
-        return (str(row["doc_id"]), row["start"] if row["start"] is not None else -1)
 
-    out = {**found[0], "documents": docs, "claims": [_decode(c) for c in sorted(claim_rows, key=order)],
-           "quotes": [_decode(q) for q in sorted(quote_rows, key=order)],
-           "relations": [_decode(r) for r in sorted(rel_rows, key=lambda r: (r["a"], r["b"], r["kind"]))]}
-    return json.dumps(out, ensure_ascii=False, default=str).encode("utf-8")
+def _accepts_gzip(header: str) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip (``gzip;q=0`` refuses it)."""
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "x-gzip", "*"):
+            q = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def _analyze_upload(database: _Database, target: Path, data: bytes) -> dict[str, Any]:

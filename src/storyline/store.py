@@ -1,6 +1,6 @@
 """Store stage: the embedded DuckDB database, its versioned schema, and transactional writes.
 
-Schema (version 2). Every table is keyed by stable string ids; JSON-valued columns hold JSON text.
+Schema (version 3). Every table is keyed by stable string ids; JSON-valued columns hold JSON text.
 
 - ``meta(key, value)``: ``schema_version`` and other settings.
 - ``runs``: one row per ``analyze`` run (started, finished, status, counts).
@@ -19,6 +19,10 @@ Schema (version 2). Every table is keyed by stable string ids; JSON-valued colum
 - ``relations`` (v2 adds explanation, score) and ``positions``: filled by the link stage.
 - ``stories`` and ``story_docs`` (v2: each document's story vector and names, so a new batch
   joins the existing stories without re-embedding or re-clustering old documents).
+- ``doc_sentences`` (v3): each document's sentence vectors and their centroid, for paraphrase
+  detection; ``paraphrases`` (v3): each document's paraphrase source; ``claim_blocks`` (v3): each
+  claim's lexical block keys; ``linked_docs`` (v3): which documents a cross-document stage has
+  already compared with the rest, so an incremental run compares only the new ones.
 
 Writes go through `Store.write_batch`, one transaction per batch: a crash keeps every batch that
 committed and none of the one in flight. Migrations are listed in ``MIGRATIONS`` and applied in
@@ -43,7 +47,7 @@ import numpy as np
 from storyline._exceptions import SchemaVersionError, StoreError
 from storyline.records import Document, Flag, Quote, Rejection
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA_V1 = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -112,8 +116,19 @@ _SCHEMA_V2 = [
         joined BIGINT)""",
 ]
 
+_SCHEMA_V3 = [
+    """CREATE TABLE IF NOT EXISTS doc_sentences (
+        doc_id VARCHAR PRIMARY KEY, n INTEGER NOT NULL, centroid BLOB NOT NULL, vectors BLOB NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS paraphrases (
+        doc_id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, score DOUBLE NOT NULL, evidence VARCHAR NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS claim_blocks (claim_id VARCHAR NOT NULL, key VARCHAR NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS linked_docs (
+        doc_id VARCHAR NOT NULL, stage VARCHAR NOT NULL, day DATE, duplicate_of VARCHAR,
+        PRIMARY KEY (doc_id, stage))""",
+]
+
 #: Ordered migrations: (version reached, statements). Append, never edit a released entry.
-MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2)]
+MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3)]
 
 _DOC_COLUMNS = (
     "id",
@@ -243,6 +258,8 @@ class Store:
         Args:
             run_id: the run's id.
         """
+        # A run still marked running was killed; this run's link stages complete what it left.
+        self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         self.con.execute("INSERT INTO runs VALUES (?, ?, NULL, 'running', NULL)", [run_id, _now()])
 
     def finish_run(self, run_id: str, *, status: str, counts: dict[str, int]) -> None:
@@ -257,6 +274,28 @@ class Store:
             "UPDATE runs SET finished = ?, status = ?, counts = ? WHERE id = ?",
             [_now(), status, json.dumps(counts, sort_keys=True), run_id],
         )
+
+    def unfinished_run(self) -> dict[str, Any] | None:
+        """The latest analyze run when it never finished (killed or crashed), else None."""
+        rows = self.query(
+            "SELECT id, started FROM runs WHERE status = 'running' AND started = (SELECT max(started) FROM runs)"
+        )
+        return rows[0] if rows else None
+
+    def require_complete(self) -> None:
+        """Refuse to read a database whose latest analyze run was interrupted.
+
+        Raises:
+            StoreError: the run stopped after some batches were stored and before the
+                cross-document stages (duplicates, stories, relations) ran over them.
+        """
+        run = self.unfinished_run()
+        if run is not None:
+            raise StoreError(
+                f"{self.path}: the analyze run {run['id']} started {run['started']} did not finish (killed or "
+                "crashed), so duplicates, stories and relations are incomplete; re-run `storyline analyze` with "
+                "the same inputs to complete it (stored documents are kept, nothing is redone)"
+            )
 
     # -- documents --------------------------------------------------------------------------
 
@@ -300,6 +339,8 @@ class Store:
             added: list[str] = []
             versions: list[tuple[str, str, str]] = []
             rows: list[tuple[Any, ...]] = []
+            # Child rows of every new document, inserted together after the loop (see _insert_rows).
+            child: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _BULK}
             seq = self._next_seq()
             for doc in documents:
                 if doc.id in known or doc.id in seen:
@@ -319,15 +360,11 @@ class Store:
                 seq += 1
                 added.append(doc.id)
                 if doc.id in signatures:
-                    con.execute(
-                        "INSERT OR REPLACE INTO signatures VALUES (?, ?)",
-                        [doc.id, signatures[doc.id].astype(np.uint32).tobytes()],
-                    )
+                    child["signatures"].append((doc.id, signatures[doc.id].astype(np.uint32).tobytes()))
                 for flag in doc.flags:
                     self._write_flag(doc.id, flag, stage="clean")
                 if doc.entities:
-                    con.executemany(
-                        "INSERT OR REPLACE INTO doc_entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    child["doc_entities"].extend(
                         [
                             (
                                 doc.id,
@@ -340,44 +377,31 @@ class Store:
                                 json.dumps(list(e.roles)),
                             )
                             for e in doc.entities
-                        ],
+                        ]
                     )
-                if doc.mentions:
-                    con.executemany(
-                        "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [(doc.id, m.start, m.end, m.text, m.label, m.entity_key, m.form) for m in doc.mentions],
-                    )
-                if doc.claims:
-                    con.executemany(
-                        "INSERT OR REPLACE INTO claims (id, doc_id, actor, actor_entity, statement, text, polarity, "
-                        'modality, attributed_to, via, date, "start", "end", predicate, "object", subject, numbers, '
-                        "checkworthiness, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [_claim_row(c) for c in doc.claims],
-                    )
-                for claim_id, vector in vectors.get(doc.id, {}).items():
-                    con.execute(
-                        "INSERT OR REPLACE INTO claim_vectors VALUES (?, ?)",
-                        [claim_id, vector.astype(np.float32).tobytes()],
-                    )
+                child["mentions"].extend(
+                    (doc.id, m.start, m.end, m.text, m.label, m.entity_key, m.form) for m in doc.mentions
+                )
+                child["claims"].extend(_claim_row(c) for c in doc.claims)
+                child["claim_vectors"].extend(
+                    (claim_id, vector.astype(np.float32).tobytes())
+                    for claim_id, vector in vectors.get(doc.id, {}).items()
+                )
                 if doc.story_vector is not None:
-                    con.execute(
-                        "INSERT OR REPLACE INTO story_docs VALUES (?, ?, ?, ?, ?, NULL)",
-                        [
+                    child["story_docs"].append(
+                        (
                             doc.id,
                             doc.story_vector.astype(np.float32).tobytes(),
                             json.dumps(sorted(doc.story_names)),
                             doc.article.title,
                             doc.article.published.value if doc.article.published else None,
-                        ],
+                            None,
+                        )
                     )
-                if doc.quotes:
-                    con.executemany(
-                        "INSERT OR REPLACE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [_quote_row(doc.id, q) for q in doc.quotes],
-                    )
-            if rows:
-                placeholders = ", ".join("?" for _ in _DOC_COLUMNS)
-                con.executemany(f"INSERT INTO documents ({', '.join(_DOC_COLUMNS)}) VALUES ({placeholders})", rows)
+                child["quotes"].extend(_quote_row(doc.id, q) for q in doc.quotes)
+            for name, (head, key_width) in _BULK.items():
+                _insert_rows(con, head, child[name], key_width=key_width)
+            _insert_rows(con, f"INSERT INTO documents ({', '.join(_DOC_COLUMNS)})", rows, key_width=0)
             for rej in rejections:
                 con.execute(
                     "INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, ?, ?)",
@@ -420,8 +444,7 @@ class Store:
         with self.transaction() as con:
             con.execute("UPDATE documents SET duplicate_of = NULL")
             pairs = [(canon, doc) for doc, canon in duplicate_of.items() if canon]
-            if pairs:
-                con.executemany("UPDATE documents SET duplicate_of = ? WHERE id = ?", pairs)
+            _update_rows(con, "documents", "duplicate_of", pairs)
 
     def signatures(self) -> dict[str, np.ndarray]:
         """MinHash signature per current (not superseded) document."""
@@ -452,6 +475,31 @@ class Store:
         row = self.con.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
         return str(row[0]) if row else ""
 
+    def story_dating_rows(self) -> list[dict[str, Any]]:
+        """Per current document in a story: id, story, source, title, text and published value and basis."""
+        return self.query(
+            "SELECT id, story, source, title, text, published_value, published_basis FROM documents "
+            "WHERE superseded_by IS NULL AND story IS NOT NULL ORDER BY seq"
+        )
+
+    def set_published(self, estimates: dict[str, Any]) -> None:
+        """Replace the stored publication estimate of some documents.
+
+        Args:
+            estimates: doc id -> `storyline.records.DateEstimate`.
+        """
+        if not estimates:
+            return
+        with self.transaction() as con:
+            con.executemany(
+                "UPDATE documents SET published_value = ?, published_earliest = ?, published_latest = ?, "
+                "published_basis = ?, published_evidence = ? WHERE id = ?",
+                [
+                    (e.value, e.earliest, e.latest, e.basis, json.dumps(list(e.evidence)), doc_id)
+                    for doc_id, e in estimates.items()
+                ],
+            )
+
     def document_entities(self) -> dict[str, list[dict[str, Any]]]:
         """Per current document, its entities as stored (JSON fields decoded)."""
         out: dict[str, list[dict[str, Any]]] = {}
@@ -473,15 +521,11 @@ class Store:
         """
         with self.transaction() as con:
             con.execute("DELETE FROM entities")
-            if rows:
-                con.executemany(
-                    "INSERT INTO entities (id, name, kind, aliases, kb_id, part_of, members) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    list(rows),
-                )
+            _insert_rows(
+                con, "INSERT INTO entities (id, name, kind, aliases, kb_id, part_of, members)", rows, key_width=0
+            )
             con.execute("UPDATE quotes SET speaker_entity = NULL")
-            if speaker_entities:
-                con.executemany("UPDATE quotes SET speaker_entity = ? WHERE id = ?", list(speaker_entities))
+            _update_rows(con, "quotes", "speaker_entity", speaker_entities)
 
     def claims(self) -> list[dict[str, Any]]:
         """Every claim of current documents, with its embedding under "vector" (None if missing)."""
@@ -562,6 +606,135 @@ class Store:
             if joined:
                 con.executemany(
                     "UPDATE story_docs SET joined = ? WHERE doc_id = ?", [(n, d) for d, n in joined.items()]
+                )
+
+    # -- incremental cross-document state ---------------------------------------------------
+
+    def unlinked_docs(self, stage: str) -> list[str]:
+        """Current documents that ``stage`` must (re)compare with the rest, in ingestion order.
+
+        A document counts as linked while its date and duplicate group are what they were when the
+        stage last compared it; a change to either makes it new again.
+
+        Args:
+            stage: the cross-document stage ("paraphrase", "claims").
+        """
+        rows = self.con.execute(
+            "SELECT d.id FROM documents d LEFT JOIN linked_docs l ON l.doc_id = d.id AND l.stage = ? "
+            "WHERE d.superseded_by IS NULL AND (l.doc_id IS NULL OR l.day IS DISTINCT FROM d.published_value "
+            "OR l.duplicate_of IS DISTINCT FROM d.duplicate_of) ORDER BY d.seq",
+            [stage],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def mark_linked(self, stage: str, doc_ids: Sequence[str]) -> None:
+        """Record that ``stage`` has compared these documents, with their current date and group.
+
+        Args:
+            stage: the cross-document stage.
+            doc_ids: document ids.
+        """
+        if not doc_ids:
+            return
+        with self.transaction() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO linked_docs SELECT id, ?, published_value, duplicate_of FROM documents "
+                "WHERE id IN (SELECT unnest(?))",
+                [stage, list(doc_ids)],
+            )
+
+    def write_sentence_vectors(self, rows: Sequence[tuple[str, np.ndarray]]) -> None:
+        """Store each document's unit sentence vectors (n x dim) and their centroid, in one transaction.
+
+        Args:
+            rows: (doc id, sentence vectors) pairs.
+        """
+        out = []
+        for doc_id, vecs in rows:
+            v = np.asarray(vecs, dtype=np.float32)
+            cent = v.mean(axis=0) if len(v) else np.zeros(v.shape[1] if v.ndim == 2 else 0, dtype=np.float32)
+            cent = cent / max(float(np.linalg.norm(cent)), 1e-9)
+            out.append((doc_id, len(v), cent.astype(np.float32).tobytes(), v.tobytes()))
+        if out:
+            with self.transaction() as con:
+                con.executemany("INSERT OR REPLACE INTO doc_sentences VALUES (?, ?, ?, ?)", out)
+
+    def sentence_vectors(self, doc_ids: Sequence[str], *, dim: int) -> dict[str, np.ndarray]:
+        """The stored sentence vectors of some documents (missing ones are left out).
+
+        Args:
+            doc_ids: document ids.
+            dim: vector width.
+        """
+        if not doc_ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT doc_id, n, vectors FROM doc_sentences WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)]
+        ).fetchall()
+        return {r[0]: np.frombuffer(r[2], dtype=np.float32).reshape(int(r[1]), dim) for r in rows}
+
+    def replace_paraphrases(
+        self, doc_ids: Sequence[str], found: dict[str, tuple[str, float, list[str]]]
+    ) -> None:
+        """Replace the paraphrase results of ``doc_ids`` with ``found``, in one transaction.
+
+        Args:
+            doc_ids: the documents that were (re)assessed.
+            found: doc id -> (source id, score, evidence sentences).
+        """
+        with self.transaction() as con:
+            if doc_ids:
+                con.execute("DELETE FROM paraphrases WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)])
+            if found:
+                con.executemany(
+                    "INSERT OR REPLACE INTO paraphrases VALUES (?, ?, ?, ?)",
+                    [(d, src, float(score), json.dumps(ev)) for d, (src, score, ev) in found.items()],
+                )
+
+    def replace_claim_blocks(self, claim_ids: Sequence[str], rows: Sequence[tuple[str, str]]) -> None:
+        """Replace the lexical block keys of some claims, in one transaction.
+
+        Args:
+            claim_ids: the claims whose keys are replaced.
+            rows: (claim id, block key) pairs.
+        """
+        with self.transaction() as con:
+            if claim_ids:
+                con.execute("DELETE FROM claim_blocks WHERE claim_id IN (SELECT unnest(?))", [list(claim_ids)])
+            if rows:
+                con.executemany("INSERT INTO claim_blocks VALUES (?, ?)", list(rows))
+
+    def update_links(
+        self, claim_ids: Sequence[str], relations: Sequence[dict[str, Any]], positions: Sequence[dict[str, Any]]
+    ) -> None:
+        """Replace the relations that touch ``claim_ids`` (or a claim no longer current) and all positions.
+
+        Args:
+            claim_ids: claims that were matched again.
+            relations: their new relations (dicts as for `replace_links`).
+            positions: every actor's positions.
+        """
+        with self.transaction() as con:
+            con.execute(
+                "DELETE FROM relations WHERE a IN (SELECT unnest(?)) OR b IN (SELECT unnest(?)) "
+                "OR a NOT IN (SELECT c.id FROM claims c JOIN documents d ON d.id = c.doc_id "
+                "WHERE d.superseded_by IS NULL) OR b NOT IN (SELECT c.id FROM claims c JOIN documents d "
+                "ON d.id = c.doc_id WHERE d.superseded_by IS NULL)",
+                [list(claim_ids), list(claim_ids)],
+            )
+            con.execute("DELETE FROM positions")
+            if relations:
+                con.executemany(
+                    "INSERT INTO relations (kind, a, b, evidence, explanation, score) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (r["kind"], r["a"], r["b"], json.dumps(list(r["evidence"])), r["explanation"], r["score"])
+                        for r in relations
+                    ],
+                )
+            if positions:
+                con.executemany(
+                    "INSERT INTO positions VALUES (?, ?, ?)",
+                    [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in positions],
                 )
 
     def counts(self) -> dict[str, int]:
@@ -674,6 +847,70 @@ def _claim_row(c: Any) -> tuple[Any, ...]:
         float(c.checkworthiness),
         c.source,
     )
+
+
+#: Child tables written by `Store.write_batch`: insert statement head, and how many leading columns
+#: form the primary key (0: plain INSERT, no key to de-duplicate).
+_BULK: dict[str, tuple[str, int]] = {
+    "signatures": ("INSERT OR REPLACE INTO signatures", 1),
+    "doc_entities": ("INSERT OR REPLACE INTO doc_entities", 2),
+    "mentions": ("INSERT INTO mentions", 0),
+    "claims": (
+        "INSERT OR REPLACE INTO claims (id, doc_id, actor, actor_entity, statement, text, polarity, "
+        'modality, attributed_to, via, date, "start", "end", predicate, "object", subject, numbers, '
+        "checkworthiness, source)",
+        1,
+    ),
+    "claim_vectors": ("INSERT OR REPLACE INTO claim_vectors", 1),
+    "story_docs": ("INSERT OR REPLACE INTO story_docs", 1),
+    "quotes": ("INSERT OR REPLACE INTO quotes", 1),
+}
+#: Rows per multi-row INSERT statement.
+_ROWS_PER_INSERT = 256
+
+
+def _insert_rows(con: Any, head: str, rows: Sequence[tuple[Any, ...]], *, key_width: int) -> None:
+    """Insert ``rows`` with multi-row ``VALUES`` statements.
+
+    DuckDB runs each row of ``executemany`` as a statement of its own (about 3 ms of CPU each);
+    one statement per few hundred rows is some 30 times cheaper.
+
+    Args:
+        con: the connection (inside the caller's transaction).
+        head: the statement up to ``VALUES``.
+        rows: rows of equal width.
+        key_width: leading columns that form the primary key; 0 when there is none. A replacing
+            insert may not touch one key twice in a statement, so the last row per key is kept,
+            as row-by-row inserts would leave it.
+    """
+    if key_width:
+        rows = list({r[:key_width]: r for r in rows}.values())
+    if not rows:
+        return
+    one = "(" + ", ".join("?" * len(rows[0])) + ")"
+    for lo in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[lo : lo + _ROWS_PER_INSERT]
+        con.execute(f"{head} VALUES {', '.join([one] * len(chunk))}", [x for r in chunk for x in r])
+
+
+def _update_rows(con: Any, table: str, column: str, pairs: Sequence[tuple[Any, str]]) -> None:
+    """Set ``column`` of rows of ``table`` by id from (value, id) pairs, a few hundred per statement.
+
+    Args:
+        con: the connection (inside the caller's transaction).
+        table: a table with an ``id`` column.
+        column: the column to set.
+        pairs: (value, id) pairs; for an id given twice the last value wins, as row-by-row updates
+            would leave it.
+    """
+    rows = list({doc_id: (value, doc_id) for value, doc_id in pairs}.values())
+    for lo in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[lo : lo + _ROWS_PER_INSERT]
+        values = ", ".join(["(?, ?)"] * len(chunk))
+        con.execute(
+            f"UPDATE {table} SET {column} = v.value FROM (VALUES {values}) AS v(value, id) WHERE {table}.id = v.id",
+            [x for r in chunk for x in r],
+        )
 
 
 def _now() -> str:

@@ -12,6 +12,19 @@ MAX_DOCUMENT_CHARS = 20_000_000
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|div|article|p)\b", re.I | re.S)
 _HTML_START_STR = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|div|article|p)\b", re.I | re.S)
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(text: str) -> str:
+    """Replace lone UTF-16 surrogates with U+FFFD, keeping every offset in place.
+
+    A JSON escape such as ``"\\ud800"`` decodes to a str that cannot be encoded as UTF-8: the
+    parser, the tokenizer and the database all fail on it (fuzzing found this).
+
+    Args:
+        text: any str.
+    """
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
 
 
 def decode_document(raw: bytes | str, *, source: str = "<input>") -> tuple[str, str]:
@@ -26,7 +39,7 @@ def decode_document(raw: bytes | str, *, source: str = "<input>") -> tuple[str, 
     """
     encoding = "utf-8"
     if isinstance(raw, str):
-        text = raw
+        text = scrub_surrogates(raw)
     else:
         if len(raw) > MAX_DOCUMENT_CHARS * 4:
             raise InputTooLargeError(

@@ -1,0 +1,457 @@
+"""Incremental cross-document stages: compare what is new with the whole store, keep the rest.
+
+A run that adds documents to a store must not redo the work of earlier runs, yet must end where
+a run over everything would. Each stage records the documents it has compared
+(`Store.mark_linked`, with their date and duplicate group at the time). A later run compares only
+the documents that are new, or whose date or group changed, against candidates drawn from the
+whole store, and keeps the stored results for pairs of older documents:
+
+- paraphrase (``derivative`` flags): sentence vectors are embedded once per document and stored;
+  a document is assessed against the documents whose centroid is near its own, and an older one
+  is assessed again only when a changed document could now be its source.
+- claims (relations, positions): the claims of changed documents are compared with their
+  embedding neighbours and lexical-block partners among the stored claims;
+  `storyline.link.match_claims` decides on that subset, and only relations that involve a changed
+  claim replace stored ones.
+
+Stored vectors are read in chunks, so what a run holds in memory grows with the new work and the
+candidates it finds rather than with the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from storyline.records import Flag
+from storyline.store import Store
+
+#: Stage names recorded in ``linked_docs``.
+PARAPHRASE = "paraphrase"
+CLAIMS = "claims"
+#: Stored vectors compared per step.
+CHUNK = 4096
+#: Documents assessed for paraphrase per step, and candidate sources loaded per step.
+TARGETS_PER_STEP = 128
+SOURCES_PER_STEP = 1024
+#: Documents whose sentences are embedded per step.
+EMBED_DOCS_PER_STEP = 256
+#: Float slack for candidate pre-filters; the deciding functions apply the exact thresholds.
+_SLACK = 1e-3
+#: Stored embedding neighbours of each changed claim passed on to matching (besides block partners).
+NEIGHBOURS = 40
+#: Changed claims matched together, with the union of their candidates.
+GROUP = 64
+#: From this share of claims to (re)match on, one match over everything is cheaper.
+FULL_SHARE = 0.5
+
+_T = TypeVar("_T")
+
+_CURRENT_CLAIMS = (
+    "SELECT c.id FROM claims c JOIN documents d ON d.id = c.doc_id WHERE d.superseded_by IS NULL"
+)
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    for lo in range(0, len(items), size):
+        yield items[lo : lo + size]
+
+
+# -- paraphrase ---------------------------------------------------------------------------------
+
+
+def embed_missing_sentences(store: Store) -> int:
+    """Embed and store the paraphrase sentences of English documents that have none stored yet.
+
+    Args:
+        store: an open store.
+
+    Returns:
+        The number of documents embedded.
+    """
+    from storyline.assess import paraphrase_sentences, sentence_vectors
+    from storyline.embed import DIM
+
+    ids = [
+        r[0]
+        for r in store.con.execute(
+            "SELECT d.id FROM documents d LEFT JOIN doc_sentences s ON s.doc_id = d.id WHERE s.doc_id IS NULL "
+            "AND d.superseded_by IS NULL AND (d.language IS NULL OR d.language = 'en') ORDER BY d.seq"
+        ).fetchall()
+    ]
+    for chunk in _chunks(ids, EMBED_DOCS_PER_STEP):
+        texts = dict(
+            store.con.execute("SELECT id, text FROM documents WHERE id IN (SELECT unnest(?))", [list(chunk)]).fetchall()
+        )
+        sents = [paraphrase_sentences(texts[d]) for d in chunk]
+        flat = [s for ss in sents for s in ss]
+        vecs = sentence_vectors(flat) if flat else np.zeros((0, DIM), dtype=np.float32)
+        rows, pos = [], 0
+        for doc_id, ss in zip(chunk, sents, strict=True):
+            rows.append((doc_id, vecs[pos : pos + len(ss)].reshape(len(ss), DIM)))
+            pos += len(ss)
+        store.write_sentence_vectors(rows)
+    return len(ids)
+
+
+def _may_source(j: int, i: int, days: Sequence[Any], seqs: Sequence[int]) -> bool:
+    """Whether document ``j`` can be the paraphrase source of ``i`` (the order rule of `derivative_pairs`)."""
+    if days[i] and days[j]:
+        return bool(days[j] < days[i] or (days[j] == days[i] and seqs[j] < seqs[i]))
+    return seqs[j] < seqs[i]
+
+
+def update_paraphrases(store: Store, *, duplicate_of: Mapping[str, str]) -> dict[str, list[Flag]]:
+    """Assess new or changed documents for paraphrase and return every current ``derivative`` flag.
+
+    Args:
+        store: an open store (duplicate groups already written).
+        duplicate_of: documents grouped as near copies; they are neither assessed nor sources.
+    """
+    from storyline.assess import CENTROID_COSINE, derivative_flag, derivative_pairs
+    from storyline.embed import DIM
+
+    embed_missing_sentences(store)
+    rows = [
+        r
+        for r in store.con.execute(
+            "SELECT d.id, d.seq, d.published_value, s.centroid FROM documents d JOIN doc_sentences s "
+            "ON s.doc_id = d.id WHERE d.superseded_by IS NULL AND (d.language IS NULL OR d.language = 'en') "
+            "ORDER BY d.seq"
+        ).fetchall()
+        if r[0] not in duplicate_of
+    ]
+    ids = [r[0] for r in rows]
+    index = {doc_id: i for i, doc_id in enumerate(ids)}
+    seqs = [int(r[1]) for r in rows]
+    days = [r[2] for r in rows]
+    cent = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.float32).reshape(len(rows), DIM)
+    del rows
+    unlinked = store.unlinked_docs(PARAPHRASE)
+    fresh = [index[d] for d in unlinked if d in index]
+    fresh_set = set(fresh)
+    stored = {
+        r[0]: (r[1], float(r[2]), json.loads(r[3]))
+        for r in store.con.execute("SELECT doc_id, source, score, evidence FROM paraphrases").fetchall()
+    }
+    targets = set(fresh)
+    for doc_id, (src, _, _) in stored.items():
+        # A source that is gone, or whose date or group changed, may no longer be the best one.
+        if doc_id in index and (src not in index or index[src] in fresh_set):
+            targets.add(index[doc_id])
+    if fresh:
+        # An older document is assessed again when a changed one near it may now be its source.
+        fresh_cent = cent[fresh]
+        others = np.asarray([i for i in range(len(ids)) if i not in targets], dtype=np.int64)
+        # Rows per step such that a step's similarity block stays near 4M floats.
+        step_rows = max(1, 4_000_000 // len(fresh))
+        for lo in range(0, len(others), step_rows):
+            rows_here = others[lo : lo + step_rows]
+            sims = cent[rows_here] @ fresh_cent.T
+            for r, c in zip(*np.nonzero(sims >= CENTROID_COSINE - _SLACK), strict=True):
+                i, j = int(rows_here[r]), fresh[int(c)]
+                if i not in targets and _may_source(j, i, days, seqs):
+                    targets.add(i)
+    ordered = sorted(targets)
+    found: dict[str, tuple[str, float, list[str]]] = {}
+    for step in _chunks(ordered, TARGETS_PER_STEP):
+        tset = set(step)
+        near = np.nonzero((cent[list(step)] @ cent.T >= CENTROID_COSINE - _SLACK).any(axis=0))[0]
+        sources = [int(j) for j in near if int(j) not in tset]
+        target_ids = [ids[i] for i in step]
+        target_vecs = store.sentence_vectors(target_ids, dim=DIM)
+        texts = dict(
+            store.con.execute("SELECT id, text FROM documents WHERE id IN (SELECT unnest(?))", [target_ids]).fetchall()
+        )
+        best: dict[str, tuple[float, int, str, list[str]]] = {}
+        parts: list[Sequence[int]] = list(_chunks(sources, SOURCES_PER_STEP)) or [[]]
+        for part in parts:
+            subset = sorted({*step, *part})
+            vecs = {**target_vecs, **store.sentence_vectors([ids[j] for j in part], dim=DIM)}
+            # Candidate sources need only their vectors; their text is read for assessed documents only.
+            docs = [(ids[k], texts.get(ids[k], "") if k in tset else "", days[k]) for k in subset]
+            pairs = derivative_pairs(docs, vectors=[vecs[ids[k]] for k in subset], targets=set(target_ids))
+            for doc_id, (src, score, evidence) in pairs.items():
+                # The rule of derivative_pairs across parts: the highest share, then the earliest listed.
+                prev = best.get(doc_id)
+                if prev is None or score > prev[0] or (score == prev[0] and index[src] < prev[1]):
+                    best[doc_id] = (score, index[src], src, evidence)
+        found.update({doc_id: (src, score, ev) for doc_id, (score, _, src, ev) in best.items()})
+    store.replace_paraphrases([ids[i] for i in ordered], found)
+    store.mark_linked(PARAPHRASE, sorted({*unlinked, *(ids[i] for i in ordered)}))
+    return {
+        r[0]: [derivative_flag(r[1], float(r[2]), json.loads(r[3]))]
+        for r in store.con.execute("SELECT doc_id, source, score, evidence FROM paraphrases ORDER BY doc_id").fetchall()
+        if r[0] in index and r[1] in index
+    }
+
+
+# -- claims -------------------------------------------------------------------------------------
+
+
+def _claim(r: Mapping[str, Any]) -> Any:
+    from storyline.claims import Claim
+
+    return Claim(
+        id=r["id"],
+        doc=r["doc_id"],
+        actor=r["actor"],
+        statement=r["statement"] or "",
+        text=r["text"],
+        polarity=r["polarity"],
+        modality=r["modality"],
+        start=r["start"],
+        end=r["end"],
+        actor_entity=r["actor_entity"],
+        attributed_to=r["attributed_to"],
+        via=tuple(json.loads(r["via"]) if isinstance(r["via"], str) else r["via"]),
+        date=r["date"],
+        predicate=r["predicate"],
+        object=r["object"],
+        subject=r["subject"],
+        numbers=tuple(json.loads(r["numbers"] or "[]") if isinstance(r["numbers"], str | None) else r["numbers"]),
+        checkworthiness=r["checkworthiness"] or 0.0,
+        source=r["source"] or "reporter",
+    )
+
+
+def write_claim_blocks(store: Store, doc_ids: Sequence[str]) -> None:
+    """Store the lexical block keys (shared verb and subject, numbers) of the claims of some documents.
+
+    The keys are the ones `storyline.link` blocks claims by, so the store can find a new claim's
+    block partners, and each block's size, without reading every claim.
+
+    Args:
+        store: an open store.
+        doc_ids: documents whose claims get keys.
+    """
+    from storyline.link import _LIGHT_VERBS, _head, numbers
+
+    if not doc_ids:
+        return
+    rows = store.con.execute(
+        "SELECT id, text, predicate, subject FROM claims WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)]
+    ).fetchall()
+    keys: list[tuple[str, str]] = []
+    for claim_id, text, pred, subject in rows:
+        pred = pred if pred and pred not in _LIGHT_VERBS else None
+        subj = _head(subject)
+        if pred and subj:
+            keys.append((claim_id, f"ps:{pred}:{subj}"))
+        keys.extend((claim_id, f"n:{n}") for n in numbers(text))
+    store.replace_claim_blocks([r[0] for r in rows], keys)
+
+
+def _claim_rows(store: Store, claim_ids: Sequence[str]) -> list[dict[str, Any]]:
+    rows = store.query(
+        "SELECT c.*, v.vector FROM claims c JOIN documents d ON d.id = c.doc_id LEFT JOIN claim_vectors v "
+        "ON v.claim_id = c.id WHERE c.id IN (SELECT unnest(?)) ORDER BY d.seq, c.start, c.id",
+        [list(claim_ids)],
+    )
+    for row in rows:
+        row["vector"] = np.frombuffer(row["vector"], dtype=np.float32) if row["vector"] is not None else None
+    return rows
+
+
+def _matrix(rows: Sequence[Mapping[str, Any]], dim: int) -> np.ndarray:
+    from storyline.ann import normalise
+
+    if not rows:
+        return np.zeros((0, dim), dtype=np.float32)
+    return normalise(np.stack([r["vector"] if r["vector"] is not None else np.zeros(dim, np.float32) for r in rows]))
+
+
+def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[set[str]]:
+    """Per row of ``dirty``, the ids of its `NEIGHBOURS` most similar stored claims (streamed)."""
+    nd = len(dirty)
+    top_s = np.full((nd, NEIGHBOURS), -np.inf, dtype=np.float32)
+    top_id = np.full((nd, NEIGHBOURS), "", dtype=object)
+    cur = store.con.cursor()
+    try:
+        cur.execute(
+            "SELECT c.id, v.vector FROM claims c JOIN documents d ON d.id = c.doc_id JOIN claim_vectors v "
+            "ON v.claim_id = c.id WHERE d.superseded_by IS NULL"
+        )
+        while batch := cur.fetchmany(CHUNK):
+            chunk_ids = np.asarray([r[0] for r in batch], dtype=object)
+            mat = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in batch])
+            mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
+            sims = dirty @ mat.T
+            sims[sims < threshold - _SLACK] = -np.inf
+            # The chunk's best few per row first (linear), then a small sort merges them with the best so far.
+            k = min(NEIGHBOURS, sims.shape[1])
+            part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+            all_s = np.concatenate([top_s, np.take_along_axis(sims, part, axis=1)], axis=1)
+            all_id = np.concatenate([top_id, chunk_ids[part]], axis=1)
+            keep = np.argsort(-all_s, axis=1, kind="stable")[:, :NEIGHBOURS]
+            top_s = np.take_along_axis(all_s, keep, axis=1)
+            top_id = np.take_along_axis(all_id, keep, axis=1)
+    finally:
+        cur.close()
+    return [{str(x) for x in ids[np.isfinite(sims)]} for ids, sims in zip(top_id, top_s, strict=True)]
+
+
+def _match_subset(
+    store: Store,
+    subset: set[str],
+    *,
+    duplicate_of: Mapping[str, str],
+    doc_dates: Mapping[str, Any],
+    outlets: Mapping[str, str | None],
+) -> list[tuple[Any, float]]:
+    """`storyline.link.match_claims` over some claims (and those of their copies' originals), with each
+    relation's cosine."""
+    from storyline.link import match_claims
+
+    # The originals of the copies involved: link.py drops a copy's claims that its original carries.
+    docs = {
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT doc_id FROM claims WHERE id IN (SELECT unnest(?))", [sorted(subset)]
+        ).fetchall()
+    }
+    roots = {duplicate_of.get(d, d) for d in docs} - docs
+    if roots:
+        subset = subset | {
+            r[0]
+            for r in store.con.execute(
+                "SELECT id FROM claims WHERE doc_id IN (SELECT unnest(?))", [sorted(roots)]
+            ).fetchall()
+        }
+    if len(subset) < 2:
+        return []
+    rows = _claim_rows(store, sorted(subset))
+    claims = [_claim(r) for r in rows]
+    dim = next((len(r["vector"]) for r in rows if r["vector"] is not None), 0)
+    vecs = _matrix(rows, dim) if dim else None
+    row_of = {c.id: n for n, c in enumerate(claims)}
+    out = []
+    for rel in match_claims(
+        claims, doc_dates=doc_dates, doc_outlets=outlets, duplicate_of=duplicate_of, embeddings=vecs
+    ):
+        cos = float(vecs[row_of[rel.a]] @ vecs[row_of[rel.b]]) if vecs is not None else 0.0
+        out.append((rel, cos))
+    return out
+
+
+def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
+    """Match the claims of new or changed documents against the store; write relations and positions.
+
+    Args:
+        store: an open store.
+        duplicate_of: doc id -> original doc id (a copy group counts as one source).
+
+    Returns:
+        The number of relations.
+    """
+    from storyline.link import BLOCK_COSINE, CANDIDATE_COSINE, MAX_BLOCK, Relation, match_claims, positions
+
+    unlinked = store.unlinked_docs(CLAIMS)
+    write_claim_blocks(store, unlinked)
+    total_row = store.con.execute(f"SELECT count(*) FROM ({_CURRENT_CLAIMS})").fetchone()
+    total = int(total_row[0]) if total_row else 0
+    linked_row = store.con.execute("SELECT count(*) FROM linked_docs WHERE stage = ?", [CLAIMS]).fetchone()
+    dirty_ids = [
+        r[0]
+        for r in store.con.execute(
+            "SELECT id FROM claims WHERE doc_id IN (SELECT unnest(?))", [list(unlinked) or [""]]
+        ).fetchall()
+    ]
+    info = store.document_dates()
+    doc_dates = {k: v[0] for k, v in info.items()}
+    outlets = store.document_outlets()
+    if not linked_row or not linked_row[0] or len(dirty_ids) >= FULL_SHARE * total:
+        # Everything (or most of it) is new: one match over all claims.
+        rows = store.claims()
+        claims = [_claim(r) for r in rows]
+        dim = next((len(r["vector"]) for r in rows if r["vector"] is not None), 0)
+        vectors = _matrix(rows, dim) if dim else None
+        del rows
+        relations = match_claims(
+            claims, doc_dates=doc_dates, doc_outlets=outlets, duplicate_of=duplicate_of, embeddings=vectors
+        )
+        found = positions(claims, relations, doc_dates=doc_dates)
+        store.replace_links([_relation_dict(r) for r in relations], found)
+        store.mark_linked(CLAIMS, unlinked)
+        return len(relations)
+    dirty_set = set(dirty_ids)
+    # DuckDB cannot type an empty list parameter; no claim has the empty id.
+    dirty_param = dirty_ids or [""]
+    small_keys: dict[str, set[str]] = {}
+    found_new: dict[tuple[str, str, str], tuple[Any, float]] = {}
+    if dirty_ids:
+        dirty_rows = _claim_rows(store, dirty_ids)
+        dim = next((len(r["vector"]) for r in dirty_rows if r["vector"] is not None), 0)
+        near = _neighbours(store, _matrix(dirty_rows, dim), threshold=CANDIDATE_COSINE) if dim else []
+        # Lexical blocks the changed claims share, when small enough for link.py to use them.
+        members: dict[str, set[str]] = {}
+        for claim_id, key in store.con.execute(
+            f"WITH b AS (SELECT claim_id, key FROM claim_blocks WHERE claim_id IN ({_CURRENT_CLAIMS})), "
+            "k AS (SELECT key FROM b WHERE key IN (SELECT key FROM b WHERE claim_id IN (SELECT unnest(?))) "
+            "GROUP BY key HAVING count(*) <= ?) SELECT claim_id, key FROM b WHERE key IN (SELECT key FROM k)",
+            [dirty_param, MAX_BLOCK],
+        ).fetchall():
+            small_keys.setdefault(claim_id, set()).add(key)
+            members.setdefault(key, set()).add(claim_id)
+        # Changed claims are matched a group at a time, each with its own candidates: one subset for all
+        # of them would grow towards the whole store, and matching costs the square of its size.
+        for lo in range(0, len(dirty_rows), GROUP):
+            subset: set[str] = set()
+            for n in range(lo, min(lo + GROUP, len(dirty_rows))):
+                claim_id = dirty_rows[n]["id"]
+                subset.add(claim_id)
+                if near:
+                    subset |= near[n]
+                for key in small_keys.get(claim_id, ()):
+                    subset |= members[key]
+            for rel, cos in _match_subset(
+                store, subset, duplicate_of=duplicate_of, doc_dates=doc_dates, outlets=outlets
+            ):
+                if rel.a not in dirty_set and rel.b not in dirty_set:
+                    continue  # a pair of older claims: its stored result stands
+                found_new.setdefault((rel.a, rel.b, rel.kind), (rel, cos))
+    new_relations: list[Any] = []
+    for rel, cos in found_new.values():
+        shared_small = bool(small_keys.get(rel.a, set()) & small_keys.get(rel.b, set()))
+        # In a subset a block can look smaller than it is in the store; keep only pairs that the
+        # whole store would have made candidates too.
+        if cos >= CANDIDATE_COSINE or (shared_small and cos >= BLOCK_COSINE):
+            new_relations.append(rel)
+    kept = [
+        Relation(
+            kind=r["kind"],
+            a=r["a"],
+            b=r["b"],
+            evidence=tuple(json.loads(r["evidence"])),
+            explanation=r["explanation"] or "",
+            score=float(r["score"] or 0.0),
+        )
+        for r in store.query(
+            f"SELECT * FROM relations WHERE a IN ({_CURRENT_CLAIMS}) AND b IN ({_CURRENT_CLAIMS}) "
+            "AND a NOT IN (SELECT unnest(?)) AND b NOT IN (SELECT unnest(?))",
+            [dirty_param, dirty_param],
+        )
+    ]
+    relations = sorted([*kept, *new_relations], key=lambda r: (-r.score, r.a, r.b))
+    involved = sorted({x for r in relations for x in (r.a, r.b)})
+    related = [_claim(r) for r in _claim_rows(store, involved)] if involved else []
+    found = positions(related, relations, doc_dates=doc_dates)
+    store.update_links(dirty_param, [_relation_dict(r) for r in new_relations], found)
+    store.mark_linked(CLAIMS, unlinked)
+    return len(relations)
+
+
+def _relation_dict(r: Any) -> dict[str, Any]:
+    # Four decimals: float32 products differ in the last bits with the shape of the matrices, so a
+    # pair matched within a subset would otherwise store a score a few 1e-8 off the full run's.
+    return {
+        "kind": r.kind,
+        "a": r.a,
+        "b": r.b,
+        "evidence": r.evidence,
+        "explanation": r.explanation,
+        "score": round(float(r.score), 4),
+    }

@@ -1,0 +1,187 @@
+"""Dating an undated article from the dated articles of its story (the last resort of the issue's list).
+
+Two kinds of outside evidence are added to the article's own content clues:
+
+* the span of the story: an article usually appears while its story is being reported, so the
+  dated articles' first and last days (padded by ``SPAN_PAD`` days) bound it softly;
+* shared events: "last Tuesday's talks in Port Selwyn" in the undated article and "the talks in
+  Port Selwyn on April 15" in a dated one name the same event when the sentences share enough
+  content words; the dated article gives the event's day (its year from that article's date), and a
+  weekday that agrees with it places the undated article in the following week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from storyline.dating import DateHint, estimate_date
+from storyline.dating_rules import MON, WDAY
+from storyline.records import DateEstimate
+
+if TYPE_CHECKING:
+    from storyline.store import Store
+
+__all__ = ["StoryDated", "date_from_story", "redate_from_stories", "story_hints"]
+
+SPAN_PAD = 30
+SPAN_P = 0.95
+EVENT_P = 0.9
+MIN_SHARED = 3
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = {
+    m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+}
+_MDY = re.compile(rf"\b(?P<mon>{MON})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?")
+_DMY = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{MON})\b(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?")
+_WEEKDAY_REF = re.compile(rf"\b(?P<last>[Ll]ast\s+|[Tt]his past\s+|[Oo]n\s+)?(?P<wd>{WDAY})(?:['’]s)?\b")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]{3,}")
+_STOP = {
+    "that", "this", "with", "from", "have", "were", "which", "their", "there", "they", "would", "said", "says",
+    "about", "after", "before", "since", "when", "will", "been", "than", "into", "also", "last", "week",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "june", "july", "august", "september", "october", "november", "december", "ended",
+    "without", "meant", "instead", "what", "while", "where", "over", "under", "more", "most", "some",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDated:
+    """A dated article of the same story.
+
+    Args:
+        day: its publication date (stated or from metadata).
+        text: its text.
+        label: how to name it in evidence (title or source).
+    """
+
+    day: dt.date
+    text: str
+    label: str
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for part in re.split(r"(?<=[.!?])\s+|\n+", text):
+        start = text.find(part, pos)
+        if part.strip():
+            out.append((start, part))
+        pos = max(pos, start + len(part))
+    return out
+
+
+def _words(sentence: str) -> set[str]:
+    return {w.lower().strip("'’") for w in _WORD.findall(sentence)} - _STOP
+
+
+def _resolve(mon: int, day: int, year: str | None, ref: dt.date) -> dt.date | None:
+    """The day a dated article means by "April 15": the latest such day not after it, unless a year is given."""
+    try:
+        if year:
+            return dt.date(int(year), mon, day)
+        d = dt.date(ref.year, mon, day)
+        return d if d <= ref else dt.date(ref.year - 1, mon, day)
+    except ValueError:
+        return None
+
+
+def _dated_events(others: Sequence[StoryDated]) -> list[tuple[dt.date, set[str], str]]:
+    events: list[tuple[dt.date, set[str], str]] = []
+    for o in others:
+        for _, sent in _sentences(o.text):
+            for rx in (_MDY, _DMY):
+                for m in rx.finditer(sent):
+                    d = _resolve(_MONTHS[m.group("mon")[:3].lower()], int(m.group("day")), m.group("year"), o.day)
+                    if d is not None:
+                        events.append((d, _words(sent), o.label))
+    return events
+
+
+def story_hints(text: str, others: Sequence[StoryDated]) -> list[DateHint]:
+    """Outside evidence for an undated article from the dated articles of its story.
+
+    Args:
+        text: the undated article's text.
+        others: the story's dated articles.
+    """
+    if not others:
+        return []
+    days = sorted(o.day for o in others)
+    pad = dt.timedelta(days=SPAN_PAD)
+    hints = [
+        DateHint(
+            earliest=days[0] - pad,
+            latest=days[-1] + pad,
+            reason=f"its story's {len(days)} dated article(s) run from {days[0].isoformat()} to {days[-1].isoformat()}",
+            p=SPAN_P,
+        )
+    ]
+    events = _dated_events(others)
+    seen: set[dt.date] = set()
+    for _, sent in _sentences(text):
+        for m in _WEEKDAY_REF.finditer(sent):
+            wd = _WEEKDAYS.index(m.group("wd").lower())
+            mine = _words(sent)
+            best: tuple[int, dt.date, str] | None = None
+            for d, words, label in events:
+                shared = len(mine & words)
+                if d.weekday() == wd and shared >= MIN_SHARED and (best is None or shared > best[0]):
+                    best = (shared, d, label)
+            if best is None or best[1] in seen:
+                continue
+            _, d, label = best
+            seen.add(d)
+            # "last Tuesday" is within the past week; a bare "Tuesday's talks" may also be this week's.
+            lo = d + dt.timedelta(days=1)
+            hi = d + dt.timedelta(days=7)
+            hints.append(
+                DateHint(
+                    earliest=lo,
+                    latest=hi,
+                    reason=f"{m.group(0).strip()!r} in {sent.strip()[:80]!r} matches the event of "
+                    f"{d.isoformat()} ({d:%A}) reported in {label!r}",
+                    p=EVENT_P,
+                )
+            )
+    return hints
+
+
+def date_from_story(text: str, *, title: str | None, others: Sequence[StoryDated]) -> DateEstimate:
+    """Date an undated article from its content together with the dated articles of its story.
+
+    Args:
+        text: the article text.
+        title: its headline.
+        others: the story's dated articles (the article itself excluded).
+    """
+    return estimate_date(text, title=title, hints=story_hints(text, others))
+
+
+def redate_from_stories(store: Store) -> int:
+    """Re-date the stored undated documents of each story from the story's dated documents.
+
+    Args:
+        store: an open store whose stories are assigned.
+
+    Returns:
+        The number of documents whose estimate was replaced.
+    """
+    rows = store.story_dating_rows()
+    dated: dict[str, list[tuple[str, StoryDated]]] = {}
+    for r in rows:
+        if r["published_basis"] in ("stated", "metadata") and r["published_value"] is not None:
+            label = r["title"] or r["source"]
+            dated.setdefault(r["story"], []).append((r["id"], StoryDated(r["published_value"], r["text"] or "", label)))
+    out: dict[str, DateEstimate] = {}
+    for r in rows:
+        if r["published_basis"] not in ("inferred", "unknown"):
+            continue
+        others = [d for doc_id, d in dated.get(r["story"], []) if doc_id != r["id"]]
+        if others:
+            out[r["id"]] = date_from_story(r["text"] or "", title=r["title"], others=others)
+    store.set_published(out)
+    return len(out)

@@ -1,0 +1,120 @@
+"""Incremental cross-document stages: adding documents in a later run ends where one run over all of them does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline.export import build_bundle
+from storyline.pipeline import analyze
+from storyline.store import Store
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+# Texts written for this test: an original report, a reworded retelling of it, a report that
+# states the same figures (claims to match), and unrelated ones.
+ORIGINAL = (
+    "Harbour officials in Port Elsmere closed the northern quay on Tuesday after a storm damaged two cranes.\n\n"
+    "The port director, Mara Lindqvist, said engineers would inspect the quay wall over the coming week.\n\n"
+    "Grain exporters warned that shipments could be delayed by several weeks because of the closure.\n\n"
+    "Two shipping lines said they would send their vessels to the smaller terminal at Kessby instead.\n"
+)
+RETOLD = (
+    "The northern quay at Port Elsmere was shut by harbour officials on Tuesday after storm damage to two cranes.\n\n"
+    "Engineers will inspect the wall of the quay over the coming week, said port director Mara Lindqvist.\n\n"
+    "Exporters of grain said the closure could hold up their shipments for several weeks.\n\n"
+    "Two shipping lines said their vessels would go to the smaller Kessby terminal instead.\n"
+)
+FIGURES = (
+    "Storm damage shuts Port Elsmere quay\n\n"
+    "Harbour officials said 40 workers were sent to repair the northern quay in Port Elsmere on Wednesday.\n\n"
+    "Mara Lindqvist said the repairs would cost 12 million crowns and take until the end of June.\n"
+)
+UNRELATED = (
+    "Lantern festival opens in Brisk\n\n"
+    "A festival of lanterns opened in the old town of Brisk on Saturday with music, food stalls and a parade "
+    "that drew thousands of visitors despite the cold weather.\n"
+)
+
+
+def _files(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {
+        "a-original.txt": "Storm shuts Port Elsmere quay\n\n" + ORIGINAL,
+        "b-festival.txt": UNRELATED,
+        "c-figures.txt": FIGURES,
+        "d-retold.txt": "Port Elsmere quay shut after storm\n\n" + RETOLD,
+        "e-figures-again.txt": FIGURES.replace("Wednesday", "Thursday").replace("Storm damage shuts", "Repairs at"),
+    }
+    out = []
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        out.append(folder / name)
+    return out
+
+
+def _bundle(db: Path) -> dict[str, Any]:
+    """The bundle, story ids replaced by their first member: a story keeps the id of the document
+    that started it, which depends on which run saw which document first."""
+    with Store(db, read_only=True) as store:
+        bundle = build_bundle(store)
+    names = {s["id"]: min(s["documents"]) if s["documents"] else s["id"] for s in bundle["stories"]}
+    for s in bundle["stories"]:
+        s["id"] = names[s["id"]]
+    bundle["stories"].sort(key=lambda s: s["id"])
+    for d in bundle["documents"]:
+        d["story"] = names.get(d["story"], d["story"])
+    return bundle
+
+
+def test_second_run_equals_one_run_and_embeds_only_new_sentences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.assess as assess
+    import storyline.crossdoc as crossdoc
+
+    # Match on the stored subset even when the new claims are many (the default would match all at once).
+    monkeypatch.setattr(crossdoc, "FULL_SHARE", 2.0)
+    files = _files(tmp_path / "docs")
+    one = tmp_path / "one.duckdb"
+    analyze(files, db=one)
+    embedded: list[str] = []
+    real = assess.sentence_vectors
+
+    def counting(texts: Any) -> Any:
+        embedded.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(assess, "sentence_vectors", counting)
+    two = tmp_path / "two.duckdb"
+    analyze(files[:3], db=two)
+    first_run = len(embedded)
+    analyze(files[3:], db=two)
+    second_run = embedded[first_run:]
+    assert second_run, "the new documents' sentences are embedded"
+    assert not set(second_run) & set(assess.paraphrase_sentences(ORIGINAL)), "old documents are not re-embedded"
+    assert _bundle(one) == _bundle(two)
+    # A third run over nothing new changes nothing and embeds nothing.
+    analyze(files[3:], db=two)
+    assert len(embedded) == first_run + len(second_run)
+    assert _bundle(one) == _bundle(two)
+
+
+@pytest.mark.slow
+def test_demo_corpus_in_two_runs_equals_one_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyline.crossdoc as crossdoc
+
+    monkeypatch.setattr(crossdoc, "FULL_SHARE", 2.0)
+    corpus = sorted((EXAMPLES / "corpus").iterdir())
+    kb = [EXAMPLES / "kb.json"]
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    analyze(corpus, db=one, kb_files=kb)
+    half = len(corpus) // 2
+    analyze(corpus[:half], db=two, kb_files=kb)
+    analyze(corpus[half:], db=two, kb_files=kb)
+    a, b = _bundle(one), _bundle(two)
+    assert a["relations"], "the demo corpus has claim relations to compare"
+    for section in a:
+        assert a[section] == b[section], section

@@ -1,0 +1,42 @@
+"""Multi-row inserts keep the row-by-row meaning: the last row per key wins."""
+
+from __future__ import annotations
+
+import duckdb
+
+from storyline.store import _insert_rows
+
+
+def test_replacing_insert_keeps_the_last_row_per_key_across_chunks(monkeypatch) -> None:
+    import storyline.store as store_mod
+
+    monkeypatch.setattr(store_mod, "_ROWS_PER_INSERT", 2)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (a VARCHAR, b VARCHAR, v INTEGER, PRIMARY KEY (a, b))")
+    con.execute("INSERT INTO t VALUES ('x', '1', 0)")
+    rows = [("x", "1", 1), ("y", "1", 2), ("x", "1", 3), ("x", "2", None), ("z", "9", 5)]
+    _insert_rows(con, "INSERT OR REPLACE INTO t", rows, key_width=2)
+    got = con.execute("SELECT a, b, v FROM t ORDER BY a, b").fetchall()
+    assert got == [("x", "1", 3), ("x", "2", None), ("y", "1", 2), ("z", "9", 5)]
+
+
+def test_plain_insert_keeps_every_row_and_accepts_none() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE m (doc VARCHAR, start INTEGER, label VARCHAR)")
+    _insert_rows(con, "INSERT INTO m", [("d", 1, "A"), ("d", 1, "A"), ("e", 2, None)], key_width=0)
+    _insert_rows(con, "INSERT INTO m", [], key_width=0)
+    assert con.execute("SELECT count(*) FROM m").fetchone() == (3,)
+
+
+def test_update_rows_sets_values_by_id_last_wins() -> None:
+    from storyline.store import _update_rows
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE q (id VARCHAR PRIMARY KEY, speaker_entity VARCHAR)")
+    con.execute("INSERT INTO q VALUES ('a', NULL), ('b', NULL), ('c', 'old')")
+    _update_rows(con, "q", "speaker_entity", [("e1", "a"), ("e2", "b"), ("e3", "a")])
+    assert con.execute("SELECT id, speaker_entity FROM q ORDER BY id").fetchall() == [
+        ("a", "e3"),
+        ("b", "e2"),
+        ("c", "old"),
+    ]
