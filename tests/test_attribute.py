@@ -301,10 +301,11 @@ def test_polnear_dev_sample(shared_data) -> None:  # type: ignore[no-untyped-def
 # -- speaker and relay fixes (invented sentences) -------------------------------------------------
 
 def test_outlet_tagged_as_person_is_a_channel() -> None:
-    text = "The bridge will reopen in June, Harlow Wire reported, citing two engineers on the project."
+    text = "The bridge will reopen in June, Harlow Wire reported, citing two officials."
     q = _one(text, "bridge will reopen")
+    assert "citing" not in q.text
     assert q.via == ("Harlow Wire",)
-    assert q.speaker is not None and q.speaker.startswith("two engineers")
+    assert q.speaker is not None and q.speaker.startswith("two officials")
     assert q.anonymous
     assert q.source_count == 2
 

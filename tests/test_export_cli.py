@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -89,6 +91,17 @@ def test_jsonl_csv_parquet(db: Path, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
     assert pq.read_table(tmp_path / "pq" / "documents.parquet").num_rows == 2
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("json", "b.json"), ("csv", "tables")])
+def test_exported_files_follow_the_umask(db: Path, tmp_path: Path, fmt: str, name: str) -> None:
+    old = os.umask(0o022)
+    try:
+        export(db, fmt=fmt, out=tmp_path / name)
+    finally:
+        os.umask(old)
+    written = [tmp_path / name] if fmt == "json" else sorted((tmp_path / name).iterdir())
+    assert written and all(stat.S_IMODE(p.stat().st_mode) == 0o644 for p in written)
 
 
 def test_export_errors_are_clear(db: Path, tmp_path: Path) -> None:

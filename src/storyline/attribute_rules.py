@@ -180,7 +180,7 @@ def _parenthetical_tail(cue: Token, hi: Token) -> Token:
     doc = cue.doc
     end = cue.i
     for c in cue.children:
-        if c.i > cue.i and c.dep_ in ("npadvmod", "prep", "dobj", "dative", "advmod", "nsubj", "attr", "agent"):
+        if c.i > cue.i and c.dep_ not in ("ccomp", "conj", "cc", "punct", "parataxis"):  # "said, citing ..." too
             end = max(end, c.right_edge.i)
     nxt = end + 1
     if nxt >= len(doc) or doc[nxt].text != "," or doc[nxt].is_sent_start:

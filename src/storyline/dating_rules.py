@@ -51,7 +51,7 @@ _PARTIAL_DM = re.compile(rf"\b{_WD}(?P<day>\d{{1,2}}){_ORD}\s+(?P<mon>{MON})\b(?
 _MONTH_YEAR = re.compile(rf"\b(?P<mon>{MON})\.?,?\s+(?:of\s+)?(?P<year>\d{{4}})\b")
 _YEAR = re.compile(r"(?<![$#\d/.\-])\b(?P<year>(?:19[5-9]|20[0-3])\d)\b(?![\d/%]|-\d\d\b|\s*(?:%|percent))")
 _FUTURE = re.compile(
-    r"\b(?:will|shall|would|scheduled|slated|set to|due to|expected|plans? to|planned|upcoming|next|"
+    r"\b(?:will|shall|would|scheduled|slated|set to|due to|expect(?:s|ed)?|plans? to|planned|upcoming|next|"
     r"until|by the end of|forecast|projected|deadline|starting|beginning in|ahead of|before the)\b",
     re.I,
 )
@@ -91,6 +91,13 @@ YEAR_TAU_BEFORE = 400.0
 YEAR_WEIGHT = 0.8
 # 0: a text looks back at a year it names for any time after it alike; > 0: mostly within that many days.
 YEAR_TAU_FAR = 0.0
+# Looking back at a named year: half flat, half a heavy tail with half its mass within YEAR_FAR_SCALE
+# days of the year's end, so "in 1988" favours 1988-1990 over 2010 whatever the period (PolNeAR train
+# and TimeML 1989-2000 news agree on it).
+YEAR_FAR_SCALE = 1000.0
+YEAR_FAR_FLAT = 0.5
+# Share of the looking-back weight of a forward-looking mention ("expects ... in 1990") moved before it.
+FUTURE_FAR_SHIFT = 0.8
 
 
 _RELATIVE_YEAR = re.compile(r"\b(?P<rel>last|next|this) year\b", re.I)
@@ -150,6 +157,20 @@ def _sentence_at(text: str, pos: int) -> str:
 
 
 _SINCE = re.compile(r"\bsince\b[^.;\n]{0,70}$", re.I)
+# The end of a loan, bond or contract ("debentures due March 1, 2011", "notes maturing in 2009"): such
+# dates lie years ahead of the text whatever its period, so they say little about when it was written.
+_TERM = re.compile(
+    r"\b(?:due|matur(?:e|es|ing|ity)|expir(?:e|es|ing)|puttable|callable|redeemable)"
+    r"(?:\s+(?:in|on|at|by))?\s+(?:(?:early|mid|late|mid-)\s*)?$",
+    re.I,
+)
+# "by 1994", "until 1992": a year the text looks ahead to.
+_BY_YEAR = re.compile(r"\b(?:by|until|till)\s+(?:the end of\s+)?$", re.I)
+
+
+def _is_term(text: str, start: int) -> bool:
+    """Whether the date at ``start`` is the end of a loan, bond or contract term."""
+    return bool(_TERM.search(text, max(0, start - 30), start))
 
 
 def _is_future(text: str, start: int, end: int) -> bool:
@@ -191,6 +212,14 @@ def _before(x: np.ndarray, tau: float) -> np.ndarray:
     return out
 
 
+def _lomax(x: np.ndarray, scale: float) -> np.ndarray:
+    """Density of a heavy (Lomax, shape 1) tail for x >= 0: half its mass within ``scale`` days."""
+    out = np.zeros_like(x)
+    m = x >= 0
+    out[m] = (1.0 / scale) / (1.0 + x[m] / scale) ** 2
+    return out
+
+
 @dataclass(frozen=True)
 class SpanClue(Clue):
     """A mentioned day, month or year: the text is usually written during or soon after it."""
@@ -202,6 +231,8 @@ class SpanClue(Clue):
     tau_near: float = 10.0
     tau_before: float = 30.0
     tau_far: float = 0.0
+    far_scale: float = 0.0
+    far_flat: float = 0.0
 
     def likelihood(self, t: np.ndarray, start: dt.date) -> np.ndarray:
         x = t - _ord(self.first, start)
@@ -210,6 +241,9 @@ class SpanClue(Clue):
         if self.future:
             near_w, before_w = near_w * 0.4, before_w + near_w * 0.6
             tau_before = max(tau_before, 60.0 if self.length <= 1 else 240.0)
+            if FUTURE_FAR_SHIFT > 0:
+                # Looked forward to: written before it far more often than long after it.
+                before_w, far_w = before_w + far_w * FUTURE_FAR_SHIFT, far_w * (1.0 - FUTURE_FAR_SHIFT)
         if self.length <= 1:
             near = _after(x, self.tau_near)
         else:
@@ -220,6 +254,10 @@ class SpanClue(Clue):
         else:  # any later day alike: texts look back at old dates for as long as they like
             later = x >= self.length
             far = np.where(later, 1.0 / max(1, int(later.sum())), 0.0)
+            if self.far_scale > 0:
+                # Part heavy tail: mostly the next year or two, yet decades later stay plausible; unlike
+                # the flat part it does not depend on how far today lies from the mention.
+                far = self.far_flat * far + (1.0 - self.far_flat) * _lomax(x - self.length, self.far_scale)
         before = _before(x, tau_before)
         return near_w * near + before_w * before + far_w * far + floor_w / t.size
 
@@ -386,7 +424,7 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
                 continue
             taken.append((m.start(), m.end()))
             wd = m.groupdict().get("wd")
-            if wd and not _weekday_ok(wd, d):
+            if (wd and not _weekday_ok(wd, d)) or _is_term(text, m.start()):
                 continue
             fut = _is_future(text, m.start(), m.end())
             key = ("day", d)
@@ -409,6 +447,8 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
         if not 1900 <= y <= 2100:
             continue
         taken.append((m.start(), m.end()))
+        if _is_term(text, m.start()):
+            continue
         first = dt.date(y, mon, 1)
         nxt = dt.date(y + (mon == 12), mon % 12 + 1, 1)
         key = ("month", first)
@@ -514,7 +554,9 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
         if _spans_overlap(taken, m.start(), m.end()):
             continue
         y = int(m.group("year"))
-        fut = _is_future(text, m.start(), m.end())
+        if _is_term(text, m.start()):
+            continue
+        fut = _is_future(text, m.start(), m.end()) or bool(_BY_YEAR.search(text, max(0, m.start() - 20), m.start()))
         event = bool(_EVENT_YEAR.match(text, m.end()))
         was_fut, was_event = years_seen.get(y, (True, True))
         years_seen[y] = (was_fut and fut, was_event and event)
@@ -530,6 +572,8 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
                 mix=YEAR_MIX_EVENT if event else YEAR_MIX,
                 tau_before=YEAR_TAU_BEFORE,
                 tau_far=YEAR_TAU_FAR,
+                far_scale=YEAR_FAR_SCALE,
+                far_flat=YEAR_FAR_FLAT,
                 weight=YEAR_WEIGHT,
             )
         )
@@ -856,7 +900,7 @@ def _age_clues(kb: KnowledgeBase, text: str) -> list[Clue]:
         found = None
         for cand in _name_candidates(m.group("name")):
             hits = [a for a in kb.find(cand) if a.born is not None]
-            if len(hits) == 1:
+            if len(hits) == 1 and _same_person(m.group("name"), cand, hits[0]):
                 found = hits[0]
                 break
         if found is None or found.born is None or (found.id, age) in seen:
@@ -879,6 +923,30 @@ def _age_clues(kb: KnowledgeBase, text: str) -> list[Clue]:
 
 
 AGE_P = 0.9
+_HONORIFICS = {
+    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "president", "sen", "senator", "rep", "gov", "governor",
+    "mayor", "judge", "justice", "gen", "general", "prime", "minister", "chancellor", "king", "queen", "pope",
+}  # fmt: skip
+
+
+def _same_person(written: str, cand: str, actor: Actor) -> bool:
+    """Whether a surname-only match is the same person: "Linda Sanders, 35" is not Bernie Sanders.
+
+    Args:
+        written: the name as the text writes it.
+        cand: the candidate that matched the knowledge base.
+        actor: the matched actor.
+    """
+    toks = [t.strip(".,").lower() for t in written.split()]
+    if len(cand.split()) > 1 or len(toks) < 2:
+        return True
+    others = {t for t in toks if t != cand.lower() and t not in _HONORIFICS and len(t) > 1}
+    if not others:
+        return True
+    given = {t.strip(".,").lower() for n in (actor.name, *actor.aliases) for t in n.split()[:-1]}
+    return bool(others & given)
+
+
 SPELL_NORM = True
 CAMPAIGN_RAMP = 2.0
 PERSON_P = 0.5

@@ -108,7 +108,7 @@ def build_bundle(store: Store, *, include_superseded: bool = False) -> dict[str,
             "source_count": q["source_count"],
             "affiliation": q["affiliation"],
         }
-        for q in store.query('SELECT * FROM quotes ORDER BY doc_id, "start"')
+        for q in store.query('SELECT * FROM quotes ORDER BY doc_id, "start", "end", id')
     ]
     claims = [
         {
@@ -129,7 +129,7 @@ def build_bundle(store: Store, *, include_superseded: bool = False) -> dict[str,
             "object": c["object"],
             "checkworthiness": c["checkworthiness"],
         }
-        for c in store.query('SELECT * FROM claims ORDER BY doc_id, "start"')
+        for c in store.query('SELECT * FROM claims ORDER BY doc_id, "start", "end", id')
     ]
     relations = [
         {
@@ -242,6 +242,7 @@ def atomic_write(path: Path, write: Any) -> None:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        _public_mode(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         _unlink_quietly(tmp)
@@ -251,6 +252,13 @@ def atomic_write(path: Path, write: Any) -> None:
     except BaseException:
         _unlink_quietly(tmp)
         raise
+
+
+def _public_mode(path: str) -> None:
+    """Give a finished temporary file the permissions a plain ``open`` would (mkstemp makes it 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def _unlink_quietly(path: str) -> None:
@@ -291,6 +299,7 @@ def _write_tables(bundle: dict[str, Any], folder: Path, *, fmt: str) -> Path:
                 os.close(fd)
                 _write_parquet(rows, Path(tmp))
         for tmp, target in staged:
+            _public_mode(tmp)
             os.replace(tmp, target)
     except OSError as exc:
         for tmp, _ in staged:

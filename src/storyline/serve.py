@@ -254,8 +254,8 @@ def create_app(db: str | os.PathLike[str], *, allow_upload: bool = False, token:
             doc = found[0]
             doc["flags"] = store.query("SELECT kind, score, evidence, spans FROM flags WHERE doc_id = ? ORDER BY kind",
                                        [doc_id])
-            doc["quotes"] = store.query('SELECT * FROM quotes WHERE doc_id = ? ORDER BY "start"', [doc_id])
-            doc["claims"] = store.query('SELECT * FROM claims WHERE doc_id = ? ORDER BY "start"', [doc_id])
+            doc["quotes"] = store.query('SELECT * FROM quotes WHERE doc_id = ? ORDER BY "start", "end", id', [doc_id])
+            doc["claims"] = store.query('SELECT * FROM claims WHERE doc_id = ? ORDER BY "start", "end", id', [doc_id])
         return _decode(doc)
 
     @app.get("/api/quotes", tags=["quotes"])
