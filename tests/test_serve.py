@@ -211,3 +211,19 @@ def test_reads_during_an_upload_wait_and_succeed(upload_client: TestClient) -> N
     for t in threads:
         t.join()
     assert r.status_code == 201 and not errors and set(codes) == {200}
+
+
+def test_health_and_index_flag_an_interrupted_analysis(tmp_path: Path) -> None:
+    from storyline.store import Store
+
+    path = tmp_path / "killed.duckdb"
+    with Store(path) as store:
+        store.start_run("killedrun01")  # a run that never reached finish_run, as after SIGKILL
+    with TestClient(create_app(path)) as app_client:
+        health = app_client.get("/api/health").json()
+        assert health["status"] == "incomplete" and "killedrun01" in health["detail"]
+        assert "the last analyze run did not finish" in app_client.get("/").text
+
+
+def test_health_is_ok_after_a_finished_analysis(client: TestClient) -> None:
+    assert client.get("/api/health").json() == {"status": "ok", "uploads": False}

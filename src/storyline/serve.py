@@ -194,9 +194,13 @@ def create_app(db: str | os.PathLike[str], *, allow_upload: bool = False, token:
     def index() -> HTMLResponse:
         with database.read() as store:
             bundle = build_bundle(store)
+            unfinished = store.unfinished_run()
+        # A killed analyze run leaves documents without their cross-document links: say so.
+        warning = (" · <strong>incomplete: the last analyze run did not finish; re-run "
+                   "<code>storyline analyze</code></strong>") if unfinished else ""
         html = render_report(bundle, title="Storyline", upload=allow_upload, max_documents=MAX_CARDS,
                              story_href=lambda s: f"stories/{_url_id(s['id'])}",
-                             subtitle='Live view · <a href="docs">API documentation</a>')
+                             subtitle=f'Live view · <a href="docs">API documentation</a>{warning}')
         return page(html, connect_self=allow_upload)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -217,8 +221,13 @@ def create_app(db: str | os.PathLike[str], *, allow_upload: bool = False, token:
 
     @app.get("/api/health", tags=["meta"])
     def health() -> dict[str, Any]:
-        """Liveness, and whether uploads are accepted."""
-        return {"status": "ok", "uploads": allow_upload}
+        """Liveness, whether uploads are accepted, and whether the last analyze run finished."""
+        with database.read() as store:
+            unfinished = store.unfinished_run()
+        if unfinished is None:
+            return {"status": "ok", "uploads": allow_upload}
+        return {"status": "incomplete", "uploads": allow_upload,
+                "detail": f"analyze run {unfinished['id']} did not finish; re-run `storyline analyze` to complete it"}
 
     @app.get("/api/documents", tags=["documents"])
     def documents(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
