@@ -112,3 +112,16 @@ def test_deep_line_does_not_stop_the_next_ones() -> None:
     stream = io.BytesIO(b"[" * 200_000 + b"]" * 200_000 + b"\n" + good + b"\n")
     items = list(_read_json_stream(stream, source="a.jsonl", whole=False))
     assert [type(i).__name__ for i in items] == ["Rejection", "RawInput"]
+
+
+@pytest.mark.parametrize("char", ["\x1d", "\x08", "\x0b", "\ufffe"])
+def test_html_with_xml_forbidden_characters_next_to_removed_chrome(char: str) -> None:
+    # Found by fuzz_read_article.py --path jsonl: moving a tail holding a control character into
+    # its parent raised lxml's "All strings must be XML compatible" ValueError.
+    html = f"<p><p><footer>Share</footer><script>null</script>Rivers rose{char} again at Tolmere.</p>"
+    article = storyline.read_article(html, filename="page.html")
+    assert "Rivers rose" in article.text and char not in article.text
+    record = json.dumps({"title": "", "published": "said", "html": html}).encode()
+    items = list(_read_json_stream(io.BytesIO(record), source="f.jsonl", whole=False))
+    assert [type(i) for i in items] == [RawInput]
+    assert "Tolmere" in clean_input(items[0]).article.text  # type: ignore[arg-type]

@@ -97,6 +97,10 @@ def _parse_once(html: str) -> tuple[HtmlElement | None, bool]:
     return tree, too_deep
 
 
+# Characters XML forbids: lxml may parse them but refuses them when text is moved between nodes.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _parse(html: str, *, source: str) -> HtmlElement:
     """Parse the page; flatten pathological nesting; raise MalformedInputError when lxml cannot.
 
@@ -390,6 +394,7 @@ def read_html(html: str, *, source: str = "<input>") -> Article:
     Raises:
         MalformedInputError: the page cannot be parsed as HTML at all.
     """
+    html = _XML_INVALID.sub(" ", html)
     tree = _parse(html, source=source)
     meta = extract_meta(tree)
     chrome = _prune_chrome(tree)
