@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +25,23 @@ def shared_data() -> Path:
 def fixtures_dir() -> Path:
     """The project's own test fixtures."""
     return FIXTURES
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An invented analysis with every table filled: 3 stories of 4 documents (web-app tests)."""
+    from storyline.web.sample import build_sample_db
+
+    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    build_sample_db(db, stories=3, per_story=4)
+    return db
+
+
+@pytest.fixture(scope="module")
+def client(sample_db: Path) -> Any:
+    """A FastAPI test client on ``sample_db``, read-only."""
+    from fastapi.testclient import TestClient
+
+    from storyline.serve import create_app
+
+    return TestClient(create_app(sample_db))

@@ -116,17 +116,13 @@ def test_new_folder_is_removed_when_export_fails(
 
 
 def _corrupt(path: Path, how: str) -> None:
-    data = bytearray(path.read_bytes())
-    if how == "garbage":
-        path.write_bytes(os.urandom(len(data)))
-    elif how == "truncated":
-        path.write_bytes(bytes(data[: len(data) // 3]))
-    elif how == "flipped":
-        for offset in range(4096 * 3, len(data), 997):  # past the headers: the data blocks
-            data[offset] ^= 0xFF
-        path.write_bytes(bytes(data))
-    else:
-        path.write_bytes(b"")
+    # The same damage the fault script applies, so the test and the script cannot drift apart.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks" / "faults"))
+    try:
+        from corrupt_db import damage
+    finally:
+        sys.path.pop(0)
+    damage(path, how)
 
 
 @pytest.mark.parametrize("how", ["garbage", "truncated", "flipped", "empty"])

@@ -23,18 +23,6 @@ ARTICLE = b"""<html><head><title>Quay lights switched off</title>
 </article></body></html>"""
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("serve") / "sample.duckdb"
-    build_sample_db(db, stories=3, per_story=4)
-    return db
-
-
-@pytest.fixture(scope="module")
-def client(sample_db: Path) -> TestClient:
-    return TestClient(create_app(sample_db))
-
-
 @pytest.fixture()
 def upload_client(tmp_path: Path) -> TestClient:
     db = tmp_path / "up.duckdb"

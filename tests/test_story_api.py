@@ -11,24 +11,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.serve import _accepts_gzip, _Database, _etags, create_app
+from storyline.serve import _accepts_gzip, _Database, _etags
 from storyline.store import Store
-from storyline.web.sample import build_sample_db
 from storyline.web.story_api import StoryCache, story_bodies, story_body, story_sql
 
 JSON_TEXT = ("via", "evidence", "spans")
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("story_api") / "sample.duckdb"
-    build_sample_db(db, stories=3, per_story=4)
-    return db
-
-
-@pytest.fixture(scope="module")
-def client(sample_db: Path) -> TestClient:
-    return TestClient(create_app(sample_db))
 
 
 def _expected(db: Path, story_id: str) -> dict[str, Any]:

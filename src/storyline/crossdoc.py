@@ -228,20 +228,18 @@ def write_claim_blocks(store: Store, doc_ids: Sequence[str]) -> None:
         store: an open store.
         doc_ids: documents whose claims get keys.
     """
-    from storyline.link import _LIGHT_VERBS, _head, numbers
+    from storyline.link import block_keys
 
     if not doc_ids:
         return
     rows = store.con.execute(
         "SELECT id, text, predicate, subject FROM claims WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)]
     ).fetchall()
-    keys: list[tuple[str, str]] = []
-    for claim_id, text, pred, subject in rows:
-        pred = pred if pred and pred not in _LIGHT_VERBS else None
-        subj = _head(subject)
-        if pred and subj:
-            keys.append((claim_id, f"ps:{pred}:{subj}"))
-        keys.extend((claim_id, f"n:{n}") for n in numbers(text))
+    keys = [
+        (claim_id, key)
+        for claim_id, text, pred, subject in rows
+        for key in block_keys(text, predicate=pred, subject=subject)
+    ]
     store.replace_claim_blocks([r[0] for r in rows], keys)
 
 

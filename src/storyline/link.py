@@ -426,6 +426,23 @@ def _explain(kind: str, a: Claim, b: Claim, when_a: dt.date | None, when_b: dt.d
     return f"{side(a, when_a, outlet_a)}; {verb} {side(b, when_b, outlet_b)}{shared}."
 
 
+def block_keys(text: str, *, predicate: str | None, subject: str | None) -> list[str]:
+    """The lexical blocks a claim falls in: its main verb with its subject's head, and each number.
+
+    Args:
+        text: the claim text.
+        predicate: its main verb lemma.
+        subject: its subject phrase.
+    """
+    keys: list[str] = []
+    pred = predicate if predicate and predicate not in _LIGHT_VERBS else None
+    subj = _head(subject)
+    if pred and subj:
+        keys.append(f"ps:{pred}:{subj}")
+    keys.extend(f"n:{n}" for n in numbers(text))
+    return keys
+
+
 def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int) -> dict[tuple[int, int], float]:
     """Candidate pairs (i < j) with their cosine similarity: embedding neighbours and lexical blocks."""
     ii, jj, ss = similar_pairs(vecs, threshold=CANDIDATE_COSINE, k=k)
@@ -433,12 +450,8 @@ def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int) -> dict[tu
         (i, j): s for i, j, s in zip(ii.tolist(), jj.tolist(), ss.tolist(), strict=True)}
     blocks: dict[str, list[int]] = defaultdict(list)
     for idx, c in enumerate(claims):
-        pred = c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None
-        subj = _head(c.subject)
-        if pred and subj:
-            blocks[f"ps:{pred}:{subj}"].append(idx)
-        for n in numbers(c.text):
-            blocks[f"n:{n}"].append(idx)
+        for key in block_keys(c.text, predicate=c.predicate, subject=c.subject):
+            blocks[key].append(idx)
     for members in blocks.values():
         if len(members) < 2 or len(members) > MAX_BLOCK:
             continue
