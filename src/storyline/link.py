@@ -107,6 +107,16 @@ _HEDGED = frozenset({"possible", "conditional"})
 _PREPOSITION = re.compile(r"\s(?:of|from|in|at|on|for|with|who|which|that)\s")
 _COMMITMENTS = frozenset({"ruled_out", "planned", "demanded"})
 _WORD = re.compile(r"[a-z0-9]+")
+#: Words that date a claim ("in June", "on Tuesday") rather than name who or what it is about.
+_TIME_WORDS = _MONTHS | _wordset("monday tuesday wednesday thursday friday saturday sunday today yesterday "
+                                 "tomorrow week weeks month months year years day days morning night")
+_RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
+#: How often something happens is a figure too: "met twice" and "will meet monthly" state different facts.
+_FREQUENCIES = {"once": "1 times", "twice": "2 times", "thrice": "3 times", "daily": "daily", "weekly": "weekly",
+                "fortnightly": "fortnightly", "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly",
+                "annually": "yearly"}
+_AGENT = re.compile(r"\bby\s+((?:the\s+)?[a-z0-9' -]+)")
+_DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "these", "those"})
 _SMALL_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve"
 _NUMBER_WORDS = {w: i for i, w in enumerate(_SMALL_NUMBERS.split()) if i >= 2}
 _NUM = re.compile(r"\b\d[\d,.]*\b")
@@ -162,7 +172,9 @@ def numbers(text: str) -> frozenset[str]:
         text: any text.
     """
     found = {m.group(0).rstrip(".,").replace(",", "") for m in _NUM.finditer(text)}
-    found |= {str(_NUMBER_WORDS[w]) for w in _WORD.findall(text.lower()) if w in _NUMBER_WORDS}
+    words = _WORD.findall(text.lower())
+    found |= {str(_NUMBER_WORDS[w]) for w in words if w in _NUMBER_WORDS}
+    found |= {_FREQUENCIES[w] for w in words if w in _FREQUENCIES}
     return frozenset(n for n in found if n and not _YEAR.fullmatch(n))
 
 
@@ -258,6 +270,9 @@ class ClaimParts:
     action: str | None  # its synonym class; None when the verb does not name the proposition by itself
     actions_named: frozenset[str]  # classes of every verb-like word in the text (for claims with no action)
     heads: frozenset[str]  # head words of the subject and object: the participants
+    object_head: str | None
+    agent_words: frozenset[str]  # content words of a passive agent ("convened by the council")
+    relative_subject: str | None  # the noun a relative clause describes ("a track that runs..."), if any
     slot: str | None  # leading preposition of an argument object ("" for a direct object), else None
     slot_words: frozenset[str]
     hedged: bool
@@ -280,9 +295,19 @@ def _phrase_head(phrase: str | None) -> str | None:
     for tok in tokens:
         if tok in _PREPOSITIONS or tok in _CLAUSE_OPENERS:
             break
-        if tok not in _STOP and tok not in _NUMBER_WORDS and not tok.isdigit() and len(tok) > 1:
+        if (tok not in _STOP and tok not in _NUMBER_WORDS and tok not in _TIME_WORDS and not tok.isdigit()
+                and len(tok) > 1):
             head = _stem(tok)
     return head
+
+
+def _subject_head(c: Claim) -> str | None:
+    """Head of the claim's subject; a relative pronoun stands for the noun before it ("a track that runs")."""
+    subject = (c.subject or "").strip().lower()
+    if subject in _RELATIVE_PRONOUNS:
+        match = re.search(rf"\b{subject}\b", c.text.lower())
+        return _phrase_head(c.text[: match.start()]) if match else None
+    return _phrase_head(c.subject)
 
 
 def _verb_forms() -> dict[str, str]:
@@ -301,6 +326,19 @@ def _verb_forms() -> dict[str, str]:
 _VERB_FORMS = _verb_forms()
 
 
+def _actions_named(text: str) -> frozenset[str]:
+    """Classes of the verbs a text names; a participle after a determiner is an adjective ("a guaranteed flow")."""
+    tokens = _WORD.findall(text.lower())
+    named = set()
+    for n, tok in enumerate(tokens):
+        if tok in _STOP or len(tok) < 2:
+            continue
+        cls = _VERB_FORMS.get(tok) or _VERB_FORMS.get(_stem(tok))
+        if cls is not None and not (n and tokens[n - 1] in _DETERMINERS):
+            named.add(cls)
+    return frozenset(named)
+
+
 def claim_parts(c: Claim) -> ClaimParts:
     """What `shared_proposition` compares, for one claim.
 
@@ -312,16 +350,21 @@ def claim_parts(c: Claim) -> ClaimParts:
     # A verb parsed inside a subordinate span ("once the accord is signed, by 250 soldiers") or a control
     # verb ("preparing plans to send") does not name what the claim asserts.
     action = None if pred is None or pred in _CONTROL_VERBS or _SUBORDINATE.match(c.text) else _predicate_class(pred)
-    named = frozenset(_VERB_FORMS[w] for w in words if w in _VERB_FORMS)
+    named = _actions_named(c.text)
     slot, slot_words = None, frozenset[str]()
     first = c.object.split()[0] if c.object and c.object.split() else None
     if first is not None and first not in _CLAUSE_OPENERS:
         lead = first if first in _PREPOSITIONS else ""
         if lead in _ARGUMENT_PREPOSITIONS:
             slot, slot_words = lead, keywords(c.object or "")
+    subject_head, object_head = _subject_head(c), _phrase_head(c.object)
+    relative = (c.subject or "").strip().lower() in _RELATIVE_PRONOUNS
+    agent = _AGENT.search(c.text.lower())
     return ClaimParts(words=words, numbers=numbers(c.text), quantities=quantities(c.text), predicate=pred,
                   action=action, actions_named=named | ({_predicate_class(pred)} if pred else frozenset()),
-                  heads=frozenset(h for h in (_phrase_head(c.subject), _phrase_head(c.object)) if h),
+                  heads=frozenset(h for h in (subject_head, object_head) if h),
+                  object_head=object_head, agent_words=keywords(agent.group(1)) if agent else frozenset(),
+                  relative_subject=subject_head if relative else None,
                   slot=slot, slot_words=slot_words,
                   hedged=c.modality in _HEDGED)
 
@@ -364,6 +407,15 @@ def shared_proposition(a: ClaimParts, b: ClaimParts, *, cosine: float, score: fl
     quantity = _shared_quantity(a.quantities, b.quantities)
     if same_action and not conflict:
         participants = (a.heads & b.words) | (b.heads & a.words)
+        # A relative clause describes the noun before it: two such clauses agree only about one noun.
+        for side, other in ((a, b), (b, a)):
+            if side.relative_subject is not None and side.relative_subject not in other.words:
+                participants = frozenset()
+        # What one side acts on, the other names as the actor ("convened the council" / "talks convened
+        # by the council"): same words, different roles.
+        for side, other in ((a, b), (b, a)):
+            if side.object_head is not None and side.object_head in other.agent_words:
+                participants -= {side.object_head}
         # One verb with different arguments in the same slot states different facts.
         slot_clash = (a.predicate == b.predicate and a.slot is not None and a.slot == b.slot
                       and bool(a.slot_words) and bool(b.slot_words) and not a.slot_words & b.slot_words)
