@@ -388,3 +388,26 @@ def test_factual_inconsistency_with_resolved_mentions() -> None:
         assert [f.kind for f in flags] == sorted(k for k in doc["flags"] if k == "factual_inconsistency")
         if flags:
             assert "Defence Minister Mattias Orrin" in flags[0].evidence
+
+
+def test_stance_model_runs_only_when_it_can_change_the_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    stance_module = importlib.import_module("storyline.stance")  # the package exports a function of that name
+    calls: list[str] = []
+
+    def fake_stance(claim: str, body: str) -> Any:
+        calls.append(claim)
+        return stance_module.Stance(label="disagree", score=0.9)
+
+    monkeypatch.setattr(stance_module, "stance", fake_stance)
+    calm = "The ferry timetable changes in May. Two extra crossings run on Sundays. Fares stay the same."
+    # Nothing refutes and no cue fires: the model's answer could not flag, so it is not asked.
+    assert headline_contradicts_body("Ferry adds Sunday crossings", calm) == []
+    assert calls == []
+    # A refuting sentence lets the model's "disagree" stand alone, so it is asked, and it flags.
+    refuted = calm + " The harbour office denied that any crossing would be cut, calling the report false."
+    flags = headline_contradicts_body("Ferry cuts Sunday crossings", refuted)
+    assert calls == ["Ferry cuts Sunday crossings"]
+    assert flags and flags[0].kind == "headline_contradicts_body"
+    assert "body sentences refute the headline" in flags[0].evidence

@@ -181,19 +181,22 @@ def headline_contradicts_body(title: str | None, text: str, *, use_stance: bool 
     score = 1.0 - keep if len(cues) >= MIN_SENTENCES else 0.0
     reasons = sorted({r for _, _, r in cues}) if score else []
     spans = [(s.start, s.end) for s, _, _ in cues] if score else []
-    if use_stance:
+    refuting = [s for s in sentences(text)[:MAX_SENTENCES] if _REFUTE.search(s.text)][:3] if use_stance else []
+    # The model can only add weight to the cues (at most half the way to 1) or stand alone beside a
+    # refuting sentence; when neither can reach the threshold its answer changes nothing, so the
+    # embeddings it needs (the headline and every body sentence) are not computed.
+    could_flag = (score > 0 and 1.0 - 0.5 * (1.0 - score) >= THRESHOLD) or (score == 0 and bool(refuting))
+    if use_stance and could_flag:
         from storyline.stance import stance
 
         st = stance(title, text)
         if st.label == "disagree":
             if score:
                 score = 1.0 - (1.0 - score) * (1.0 - 0.5 * st.score)
-            elif st.score >= STANCE_ALONE:
-                refuting = [s for s in sentences(text)[:MAX_SENTENCES] if _REFUTE.search(s.text)][:3]
-                if refuting:
-                    score = st.score
-                    spans = [(s.start, s.end) for s in refuting]
-                    reasons = ["body sentences refute the headline"]
+            elif st.score >= STANCE_ALONE and refuting:
+                score = st.score
+                spans = [(s.start, s.end) for s in refuting]
+                reasons = ["body sentences refute the headline"]
             if score:
                 reasons.append(f"stance model: body disagrees with headline ({st.score:.2f})")
     if score < THRESHOLD:
