@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pytest
+
 from storyline import estimate_date
 from storyline.dating_events import EventClue, find_event_clues
-from storyline.dating_rules import find_date_mentions, find_kb_clues
+from storyline.dating_rules import BoxClue, SpanClue, _merge_spans, find_date_mentions, find_kb_clues
 
 
 def test_bond_maturity_dates_are_not_writing_dates() -> None:
@@ -43,3 +46,85 @@ def test_election_day_covers_midterm_years() -> None:
 def test_region_name_is_not_the_later_state() -> None:
     clues = find_kb_clues("Refugees crossed from Kosovo into Albania.")
     assert not any("2008" in c.evidence for c in clues)
+
+
+def test_reporting_year_is_that_year_or_the_next() -> None:
+    text = "Harbor Mills said its fiscal 1994 profit rose 12% on higher sales of paper towels."
+    clues = find_date_mentions(text)
+    assert any("reporting period" in c.evidence for c in clues)
+    e = estimate_date(text)
+    assert e.value is not None and e.value.year in (1994, 1995)
+    assert e.earliest is not None and e.latest is not None
+    assert dt.date(1994, 1, 1) <= e.earliest and e.latest <= dt.date(1995, 12, 31)
+
+
+def test_reporting_year_looked_forward_to_is_the_coming_year() -> None:
+    text = "Analysts expect 2003 earnings of the brewer to reach $2 a share."
+    e = estimate_date(text)
+    assert e.value is not None and e.value.year in (2002, 2003)
+
+
+def test_past_clause_beats_a_forward_looking_sentence() -> None:
+    text = "The two lenders, which were merged in July 1996, will report their first joint results next week."
+    evidence = [c.evidence for c in find_date_mentions(text)]
+    assert any("1996-07" in ev for ev in evidence)
+    assert not any("upcoming" in ev for ev in evidence)
+    ahead = [c.evidence for c in find_date_mentions("The lenders will merge in July 1996, the bank said.")]
+    assert any("upcoming month 1996-07" in ev for ev in ahead)
+    # A word that merely ends in -ed is no past tense.
+    cuts = [c.evidence for c in find_date_mentions("The mill will cut a hundred jobs by March 1996.")]
+    assert any("upcoming month 1996-03" in ev for ev in cuts)
+
+
+def test_counts_that_look_like_years_are_not_years() -> None:
+    text = "The mill employs 2000 workers and ships 1500 tons of steel; 1998 votes were cast."
+    assert not [c for c in find_date_mentions(text) if "year" in c.evidence]
+    assert any("1987" in c.evidence for c in find_date_mentions("Sales rose in 1987 for the mill."))
+
+
+def test_named_date_looked_back_on_has_a_heavy_tail() -> None:
+    clue = next(c for c in find_date_mentions("The plant closed on March 3, 1991.") if isinstance(c, SpanClue))
+    start = dt.date(1960, 1, 1)
+    t = np.arange((dt.date(2026, 1, 1) - start).days, dtype=np.float64)
+    like = clue.likelihood(t, start)
+    day = (dt.date(1991, 3, 3) - start).days
+    # A year or two later stays far likelier than decades later.
+    assert like[day + 500] > 3 * like[day + 9000]
+
+
+def test_successive_offices_merge_into_one_career() -> None:
+    lo, hi = dt.date(1990, 1, 1), dt.date(1995, 1, 1)
+    merged = _merge_spans([(lo, hi), (dt.date(1994, 6, 1), dt.date(1999, 1, 1)), (dt.date(2005, 1, 1), None)])
+    assert merged == [(lo, dt.date(1999, 1, 1)), (dt.date(2005, 1, 1), None)]
+    clue = next(c for c in find_kb_clues("Madeleine Albright spoke.") if isinstance(c, BoxClue))
+    assert len(clue.spans) == 1
+
+
+def test_titled_office_does_not_pile_up_with_an_earlier_office() -> None:
+    # Ambassador to the UN, then secretary of state: the hand-over year must not outweigh the others.
+    clues = find_kb_clues("Secretary of State Madeleine Albright met the ministers.")
+    person = next(c for c in clues if isinstance(c, BoxClue) and c.evidence.startswith("names "))
+    start = dt.date(1960, 1, 1)
+    t = np.arange((dt.date(2026, 1, 1) - start).days, dtype=np.float64)
+    like = person.likelihood(t, start)
+    at = {y: like[(dt.date(y, 7, 1) - start).days] for y in (1996, 1999)}
+    assert at[1996] == pytest.approx(at[1999], rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "bounded"),
+    [
+        ("Chancellor Helmut Schmidt met the trade unions in Bonn.", 1974, 1982, True),
+        ("Prime Minister Yasuhiro Nakasone visited the steel works.", 1982, 1987, True),
+        ("Fed Chairman Paul Volcker kept credit tight.", 1979, 1987, True),
+        # A title alone is soft evidence: the interval also spans Baker's other offices.
+        ("Treasury Secretary James Baker urged lower interest rates.", 1985, 1988, False),
+    ],
+)
+def test_leaders_of_the_1970s_and_1980s_date_the_text(text: str, lo: int, hi: int, bounded: bool) -> None:
+    e = estimate_date(text)
+    assert e.value is not None and lo <= e.value.year <= hi
+    assert any("held the role" in x for x in e.evidence)
+    if bounded:
+        assert e.earliest is not None and e.latest is not None
+        assert e.earliest.year >= lo - 1 and e.latest.year <= hi + 1

@@ -49,7 +49,17 @@ _PARTIAL = re.compile(
 )
 _PARTIAL_DM = re.compile(rf"\b{_WD}(?P<day>\d{{1,2}}){_ORD}\s+(?P<mon>{MON})\b(?![,.]?\s*\d)")
 _MONTH_YEAR = re.compile(rf"\b(?P<mon>{MON})\.?,?\s+(?:of\s+)?(?P<year>\d{{4}})\b")
-_YEAR = re.compile(r"(?<![$#\d/.\-])\b(?P<year>(?:19[5-9]|20[0-3])\d)\b(?![\d/%]|-\d\d\b|\s*(?:%|percent))")
+# A count that looks like a year ("2000 workers", "1500 tons", "1998 votes") is no year.
+_COUNT_NOUN = (
+    r"\s+(?:people|persons|men|women|children|shares|workers|employees|jobs|troops|soldiers|residents|"
+    r"members|units|cars|vehicles|homes|houses|acres|miles|kilometers|kilometres|km|feet|meters|metres|"
+    r"tons|tonnes|barrels|pounds|dollars|yen|marks|francs|points|votes|delegates|students|cases|deaths|"
+    r"copies|pages|words|rooms|beds|seats|hours|calories|passengers|patients|refugees|prisoners)\b"
+)
+_YEAR = re.compile(
+    r"(?<![$#\d/.\-])\b(?P<year>(?:19[5-9]|20[0-3])\d)\b"
+    rf"(?![\d/%]|-\d\d\b|\s*(?:%|percent)|{_COUNT_NOUN})"
+)
 _FUTURE = re.compile(
     r"\b(?:will|shall|would|scheduled|slated|set to|due to|expect(?:s|ed)?|plans? to|planned|upcoming|next|"
     r"until|by the end of|forecast|projected|deadline|starting|beginning in|ahead of|before the)\b",
@@ -83,6 +93,25 @@ _MONTH_ONLY = re.compile(
     r"\b(?:in|since|until|by|during|early|late|mid-|last|next|this|of)\s+(?:early\s+|late\s+|mid-?)?"
     r"(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b(?!\s*\d)"
 )
+# A year named as a reporting period ("fiscal 1989", "1989 earnings", "the third quarter of 1989",
+# "the 1990 budget") is the year being accounted for: the text is written during it or in the months
+# after it closes (annual results appear early in the next year), rarely years later. Calendar and
+# book-keeping habits, not facts about one period.
+_REPORT_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:fiscal\s+)?(?:(?:first|second|third|fourth)[- ]quarter|first[- ]half|second[- ]half|"
+    r"earnings|profits?|net(?:\s+income)?|results|sales|revenues?|loss(?:es)?|income|period|quarter|"
+    r"fiscal year|dividends?|operating|budget|spending|forecast|outlook|estimates?|figures|output|"
+    r"production|shipments|deficit|surplus|growth|inflation|target)\b",
+    re.I,
+)
+_REPORT_BEFORE = re.compile(
+    r"(?:\bfiscal(?:\s+year)?|\b(?:first|second|third|fourth)\s+quarter\s+of|\b(?:first|second)\s+half\s+of|"
+    r"\bfirst\s+(?:three|six|nine)\s+months\s+of|\b(?:the\s+)?(?:rest|remainder|balance)\s+of|"
+    r"\b(?:earnings|profits?|results|sales|revenues?|income|growth|output|spending)\s+(?:for|in)|"
+    r"\bfull[- ]year)\s+$",
+    re.I,
+)
+REPORT_P = 0.95
 MONTH_ONLY_WEIGHT = 0.5
 # PolNeAR train: only a tenth of the bare years a text names are its own year; most are looked back on.
 YEAR_MIX = (0.12, 0.06, 0.72, 0.1)
@@ -98,6 +127,14 @@ YEAR_FAR_SCALE = 1000.0
 YEAR_FAR_FLAT = 0.5
 # Share of the looking-back weight of a forward-looking mention ("expects ... in 1990") moved before it.
 FUTURE_FAR_SHIFT = 0.8
+# How far ahead of a forward-looking day or month ("by June 30", "in March 2025") the text tends to be.
+FUTURE_TAU_DAY = 60.0
+FUTURE_TAU_SPAN = 240.0
+# Looking back at a named day or month: 0 keeps the flat "any later day alike" tail; > 0 turns part of
+# it into a heavy tail, as for years (PolNeAR train and TimeML: most full dates a text names lie a
+# year or more before it).
+DATE_FAR_SCALE = 1000.0
+DATE_FAR_FLAT = 0.5
 
 
 _RELATIVE_YEAR = re.compile(r"\b(?P<rel>last|next|this) year\b", re.I)
@@ -173,10 +210,33 @@ def _is_term(text: str, start: int) -> bool:
     return bool(_TERM.search(text, max(0, start - 30), start))
 
 
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|ago|earlier|last|previously|former(?:ly)?|"
+    # a past tense or participle, but not a word that merely ends in -ed or looks ahead
+    r"(?!(?:hundred|need|indeed|speed|seed|feed|breed|proceed|exceed|succeed|shed|united|limited|"
+    r"scheduled|expected|planned|projected|proposed|anticipated|intended|slated)\b)[a-z]{2,}ed)\b",
+    re.I,
+)
+# The clause around a mention decides its tense before the rest of its sentence does.
+CLAUSE_CHARS = 60
+
+
 def _is_future(text: str, start: int, end: int) -> bool:
-    """Whether the mention sits in forward-looking wording ("will", "scheduled", "next")."""
+    """Whether the mention sits in forward-looking wording ("will", "scheduled", "next").
+
+    The nearest tense cue before the mention in its own clause wins: "were invited in July 1997,
+    will join in March" reads July 1997 as past although the sentence looks ahead.
+    """
     sent = _sentence_at(text, start)
-    return bool(_FUTURE.search(sent))
+    if not _FUTURE.search(sent):
+        return False
+    lo = max(0, start - CLAUSE_CHARS)
+    clause = text[lo:start]
+    cut = max(clause.rfind(","), clause.rfind(";"), clause.rfind(":"), clause.rfind("."), clause.rfind("\n"))
+    clause = clause[cut + 1 :]
+    last_fut = max((m.end() for m in _FUTURE.finditer(clause)), default=-1)
+    last_past = max((m.end() for m in _PAST.finditer(clause)), default=-1)
+    return not last_past > last_fut
 
 
 @dataclass(frozen=True)
@@ -240,7 +300,7 @@ class SpanClue(Clue):
         tau_before = self.tau_before
         if self.future:
             near_w, before_w = near_w * 0.4, before_w + near_w * 0.6
-            tau_before = max(tau_before, 60.0 if self.length <= 1 else 240.0)
+            tau_before = max(tau_before, FUTURE_TAU_DAY if self.length <= 1 else FUTURE_TAU_SPAN)
             if FUTURE_FAR_SHIFT > 0:
                 # Looked forward to: written before it far more often than long after it.
                 before_w, far_w = before_w + far_w * FUTURE_FAR_SHIFT, far_w * (1.0 - FUTURE_FAR_SHIFT)
@@ -298,10 +358,15 @@ class BoxClue(Clue):
     spans: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
     p: float = 0.9
     ramps: tuple[float, ...] = ()
+    # The first ``max_first`` spans are alternatives (offices of one career): where they overlap the
+    # likelier one counts, not their sum. The others add up as usual.
+    max_first: int = 0
 
     def likelihood(self, t: np.ndarray, start: dt.date) -> np.ndarray:
         dens = np.zeros(t.shape, dtype=np.float64)
         for k, (lo, hi) in enumerate(self.spans):
+            if k == self.max_first and k > 0:
+                alt, dens = dens, np.zeros(t.shape, dtype=np.float64)
             m = np.ones(t.shape, dtype=bool)
             if lo is not None:
                 m &= t >= _ord(lo, start)
@@ -318,11 +383,15 @@ class BoxClue(Clue):
             n = float(shape.sum())
             if n <= 0:
                 continue
-            if SPELL_NORM:
+            if SPELL_NORM and k < self.max_first:
+                dens = np.maximum(dens, shape / n)
+            elif SPELL_NORM:
                 # Each spell is a priori as newsworthy as another, however long it lasted.
                 dens += shape / n
             else:
                 dens = np.maximum(dens, shape / max(1.0, float(shape.max())))
+        if 0 < self.max_first < len(self.spans):
+            dens += alt
         total = float(dens.sum())
         if total == 0:
             return np.ones_like(t)
@@ -437,6 +506,8 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
                     strength=5.0,
                     first=d,
                     future=fut,
+                    far_scale=DATE_FAR_SCALE,
+                    far_flat=DATE_FAR_FLAT,
                 )
             )
     # Month and year.
@@ -468,6 +539,8 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
                 future=fut,
                 mix=(0.35, 0.005, 0.545, 0.1) if since else (0.35, 0.15, 0.4, 0.1),
                 tau_before=60.0,
+                far_scale=DATE_FAR_SCALE,
+                far_flat=DATE_FAR_FLAT,
             )
         )
     # A dateline without a year ("PARIS, Aug. 7 (AFP) --") gives the day itself; agency copy then says
@@ -549,7 +622,7 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
             )
     # Bare years.
     out.extend(_relative_year_clues(text, taken))
-    years_seen: dict[int, tuple[bool, bool]] = {}
+    years_seen: dict[int, tuple[bool, bool, bool]] = {}
     for m in _YEAR.finditer(text):
         if _spans_overlap(taken, m.start(), m.end()):
             continue
@@ -558,26 +631,50 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
             continue
         fut = _is_future(text, m.start(), m.end()) or bool(_BY_YEAR.search(text, max(0, m.start() - 20), m.start()))
         event = bool(_EVENT_YEAR.match(text, m.end()))
-        was_fut, was_event = years_seen.get(y, (True, True))
-        years_seen[y] = (was_fut and fut, was_event and event)
-    for y, (fut, event) in years_seen.items():
-        note = " (looking ahead)" if fut else " (names an event of that year)" if event else ""
-        out.append(
-            SpanClue(
-                evidence=f"mentions the year {y}{note}",
-                strength=2.0,
-                first=dt.date(y, 1, 1),
-                length=(dt.date(y + 1, 1, 1) - dt.date(y, 1, 1)).days,
-                future=fut,
-                mix=YEAR_MIX_EVENT if event else YEAR_MIX,
-                tau_before=YEAR_TAU_BEFORE,
-                tau_far=YEAR_TAU_FAR,
-                far_scale=YEAR_FAR_SCALE,
-                far_flat=YEAR_FAR_FLAT,
-                weight=YEAR_WEIGHT,
-            )
-        )
+        report = _is_report_year(text, m.start(), m.end())
+        was_fut, was_event, was_report = years_seen.get(y, (True, True, False))
+        years_seen[y] = (was_fut and fut, was_event and event, was_report or report)
+    for y, (fut, event, report) in years_seen.items():
+        out.append(_year_clue(y, fut=fut, event=event, report=report))
     return out
+
+
+def _is_report_year(text: str, start: int, end: int) -> bool:
+    """Whether the year at ``start:end`` names a reporting period ("fiscal 1989", "1989 earnings")."""
+    return bool(_REPORT_AFTER.match(text, end)) or bool(_REPORT_BEFORE.search(text, max(0, start - 40), start))
+
+
+def _year_clue(y: int, *, fut: bool, event: bool, report: bool) -> Clue:
+    """The likelihood of a bare year mention, shaped by how the text uses it."""
+    length = (dt.date(y + 1, 1, 1) - dt.date(y, 1, 1)).days
+    if report:
+        # The period being accounted for, or the one a year-ago comparison names: that year or the next
+        # (one looking ahead, "1990 earnings will", is the coming year: the text is from that year or
+        # the one before). Checked on TimeML: "the 1988 period" in a 1989 text is as common as "the
+        # 1989 period", so neither year is favoured.
+        lo, hi = (y - 1, y) if fut else (y, y + 1)
+        note = " (a reporting period, looking ahead)" if fut else " (a reporting period)"
+        return BoxClue(
+            evidence=f"mentions the year {y}{note}: written in {lo} or {hi}",
+            weight=1.0,
+            strength=3.0,
+            spans=((dt.date(lo, 1, 1), dt.date(hi, 12, 31)),),
+            p=REPORT_P,
+        )
+    note = " (looking ahead)" if fut else " (names an event of that year)" if event else ""
+    return SpanClue(
+        evidence=f"mentions the year {y}{note}",
+        strength=2.0,
+        first=dt.date(y, 1, 1),
+        length=length,
+        future=fut,
+        mix=YEAR_MIX_EVENT if event else YEAR_MIX,
+        tau_before=YEAR_TAU_BEFORE,
+        tau_far=YEAR_TAU_FAR,
+        far_scale=YEAR_FAR_SCALE,
+        far_flat=YEAR_FAR_FLAT,
+        weight=YEAR_WEIGHT,
+    )
 
 
 # ----------------------------------------------------------------------------- knowledge-base clues
@@ -741,8 +838,9 @@ def find_kb_clues(text: str) -> list[Clue]:
             clue = _title_clue(kb, m, parts, seen)
             if clue is not None:
                 out.append(clue)
+    titled = {(actor_id, role) for actor_id, role, _ in seen}
     out.extend(_administration_clues(kb, text))
-    out.extend(_person_clues(text))
+    out.extend(_person_clues(text, titled=titled))
     out.extend(_age_clues(kb, text))
     out.extend(_entity_clues(kb, text))
     return out
@@ -860,8 +958,13 @@ def _person_index() -> tuple[re.Pattern[str] | None, dict[str, Actor]]:
     return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])"), by_name
 
 
-def _person_clues(text: str) -> list[Clue]:
-    """People named in full: texts tend to be written while they hold (or run for) office."""
+def _person_clues(text: str, *, titled: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()) -> list[Clue]:
+    """People named in full: texts tend to be written while they hold (or run for) office.
+
+    Args:
+        text: the text.
+        titled: (actor id, role) pairs the text names with a title.
+    """
     rx, by_name = _person_index()
     if rx is None:
         return []
@@ -872,7 +975,21 @@ def _person_clues(text: str) -> list[Clue]:
         if a is None or a.id in seen:
             continue
         seen.add(a.id)
-        spans = tuple(_person_span(r) for r in a.roles)
+        # Successive offices (senator, then secretary of state) are one career in the news: merge them,
+        # or their overlapping margins pile up mass at the hand-over. Campaigns, and an office the text
+        # names with a title, keep their own spell: the text is about that stretch.
+        apart = [r for r in a.roles if r.role in _CAMPAIGN_ROLES or (a.id, r.role) in titled]
+        career = [r for r in a.roles if r not in apart]
+        merged = _merge_spans([_person_span(r) for r in career]) if MERGE_OFFICES else [_person_span(r) for r in career]
+        if TITLED_AS_ALTERNATIVE:
+            # The titled office is one more stretch of the career, not extra weight where margins overlap.
+            offices = [r for r in apart if r.role not in _CAMPAIGN_ROLES]
+            campaigns = [r for r in apart if r.role in _CAMPAIGN_ROLES]
+            first = [*merged, *(_person_span(r) for r in offices)]
+            apart = campaigns
+        else:
+            first = merged
+        spans = (*first, *(_person_span(r) for r in apart))
         out.append(
             BoxClue(
                 evidence=f"names {a.name} (in office or running {_span_text(sorted(a.roles, key=lambda r: r.start))})",
@@ -880,7 +997,8 @@ def _person_clues(text: str) -> list[Clue]:
                 strength=1.5,
                 spans=spans,
                 p=PERSON_P,
-                ramps=tuple(CAMPAIGN_RAMP if r.role in _CAMPAIGN_ROLES else 0.0 for r in a.roles),
+                ramps=(0.0,) * len(first) + tuple(CAMPAIGN_RAMP if r.role in _CAMPAIGN_ROLES else 0.0 for r in apart),
+                max_first=len(first) if TITLED_AS_ALTERNATIVE else 0,
             )
         )
     return out
@@ -952,6 +1070,31 @@ CAMPAIGN_RAMP = 2.0
 PERSON_P = 0.5
 # Office holders are news a while before and after their spell; candidates mostly while running.
 PERSON_SLACK = {True: (60, 60), False: (365, 365)}
+
+
+MERGE_OFFICES = True
+TITLED_AS_ALTERNATIVE = True
+
+
+def _merge_spans(
+    spans: list[tuple[dt.date | None, dt.date | None]],
+) -> list[tuple[dt.date | None, dt.date | None]]:
+    """Union of day ranges (None = open end), overlapping or touching ones merged.
+
+    Args:
+        spans: the ranges.
+    """
+    far = dt.date.max
+    ordered = sorted(spans, key=lambda s: s[0] or dt.date.min)
+    out: list[tuple[dt.date | None, dt.date | None]] = []
+    for lo, hi in ordered:
+        if out:
+            plo, phi = out[-1]
+            if lo is None or (phi or far) >= lo - dt.timedelta(days=1):
+                out[-1] = (plo, None if (phi is None or hi is None) else max(phi, hi))
+                continue
+        out.append((lo, hi))
+    return out
 
 
 def _person_span(r: Role) -> tuple[dt.date | None, dt.date | None]:
