@@ -1,7 +1,8 @@
 """Attribution stage: quotes, speakers and the chain of sources.
 
 Who said what, how (direct or indirect) and through whom (``via``). Rule-based over the spaCy
-parse from `storyline.nlp.get_nlp`; see `storyline.attribute_rules` for the rules.
+parse from `storyline.nlp.get_nlp` (see `storyline.attribute_rules`), with content boundaries and
+keep/drop decided by a small packaged model (`storyline.attribute_model`).
 """
 
 from __future__ import annotations

@@ -51,11 +51,20 @@ BELIEF_VERBS: dict[str, str] = {
     "urge": "urge", "demand": "urge", "recommend": "urge", "encourage": "urge",
     "endorse": "support", "praise": "support", "defend": "support",
     "oppose": "oppose", "decline": "decline", "refuse": "decline",
+    # wishes, plans, perceptions and appearances: weaker attributions, filtered by the learned
+    # model in `storyline.attribute_model`
+    "want": "expect", "plan": "expect", "intend": "expect", "seek": "urge",
+    "support": "support", "back": "support", "favor": "support", "favour": "support", "prefer": "support",
+    "see": "believe", "know": "believe", "consider": "believe", "understand": "believe", "view": "believe",
+    "suspect": "believe", "assume": "believe", "realize": "believe", "realise": "believe",
+    "recognize": "believe", "appear": "believe", "seem": "believe",
+    "hear": "report", "offer": "promise", "express": "say",
 }
 
 #: Of the verbs above, those whose content can only be a clause ("found that...", not "found a job").
 CLAUSE_ONLY = frozenset({"think", "believe", "feel", "doubt", "hope", "expect", "fear", "worry", "find", "show",
-                         "estimate"})
+                         "estimate", "know", "understand", "suspect", "assume", "realize", "realise",
+                         "recognize", "hear"})
 
 #: Words that hedge a statement.
 HEDGE_WORDS = frozenset(

@@ -41,6 +41,8 @@ _VERB_POS = ("VERB", "AUX")
 #: Cue verbs whose direct object is an addressee or a topic, not the content.
 _NO_OBJECT_SPEAKER = frozenset({"tell", "ask", "warn", "urge", "remind", "assure", "inform", "promise"})
 _NO_OBJECT = frozenset({"tell", "ask", "answer", "question", "post", "write", "continue", "add", "say", "state"})
+#: Prepositions introducing what a statement is about ("asked about", "warned of", "responded to").
+_TOPIC_PREPS = frozenset({"about", "of", "on", "to", "for", "against"})
 
 
 @dataclass(slots=True)
@@ -54,6 +56,8 @@ class _Cand:
     via: list[str] = field(default_factory=list)
     hedged: bool = False
     cue_class: str | None = None
+    rule: str = ""
+    comp: str = ""
 
 
 class _Index:
@@ -266,7 +270,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class _Extractor:
-    def __init__(self, doc: Doc, *, with_beliefs: bool = True) -> None:
+    def __init__(self, doc: Doc, *, with_beliefs: bool = True, loose: bool = False) -> None:
         self.doc = doc
         self.text = doc.text
         self.idx = _Index(doc)
@@ -277,6 +281,11 @@ class _Extractor:
         self.with_beliefs = with_beliefs
         self.skip_nested = True
         self.cands: list[_Cand] = []
+        self.rule = ""  # the stage now running, recorded on each candidate for the learned filter
+        self.comp = ""  # the kind of complement the content is (ccomp, dobj...), for the same
+        self.loose = loose
+        #: Per output statement, binary features of its cue and rule (see `_context`).
+        self.context: list[list[str]] = []
 
     def _quote_ok(self, q: QuoteSpan) -> bool:
         inner = self.text[q.inner[0]: q.inner[1]]
@@ -459,7 +468,7 @@ class _Extractor:
                 continue
             spk = last.speaker if last is not None else None
             self.cands.append(_Cand(start=q.start, end=q.end, cue=None, cue_text=None, speaker=spk, direct=True,
-                                    cue_class=None))
+                                    cue_class=None, rule="orphan"))
 
     # -- indirect speech -----------------------------------------------------------------------
     def indirect(self) -> None:
@@ -472,12 +481,21 @@ class _Extractor:
             if comp is None and t.lemma_.lower() not in _NO_OBJECT:
                 comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
                              and c.right_edge.i - c.i >= 2 and c.pos_ in ("NOUN", "PROPN")), None)
+            short = False
+            if comp is None and self.loose:
+                # Short objects ("announced his resignation") and topics ("asked about the deal"):
+                # recall candidates that only the learned filter may keep.
+                comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
+                             and c.pos_ in ("NOUN", "PROPN")), None) or next(
+                    (o for p in t.children if p.dep_ == "prep" and p.i > t.i and p.lower_ in _TOPIC_PREPS
+                     for o in p.children if o.dep_ in ("pobj", "pcomp")), None)
+                short = comp is not None
             if comp is not None and comp.dep_ == "ccomp" and comp.pos_ not in _VERB_POS and not any(
                     c.dep_ in _SUBJ for c in comp.children):
                 continue  # a misparse: a clausal complement with neither verb nor subject
             if comp is not None:
                 lo, hi = comp.left_edge, comp.right_edge
-                if hi.i - lo.i < 2:
+                if hi.i - lo.i < 2 and not short:
                     continue
                 if lo.i <= t.i <= hi.i:
                     continue
@@ -494,10 +512,12 @@ class _Extractor:
                 continue
             start, end = _trim(self.text, start, end)
             end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
-            if end - start < 8:
+            if end - start < (3 if short else 8):
                 continue
             self.used_cues.add(t.i)
+            self.comp = ("short-" if short else "") + (comp.dep_ if comp is not None else "parataxis")
             self._add(start, end, t, direct=self._is_quote(start, end))
+            self.comp = ""
 
     def beliefs(self) -> None:
         """Opinion, evidence and evaluation verbs with a subject and a complement."""
@@ -517,7 +537,9 @@ class _Extractor:
             if end - start < 6 or "\n" in self.text[start:end]:
                 continue
             self.used_cues.add(t.i)
+            self.comp = "+".join(sorted({c.dep_ for c in comps}))
             self._add(start, end, t, direct=False)
+            self.comp = ""
 
     def _extend_over_quotes(self, start: int, end: int) -> int:
         """Extend indirect content over a quotation it opens, or one it introduces with a colon."""
@@ -659,6 +681,7 @@ class _Extractor:
             speaker=speaker, direct=direct, via=[v[1] for v in via],
             hedged=_hedged(cue, head, *self._content_roots(start, end)) or self._hedge_words(start, end, cue),
             cue_class=(_cue_class(cue) if cue is not None else ("say" if cue_text == ":" else "report")),
+            rule=self.rule, comp=self.comp,
         ))
 
     def _content_roots(self, start: int, end: int) -> list[Token]:
@@ -672,18 +695,20 @@ class _Extractor:
         return any(t.lower_ in ("reportedly", "allegedly", "purportedly", "supposedly") for t in _window(cue, 20))
 
     def run(self) -> list[Quote]:
-        self.direct()
-        self.colons()
-        self.indirect()
-        self.according()
-        self.orphans()
+        stages: list[tuple[str, Callable[[], None]]] = [
+            ("direct", self.direct), ("colon", self.colons), ("indirect", self.indirect),
+            ("according", self.according), ("orphan", self.orphans)]
         if self.with_beliefs:
-            self.beliefs()
+            stages.append(("belief", self.beliefs))
+        for name, stage in stages:
+            self.rule = name
+            stage()
         out = []
         for c in sorted(self.cands, key=lambda c: c.start):
-            if not c.direct and len(self.text[c.start: c.end].split()) < _MIN_WORDS:
+            if not c.direct and not self.loose and len(self.text[c.start: c.end].split()) < _MIN_WORDS:
                 continue  # "denied it", "called him" : objects too short to be a statement
             spk = c.speaker
+            self.context.append(_context(c))
             out.append(Quote(
                 text=self.text[c.start: c.end], start=c.start, end=c.end,
                 speaker=spk.name if spk else None, speaker_span=spk.span if spk else None,
@@ -694,16 +719,65 @@ class _Extractor:
         return out
 
 
-def extract_from_doc(doc: Doc, *, beliefs: bool = True) -> list[Quote]:
+_MODALS = frozenset({"will", "would", "could", "may", "might", "should", "can", "must"})
+
+
+def _context(c: _Cand) -> list[str]:
+    """Binary features of a candidate's rule, cue verb and speaker, for the learned filter."""
+    spk = c.speaker
+    who = ("none" if spk is None else "outlet" if spk.outlet else "anon" if spk.anonymous
+           else "named" if spk.name and spk.name[:1].isupper() else "other")
+    f = ["rule=" + c.rule, f"rule={c.rule}|spk={who}", f"rule={c.rule}|via={bool(c.via)}", f"comp={c.comp}",
+         f"rule={c.rule}|comp={c.comp}"]
+    cue = c.cue
+    if cue is None:
+        return [*f, f"rule={c.rule}|nocue"]
+    lemma = cue.lemma_.lower()
+    kids = list(cue.children)
+    deps = {k.dep_ for k in kids}
+    f += [f"lemma={lemma}", f"rule={c.rule}|lemma={lemma}", f"cdep={cue.dep_}", f"rule={c.rule}|cdep={cue.dep_}",
+          f"tag={cue.tag_}", f"neg={'neg' in deps}", f"pass={'nsubjpass' in deps or 'auxpass' in deps}",
+          f"modal={any(k.lower_ in _MODALS for k in kids if k.dep_ == 'aux')}",
+          f"to={any(k.lower_ == 'to' and k.dep_ == 'aux' for k in kids)}",
+          f"lemma={lemma}|spk={who}", f"lemma={lemma}|neg={'neg' in deps}",
+          f"mark={any(g.dep_ == 'mark' and g.lower_ == 'that' for k in kids if k.dep_ == 'ccomp' for g in k.children)}",
+          f"hpos={cue.head.pos_ if cue.head is not cue else 'ROOT'}", f"lemma={lemma}|comp={c.comp}"]
+    return f
+
+
+def extract_from_doc(doc: Doc, *, beliefs: bool = True, refine: bool = True) -> list[Quote]:
     """Attributed statements in a parsed document.
 
     Args:
         doc: a spaCy ``Doc`` parsed with tagger, parser, lemmatizer and NER.
         beliefs: also report opinion and evaluation attributions ("X thinks...", "a poll shows...").
+        refine: re-choose content boundaries and drop unlikely statements with the packaged
+            model (`storyline.attribute_model`); off gives the rules' raw output (for training).
     """
     if not doc.text.strip() or len(doc) == 0:
         return []
-    return _Extractor(doc, with_beliefs=beliefs).run()
+    from storyline.attribute_model import load_model
+    from storyline.attribute_model import refine as refine_spans
+
+    model = load_model() if refine else None
+    # With a model, the rules also propose weaker candidates that the model filters.
+    ex = _Extractor(doc, with_beliefs=beliefs, loose=model is not None)
+    found = ex.run()
+    if model is None:
+        return found
+    return refine_spans(doc.text, found, context=ex.context, model=model)
+
+
+def extract_with_context(doc: Doc) -> tuple[list[Quote], list[list[str]]]:
+    """The rules' raw statements and, for each, the binary features of its rule and cue (training).
+
+    Args:
+        doc: a parsed document.
+    """
+    if not doc.text.strip() or len(doc) == 0:
+        return [], []
+    ex = _Extractor(doc, loose=True)
+    return ex.run(), ex.context
 
 
 __all__ = ["extract_from_doc"]

@@ -1,0 +1,282 @@
+"""A small learned filter over rule-based attributions: content boundaries and keep/drop.
+
+For each statement the rules find, a few alternative content spans are proposed (the span as
+found, cut before a trailing relative clause or aside, the first quotation alone, extended to the
+sentence or paragraph end...). A logistic model over binary text features scores each
+alternative; the best one replaces the span, and statements whose best score is under the
+model's threshold are dropped. The weights ship as ``data/attribution/model.json`` (trained by
+``benchmarks/train_attribution.py``); without that file the rules' output is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from storyline.records import Quote
+
+#: Where an indirect statement usually ends: a relative clause, an aside, a dash, a new sentence.
+_CUT = re.compile(
+    r",\s+(?:who|which|whom|whose|where|when|while|despite|referring|according|citing|adding|saying|as|"
+    r"after|before|because|although|though|even|but|and|in|with|including|a|an|the)\b"
+    r"|\s+[—–]\s+|\s+--\s+|\s+\(|;\s|\.\s+(?=[A-Z“\"])"
+)
+_CLOSE_THEN_TEXT = re.compile(r"[”\"](?=\s*\S)|''(?=\s)")
+_OPEN = re.compile(r"[“\"]|``|''")
+_SENT_END = re.compile(r"[.?!][”\"’']?(?=\s|$)")
+_NEXT_WORD = re.compile(r"\s*([^\s\w]|\w+)")
+_PREV_WORD = re.compile(r"([^\s\w]|\w+)\s*$")
+#: Alternatives considered per statement, so the cost stays linear in the number of statements.
+_MAX_CUTS = 4
+#: Longest extension (characters) an alternative may add after a statement.
+_MAX_EXTEND = 2000
+_MIN_CHARS = 8
+#: Keep threshold for statements relayed by a named outlet ("..., Reuters reported"): the chain
+#: of sources is the point of attribution, so these are kept on weaker evidence.
+_RELAYED = 0.2
+#: Characters of context looked at around a span.
+_CONTEXT = 40
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryModel:
+    """Weights of the alternative-span scorer.
+
+    Args:
+        weights: feature name -> weight.
+        bias: intercept.
+        threshold: statements whose best alternative scores under this probability are dropped.
+        belief_threshold: the same for opinion and evaluation statements ("X thinks...").
+        quote_threshold: the same for quotations found next to a cue, a colon or a dash.
+    """
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    belief_threshold: float = 0.5
+    quote_threshold: float = 0.5
+
+
+def alternatives(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Candidate content spans for a statement found at ``text[start:end]``, the original first.
+
+    Args:
+        text: the document text.
+        start: start of the statement's content.
+        end: end of the statement's content.
+    """
+    out = [("orig", start, end)]
+    seg = text[start:end]
+    cuts = 0
+    for m in _CUT.finditer(seg):
+        cut = start + m.start()
+        if cut - start < _MIN_CHARS:
+            continue
+        word = m.group(0).strip(" ,")
+        out.append(("cut:" + (word.split()[0].lower() if word else "."), start, cut))
+        cuts += 1
+        if cuts >= _MAX_CUTS:
+            break
+    closing = _CLOSE_THEN_TEXT.search(seg)
+    if closing is not None and start + _MIN_CHARS < start + closing.end() < end - 3:
+        out.append(("q1", start, start + closing.end()))
+    opening = _OPEN.search(seg)
+    if opening is not None and opening.start() > 0:
+        out.append(("qstart", start + opening.start(), end))
+    nl = text.find("\n", end, end + _MAX_EXTEND)
+    # No paragraph end near: extend no further than the bound (keeps huge paragraphs linear).
+    nl = min(len(text), end + _MAX_EXTEND) if nl < 0 else nl
+    stop_sent = _SENT_END.search(text, end, nl)
+    if stop_sent is not None and stop_sent.start() > end:
+        out.append(("ext_sent", start, stop_sent.start()))
+    if nl > end + 2 and nl - end < _MAX_EXTEND:
+        stop = nl
+        while stop > end and text[stop - 1] in " .\t\r":
+            stop -= 1
+        if stop > end:
+            out.append(("ext_para", start, stop))
+    return out
+
+
+def _len_bin(n: int) -> str:
+    return str(min(12, int(math.log2(n + 1))))
+
+
+def features(text: str, quote: Quote, kind: str, start: int, end: int, *,
+             context: list[str] | None = None) -> list[str]:
+    """Binary feature names for one alternative span of ``quote``.
+
+    Args:
+        text: the document text.
+        quote: the statement as the rules found it.
+        kind: the alternative's kind (see `alternatives`).
+        start: the alternative's start.
+        end: the alternative's end.
+        context: binary features of the rule and cue that found the statement.
+    """
+    cue = (quote.cue or "").lower().split()
+    cue_word = cue[0] if cue else "<none>"
+    seg = text[start:end]
+    words = len(seg.split())
+    lb = _len_bin(end - start)
+    ratio = (end - start) / max(1, quote.end - quote.start)
+    rb = "lt.5" if ratio < 0.5 else "lt.9" if ratio < 0.9 else "eq" if ratio <= 1.1 else "lt2" if ratio < 2 else "ge2"
+    after = _NEXT_WORD.match(text, end, min(len(text), end + _CONTEXT))
+    before = _PREV_WORD.search(text, max(0, start - _CONTEXT), start)
+    nxt = after.group(1).lower() if after else "<end>"
+    prv = before.group(1).lower() if before else "<start>"
+    direct = "d" if quote.direct else "i"
+    spk = "none" if not quote.speaker_span else "anon" if quote.anonymous else "named"
+    cue_pos = "na"
+    if quote.speaker_span:
+        a = quote.speaker_span[0]
+        cue_pos = "spk_before" if a < start else "spk_inside" if a < end else "spk_after"
+    marks = sum(seg.count(c) for c in "“”\"") + seg.count("''")
+    f = [
+        "k=" + kind, f"k={kind}|{direct}", f"k={kind}|cue={cue_word}", f"k={kind}|len={lb}",
+        f"k={kind}|r={rb}", "cue=" + cue_word, f"cue={cue_word}|{direct}", "cls=" + (quote.cue_class or "none"),
+        "dir=" + direct, "len=" + lb, f"len={lb}|{direct}", "w=" + _len_bin(words), "spk=" + spk, "pos=" + cue_pos,
+        f"pos={cue_pos}|k={kind}", "nxt=" + nxt, "prv=" + prv, f"nxt={nxt}|{direct}", f"prv={prv}|{direct}",
+        "nl=" + str("\n" in seg), "marks=" + str(min(marks, 4)), f"marks={min(marks, 4)}|k={kind}",
+        "hedged=" + str(quote.hedged), "via=" + str(bool(quote.via)),
+        "q0=" + str(seg[:1] in "“\"'‘«"), "q1=" + str(seg[-1:] in "”\"'’»"),
+        "that=" + str(prv == "that"), "upper0=" + str(seg[:1].isupper()),
+    ]
+    toks = seg.split()
+    first = toks[0].lower().strip("“”\"'‘’,") if toks else "<none>"
+    last = toks[-1][-1:] if toks else "<none>"
+    gap = (start - quote.speaker_span[1]) if quote.speaker_span and quote.speaker_span[1] <= start else (
+        quote.speaker_span[0] - end if quote.speaker_span and quote.speaker_span[0] >= end else -1)
+    f.extend((f"fw={first}", f"fw={first}|{direct}", f"lw={last}", f"lw={last}|k={kind}",
+              f"gap={_len_bin(gap) if gap >= 0 else 'in'}", f"gap={_len_bin(gap) if gap >= 0 else 'in'}|{direct}",
+              f"saycue={bool(_SAY.search(seg))}|{direct}"))
+    if kind != "orig":
+        f.extend(_delta(text, quote, kind, start, end))
+    if context:
+        f.extend(context)
+        rule = next((c for c in context if c.startswith("rule=") and "|" not in c), "rule=")
+        f.extend((f"{rule}|k={kind}", f"{rule}|k={kind}|len={lb}", f"{rule}|len={lb}"))
+    return f
+
+
+_SAY = re.compile(r"\b(?:said|says|say|told|tells|added|asked|wrote|according)\b", re.IGNORECASE)
+
+
+def _delta(text: str, quote: Quote, kind: str, start: int, end: int) -> list[str]:
+    """Features of the text an alternative adds to or removes from the original span."""
+    if start != quote.start:
+        delta = text[min(start, quote.start): max(start, quote.start)]
+    else:
+        delta = text[min(end, quote.end): max(end, quote.end)]
+    grow = "add" if end - start > quote.end - quote.start else "cut"
+    first = _NEXT_WORD.match(delta)
+    fw = first.group(1).lower() if first else "<none>"
+    words = delta.split()
+    second = words[1].lower().strip(",.;:\"“”") if len(words) > 1 else "<none>"
+    db = _len_bin(len(delta))
+    cue = "cue" if _SAY.search(delta) else "nocue"
+    qm = "q" if any(c in delta for c in "“”\"") else "noq"
+    direct = "d" if quote.direct else "i"
+    return [f"dl={kind}|{db}", f"dl={kind}|{db}|{direct}", f"dfw={kind}|{fw}", f"dsw={kind}|{second}",
+            f"dfw2={kind}|{fw}|{second}", f"dcue={kind}|{cue}", f"dq={kind}|{qm}", f"dcq={kind}|{cue}|{qm}|{direct}",
+            f"dnl={kind}|{chr(10) in delta}", f"g={grow}|{db}", f"dend={kind}|{delta.rstrip()[-1:]}"]
+
+
+def score(model: BoundaryModel, feats: list[str]) -> float:
+    """Probability that a span with these features matches the annotated content.
+
+    Args:
+        model: the weights.
+        feats: binary feature names.
+    """
+    z = model.bias + sum(model.weights.get(name, 0.0) for name in feats)
+    z = max(-30.0, min(30.0, z))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@functools.lru_cache(maxsize=1)
+def load_model() -> BoundaryModel | None:
+    """The packaged model, loaded once per process (None when the file is absent)."""
+    try:
+        raw = resources.files("storyline").joinpath("data/attribution/model.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):  # not shipped: the rules' spans stand
+        return None
+    data = json.loads(raw)
+    return BoundaryModel(weights={str(k): float(v) for k, v in data["weights"].items()},
+                         bias=float(data["bias"]), threshold=float(data["threshold"]),
+                         belief_threshold=float(data.get("belief_threshold", data["threshold"])),
+                         quote_threshold=float(data.get("quote_threshold", data["threshold"])))
+
+
+def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = None,
+           model: BoundaryModel | None = None) -> list[Quote]:
+    """Re-choose each statement's content span and drop unlikely statements.
+
+    Args:
+        text: the document text the quotes point into.
+        quotes: statements from the rules, in document order.
+        context: per statement, binary features of the rule and cue that found it.
+        model: the weights (default: the packaged model; without one ``quotes`` is returned).
+    """
+    model = model if model is not None else load_model()
+    if model is None:
+        return quotes
+    best: list[tuple[float, int, int]] = []
+    limits: list[float] = []
+    for n, q in enumerate(quotes):
+        ctx = context[n] if context is not None and n < len(context) else []
+        best.append(max(((score(model, features(text, q, k, a, b, context=ctx)), a, b)
+                         for k, a, b in alternatives(text, q.start, q.end)), key=lambda x: x[0]))
+        limits.append(min(threshold_for(model, ctx), _RELAYED) if q.via else threshold_for(model, ctx))
+    out: list[Quote] = []
+    for n in select(best, thresholds=limits):
+        q, (_, a, b) = quotes[n], best[n]
+        out.append(q if (a, b) == (q.start, q.end) else dataclasses.replace(q, start=a, end=b, text=text[a:b]))
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+_QUOTE_RULES = frozenset({"rule=direct", "rule=colon", "rule=orphan"})
+
+
+def threshold_for(model: BoundaryModel, context: list[str]) -> float:
+    """The keep threshold for a statement, by the rule that found it.
+
+    Args:
+        model: the weights and thresholds.
+        context: the statement's rule and cue features.
+    """
+    if "rule=belief" in context:
+        return model.belief_threshold
+    if any(c in _QUOTE_RULES for c in context):
+        return model.quote_threshold
+    return model.threshold
+
+
+def select(best: list[tuple[float, int, int]], *, thresholds: list[float]) -> list[int]:
+    """Indices of the statements to keep: scored at least their threshold, most likely first, and
+    not mostly overlapping a statement already kept (one passage is one statement).
+
+    Args:
+        best: per statement, (probability, start, end) of its best alternative.
+        thresholds: per statement, the keep threshold.
+    """
+    kept: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for n in sorted(range(len(best)), key=lambda k: -best[k][0]):
+        p, a, b = best[n]
+        if p < thresholds[n]:
+            continue
+        if any(min(b, d) - max(a, c) > 0.5 * min(b - a, d - c) for c, d in spans):
+            continue
+        kept.append(n)
+        spans.append((a, b))
+    return sorted(kept)
+
+
+__all__ = ["BoundaryModel", "alternatives", "features", "load_model", "refine", "score", "select", "threshold_for"]

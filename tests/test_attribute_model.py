@@ -1,0 +1,106 @@
+"""The learned boundary/keep filter over rule-based attributions.
+
+All example sentences are invented for these tests.
+"""
+
+from __future__ import annotations
+
+from storyline import extract_quotes
+from storyline.attribute_model import (
+    BoundaryModel,
+    alternatives,
+    features,
+    load_model,
+    refine,
+    select,
+    threshold_for,
+)
+from storyline.attribute_rules import extract_from_doc, extract_with_context
+from storyline.nlp import get_nlp
+from storyline.records import Quote
+
+_TEXT = ("Jo Bell said the ferry would resume in June, which surprised the harbour board. "
+         "She added that fares would not rise.\nThe council met on Friday.")
+
+
+def _quote(text: str, needle: str, *, direct: bool = False) -> Quote:
+    start = text.index(needle)
+    end = start + len(needle)
+    return Quote(text=text[start:end], start=start, end=end, speaker="Jo Bell", speaker_span=(0, 7),
+                 cue="said", direct=direct, cue_class="say")
+
+
+def test_packaged_model_loads_once() -> None:
+    model = load_model()
+    assert model is not None
+    assert model is load_model()
+    assert model.weights and 0.0 < model.threshold < 1.0
+    assert 0.0 < model.belief_threshold < 1.0 and 0.0 < model.quote_threshold < 1.0
+
+
+def test_alternatives_start_with_the_original_and_stay_in_bounds() -> None:
+    q = _quote(_TEXT, "the ferry would resume in June, which surprised the harbour board")
+    alts = alternatives(_TEXT, q.start, q.end)
+    assert alts[0] == ("orig", q.start, q.end)
+    kinds = {k for k, _, _ in alts}
+    assert "cut:which" in kinds  # the relative clause can be cut off
+    cut = next((a, b) for k, a, b in alts if k == "cut:which")
+    assert _TEXT[cut[0]: cut[1]] == "the ferry would resume in June"
+    assert all(0 <= a < b <= len(_TEXT) for _, a, b in alts)
+
+
+def test_alternatives_extend_to_sentence_end() -> None:
+    q = _quote(_TEXT, "fares would not")
+    ext = [(a, b) for k, a, b in alternatives(_TEXT, q.start, q.end) if k == "ext_sent"]
+    assert ext and _TEXT[ext[0][0]: ext[0][1]] == "fares would not rise"
+
+
+def test_features_carry_kind_and_context() -> None:
+    q = _quote(_TEXT, "the ferry would resume in June")
+    feats = features(_TEXT, q, "orig", q.start, q.end, context=["rule=indirect", "lemma=say"])
+    assert "k=orig" in feats and "rule=indirect" in feats and "lemma=say" in feats
+    assert "cue=said" in feats
+
+
+def test_refine_without_model_keeps_the_rules_output() -> None:
+    q = _quote(_TEXT, "the ferry would resume in June")
+    model = BoundaryModel(weights={}, bias=10.0, threshold=0.5)
+    assert refine(_TEXT, [q], model=model) == [q]  # every alternative ties: the original wins
+
+
+def test_refine_drops_and_reshapes_by_weight() -> None:
+    q = _quote(_TEXT, "the ferry would resume in June, which surprised the harbour board")
+    prefer_cut = BoundaryModel(weights={"k=cut:which": 5.0}, bias=-1.0, threshold=0.5)
+    (out,) = refine(_TEXT, [q], model=prefer_cut)
+    assert out.text == "the ferry would resume in June" == _TEXT[out.start: out.end]
+    assert out.speaker == "Jo Bell"
+    drop_all = BoundaryModel(weights={}, bias=-5.0, threshold=0.5)
+    assert refine(_TEXT, [q], model=drop_all) == []
+
+
+def test_select_keeps_one_of_overlapping_statements() -> None:
+    best = [(0.9, 0, 50), (0.8, 5, 48), (0.3, 60, 90), (0.7, 100, 120)]
+    assert select(best, thresholds=[0.5] * 4) == [0, 3]
+    assert select(best, thresholds=[0.5, 0.5, 0.2, 0.95]) == [0, 2]
+
+
+def test_threshold_by_rule() -> None:
+    model = BoundaryModel(weights={}, bias=0.0, threshold=0.5, belief_threshold=0.6, quote_threshold=0.2)
+    assert threshold_for(model, ["rule=belief"]) == 0.6
+    assert threshold_for(model, ["rule=direct"]) == 0.2
+    assert threshold_for(model, ["rule=indirect"]) == 0.5
+
+
+def test_context_is_parallel_to_raw_statements() -> None:
+    doc = get_nlp()('"The ferry is safe," Jo Bell said. She added that fares would not rise.')
+    found, context = extract_with_context(doc)
+    assert found and len(found) == len(context)
+    assert all(any(c.startswith("rule=") for c in ctx) for ctx in context)
+    assert extract_from_doc(doc, refine=False)  # the rules alone, as before the model
+
+
+def test_refined_output_keeps_a_plain_direct_quote() -> None:
+    text = '"The ferry will run again in June," Jo Bell said on Monday.'
+    qs = extract_quotes(text)
+    assert [q.text for q in qs] == ['"The ferry will run again in June,"']
+    assert qs[0].speaker == "Jo Bell"
