@@ -118,3 +118,31 @@ def test_demo_corpus_in_two_runs_equals_one_run(tmp_path: Path, monkeypatch: pyt
     assert a["relations"], "the demo corpus has claim relations to compare"
     for section in a:
         assert a[section] == b[section], section
+
+
+@pytest.mark.slow
+def test_a_later_run_redates_an_undated_article_from_its_grown_story(tmp_path: Path) -> None:
+    import shutil
+
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+    feature = "basin-observer_tesh-valley-feature.txt"
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    shutil.copy(corpus / feature, first)
+    for path in corpus.iterdir():
+        if path.name != feature:
+            shutil.copy(path, later)
+    db = tmp_path / "store.duckdb"
+    kb = [corpus.parent / "kb.json"]
+
+    def evidence() -> str:
+        with Store(db, read_only=True) as store:
+            rows = store.query("SELECT published_evidence FROM documents WHERE source LIKE ?", [f"%{feature}"])
+        return str(rows[0]["published_evidence"])
+
+    analyze([first], db=db, kb_files=kb)
+    assert "its story" not in evidence()  # alone, it is dated from its content only
+    analyze([later], db=db, kb_files=kb)
+    # The second run put dated reports into its story, so the old, undated article is re-dated from them.
+    assert "its story's" in evidence() and "matches the event of 2025-04-15" in evidence()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import duckdb
+from pathlib import Path
 
-from storyline.store import _insert_rows
+import duckdb
+import pytest
+
+from storyline.store import Store, _insert_rows
 
 
 def test_replacing_insert_keeps_the_last_row_per_key_across_chunks(monkeypatch) -> None:
@@ -40,3 +43,16 @@ def test_update_rows_sets_values_by_id_last_wins() -> None:
         ("b", "e2"),
         ("c", "old"),
     ]
+
+
+@pytest.mark.parametrize(("env", "given", "expected_mib"), [(None, None, 488.2), ("256MB", None, 244.1),
+                                                             ("256MB", "1GB", 953.6)])
+def test_store_caps_duckdb_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: str | None,
+                                  given: str | None, expected_mib: float) -> None:
+    if env is None:
+        monkeypatch.delenv("STORYLINE_DB_MEMORY", raising=False)
+    else:
+        monkeypatch.setenv("STORYLINE_DB_MEMORY", env)
+    with Store(tmp_path / "capped.duckdb", memory_limit=given) as store:
+        row = store.con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert row is not None and row[0] == f"{expected_mib} MiB"

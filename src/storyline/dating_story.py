@@ -101,12 +101,15 @@ def _dated_events(others: Sequence[StoryDated]) -> list[tuple[dt.date, set[str],
     return events
 
 
-def story_hints(text: str, others: Sequence[StoryDated]) -> list[DateHint]:
+def story_hints(
+    text: str, others: Sequence[StoryDated], *, events: Sequence[tuple[dt.date, set[str], str]] | None = None
+) -> list[DateHint]:
     """Outside evidence for an undated article from the dated articles of its story.
 
     Args:
         text: the undated article's text.
         others: the story's dated articles.
+        events: their dated events, when already read (one story's undated articles share them).
     """
     if not others:
         return []
@@ -120,7 +123,7 @@ def story_hints(text: str, others: Sequence[StoryDated]) -> list[DateHint]:
             p=SPAN_P,
         )
     ]
-    events = _dated_events(others)
+    events = _dated_events(others) if events is None else events
     seen: set[dt.date] = set()
     for _, sent in _sentences(text):
         for m in _WEEKDAY_REF.finditer(sent):
@@ -150,38 +153,53 @@ def story_hints(text: str, others: Sequence[StoryDated]) -> list[DateHint]:
     return hints
 
 
-def date_from_story(text: str, *, title: str | None, others: Sequence[StoryDated]) -> DateEstimate:
+def date_from_story(
+    text: str,
+    *,
+    title: str | None,
+    others: Sequence[StoryDated],
+    events: Sequence[tuple[dt.date, set[str], str]] | None = None,
+) -> DateEstimate:
     """Date an undated article from its content together with the dated articles of its story.
 
     Args:
         text: the article text.
         title: its headline.
         others: the story's dated articles (the article itself excluded).
+        events: the dated events of ``others``, when already read.
     """
-    return estimate_date(text, title=title, hints=story_hints(text, others))
+    return estimate_date(text, title=title, hints=story_hints(text, others, events=events))
 
 
-def redate_from_stories(store: Store) -> int:
+def redate_from_stories(store: Store, *, run_id: str | None = None) -> int:
     """Re-date the stored undated documents of each story from the story's dated documents.
 
     Args:
         store: an open store whose stories are assigned.
+        run_id: only stories that gained documents in this run (None: every story). An undated
+            document's estimate depends on its own text and its story's dated documents alone, so the
+            other stories' estimates stand as their earlier run left them.
 
     Returns:
         The number of documents whose estimate was replaced.
     """
     rows = store.story_dating_rows()
+    touched = {r["story"] for r in rows if run_id is None or r["run_id"] == run_id}
     dated: dict[str, list[tuple[str, StoryDated]]] = {}
     for r in rows:
-        if r["published_basis"] in ("stated", "metadata") and r["published_value"] is not None:
+        stated = r["published_basis"] in ("stated", "metadata") and r["published_value"] is not None
+        if stated and r["story"] in touched:
             label = r["title"] or r["source"]
             dated.setdefault(r["story"], []).append((r["id"], StoryDated(r["published_value"], r["text"] or "", label)))
+    # Read each story's dated events once: a large story has many undated articles to compare.
+    events = {story: _dated_events([d for _, d in docs]) for story, docs in dated.items()}
     out: dict[str, DateEstimate] = {}
     for r in rows:
-        if r["published_basis"] not in ("inferred", "unknown"):
+        if r["story"] not in touched or r["published_basis"] not in ("inferred", "unknown"):
             continue
+        # Undated articles are never among the dated ones, so the story's list is "the others".
         others = [d for doc_id, d in dated.get(r["story"], []) if doc_id != r["id"]]
         if others:
-            out[r["id"]] = date_from_story(r["text"] or "", title=r["title"], others=others)
+            out[r["id"]] = date_from_story(r["text"] or "", title=r["title"], others=others, events=events[r["story"]])
     store.set_published(out)
     return len(out)

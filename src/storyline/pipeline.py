@@ -269,7 +269,7 @@ def analyze(
                 progress(summary.seen, summary.added)
         groups = link_duplicates(store)
         link_entities(store, kb=kb)
-        link_stories(store)
+        link_stories(store, run_id=run_id)
         link_claims(store, duplicate_of=groups.duplicate_of)
         summary.totals = store.counts()
         summary.duplicates = summary.totals.get("duplicates", 0)
@@ -479,11 +479,13 @@ def link_entities(store: Store, *, kb: KnowledgeBase | None = None) -> int:
     return len(corpus)
 
 
-def link_stories(store: Store) -> int:
+def link_stories(store: Store, *, run_id: str | None = None) -> int:
     """Place documents that have no story yet into the stored stories (or new ones), incrementally.
 
     Args:
         store: an open store.
+        run_id: the run that added documents: only their stories' undated documents are re-dated
+            (None: every story's).
 
     Returns:
         The number of stories.
@@ -508,7 +510,7 @@ def link_stories(store: Store) -> int:
     joined = {doc_id: n for s in stories for n, doc_id in enumerate(s.documents)}
     store.replace_stories(stories, joined)
     # Last resort of the dating rules: undated documents are narrowed by their story's dated ones.
-    redate_from_stories(store)
+    redate_from_stories(store, run_id=run_id)
     return len(stories)
 
 

@@ -172,20 +172,30 @@ class WriteResult:
     versions: tuple[tuple[str, str, str], ...]
 
 
+#: DuckDB's buffer pool otherwise grows to 80% of RAM and keeps the pages it has read, so a long run's
+#: memory would grow with the store; with a cap, larger work spills to a temporary folder on disk.
+MEMORY_LIMIT = "512MB"
+
+
 class Store:
     """A Storyline database.
 
     Args:
         path: the DuckDB file (":memory:" for a throwaway store).
         read_only: open without write access (the web app does).
+        memory_limit: DuckDB's memory cap, such as "512MB" (default: ``$STORYLINE_DB_MEMORY`` or
+            `MEMORY_LIMIT`).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, read_only: bool = False, memory_limit: str | None = None
+    ) -> None:
         self.path = str(path)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"{self.path} does not exist; run `storyline analyze PATH --db {self.path}` first")
+        limit = memory_limit or os.environ.get("STORYLINE_DB_MEMORY") or MEMORY_LIMIT
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": limit})
         except duckdb.Error as exc:
             raise StoreError(
                 f"cannot open database {self.path}: {exc}. If the file is corrupt, move it aside and re-run analyze."
@@ -476,9 +486,9 @@ class Store:
         return str(row[0]) if row else ""
 
     def story_dating_rows(self) -> list[dict[str, Any]]:
-        """Per current document in a story: id, story, source, title, text and published value and basis."""
+        """Per current document in a story: id, story, source, title, text, published value and basis, run id."""
         return self.query(
-            "SELECT id, story, source, title, text, published_value, published_basis FROM documents "
+            "SELECT id, story, source, title, text, published_value, published_basis, run_id FROM documents "
             "WHERE superseded_by IS NULL AND story IS NOT NULL ORDER BY seq"
         )
 
