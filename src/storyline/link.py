@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -301,13 +302,13 @@ def _phrase_head(phrase: str | None) -> str | None:
     return head
 
 
-def _subject_head(c: Claim) -> str | None:
-    """Head of the claim's subject; a relative pronoun stands for the noun before it ("a track that runs")."""
-    subject = (c.subject or "").strip().lower()
-    if subject in _RELATIVE_PRONOUNS:
-        match = re.search(rf"\b{subject}\b", c.text.lower())
-        return _phrase_head(c.text[: match.start()]) if match else None
-    return _phrase_head(c.subject)
+def _subject_head(text: str, subject: str | None) -> str | None:
+    """Head of a claim's subject; a relative pronoun stands for the noun before it ("a track that runs")."""
+    pronoun = (subject or "").strip().lower()
+    if pronoun in _RELATIVE_PRONOUNS:
+        match = re.search(rf"\b{pronoun}\b", text.lower())
+        return _phrase_head(text[: match.start()]) if match else None
+    return _phrase_head(subject)
 
 
 def _verb_forms() -> dict[str, str]:
@@ -345,28 +346,35 @@ def claim_parts(c: Claim) -> ClaimParts:
     Args:
         c: a claim.
     """
-    words = keywords(c.text)
-    pred = c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None
+    return _parts(c.text, c.predicate, c.subject, c.object, c.modality)
+
+
+# Incremental matching compares each new claim with its stored neighbours, and neighbour sets overlap,
+# so the same claims are taken apart many times in one run.
+@lru_cache(maxsize=16384)
+def _parts(text: str, predicate: str | None, subject: str | None, obj: str | None, modality: str) -> ClaimParts:
+    words = keywords(text)
+    pred = predicate if predicate and predicate not in _LIGHT_VERBS else None
     # A verb parsed inside a subordinate span ("once the accord is signed, by 250 soldiers") or a control
     # verb ("preparing plans to send") does not name what the claim asserts.
-    action = None if pred is None or pred in _CONTROL_VERBS or _SUBORDINATE.match(c.text) else _predicate_class(pred)
-    named = _actions_named(c.text)
+    action = None if pred is None or pred in _CONTROL_VERBS or _SUBORDINATE.match(text) else _predicate_class(pred)
+    named = _actions_named(text)
     slot, slot_words = None, frozenset[str]()
-    first = c.object.split()[0] if c.object and c.object.split() else None
+    first = obj.split()[0] if obj and obj.split() else None
     if first is not None and first not in _CLAUSE_OPENERS:
         lead = first if first in _PREPOSITIONS else ""
         if lead in _ARGUMENT_PREPOSITIONS:
-            slot, slot_words = lead, keywords(c.object or "")
-    subject_head, object_head = _subject_head(c), _phrase_head(c.object)
-    relative = (c.subject or "").strip().lower() in _RELATIVE_PRONOUNS
-    agent = _AGENT.search(c.text.lower())
-    return ClaimParts(words=words, numbers=numbers(c.text), quantities=quantities(c.text), predicate=pred,
+            slot, slot_words = lead, keywords(obj or "")
+    subject_head, object_head = _subject_head(text, subject), _phrase_head(obj)
+    relative = (subject or "").strip().lower() in _RELATIVE_PRONOUNS
+    agent = _AGENT.search(text.lower())
+    return ClaimParts(words=words, numbers=numbers(text), quantities=quantities(text), predicate=pred,
                   action=action, actions_named=named | ({_predicate_class(pred)} if pred else frozenset()),
                   heads=frozenset(h for h in (subject_head, object_head) if h),
                   object_head=object_head, agent_words=keywords(agent.group(1)) if agent else frozenset(),
                   relative_subject=subject_head if relative else None,
                   slot=slot, slot_words=slot_words,
-                  hedged=c.modality in _HEDGED)
+                  hedged=modality in _HEDGED)
 
 
 def shared_proposition(a: ClaimParts, b: ClaimParts, *, cosine: float, score: float) -> str | None:
@@ -553,12 +561,12 @@ def match_claims(
         vecs = embed([c.text for c in items])
     else:
         vecs = normalise(np.asarray(embeddings)[keep])
-    words = [keywords(c.text) for c in items]
-    nums = [numbers(c.text) for c in items]
+    parts = [claim_parts(c) for c in items]
+    words = [p.words for p in parts]
+    nums = [p.numbers for p in parts]
     outlets = [_outlet_key(doc_outlets.get(c.doc), roots[i]) for i, c in enumerate(items)]
     preds = [c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None for c in items]
     subjects = [_head(c.subject) for c in items]
-    parts = [claim_parts(c) for c in items]
     relations: list[Relation] = []
     for (i, j), cos in sorted(_candidates(items, vecs, k=k).items()):
         if roots[i] == roots[j]:
