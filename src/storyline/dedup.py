@@ -126,9 +126,13 @@ def find_duplicates(
             x = parent[x]
         return x
 
+    permutations = None
     for doc_id in sorted(signatures, key=lambda d: order.get(d, 0)):
         sig = signatures[doc_id]
-        mh = MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=sig, scheme=SCHEME)
+        # The permutations depend on the seed alone; drawing them once per store, not per document, is
+        # most of the cost of rebuilding the index.
+        mh = MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=sig, scheme=SCHEME, permutations=permutations)
+        permutations = mh.permutations
         parent[doc_id] = doc_id
         for other in lsh.query(mh):
             if jaccard(sig, signatures[other]) >= threshold:

@@ -438,12 +438,15 @@ class Store:
             flags: doc id -> flags.
             kinds: the flag kinds this stage owns (old ones are deleted first).
         """
+        rows = [
+            (doc_id, flag.kind, float(flag.score), json.dumps(flag.evidence), json.dumps(flag.spans), stage)
+            for doc_id, doc_flags in flags.items()
+            for flag in doc_flags
+        ]
         with self.transaction() as con:
             for kind in kinds:
                 con.execute("DELETE FROM flags WHERE kind = ?", [kind])
-            for doc_id, doc_flags in flags.items():
-                for flag in doc_flags:
-                    self._write_flag(doc_id, flag, stage=stage)
+            _insert_rows(con, "INSERT OR REPLACE INTO flags", rows, key_width=2)
 
     def set_duplicates(self, duplicate_of: dict[str, str | None]) -> None:
         """Set ``duplicate_of`` for the given documents in one transaction.
