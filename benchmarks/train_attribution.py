@@ -8,7 +8,7 @@ scorer ``../shared/eval/score_attribution.py`` for its gold loader and IoU. For 
 the rules find (``extract_with_context``, the rules' loose mode), each alternative span from
 `storyline.attribute_model.alternatives` is labelled 1 when its character IoU with some gold
 content is at least 0.5 and it is the statement's best alternative. A logistic regression over
-the binary features is fitted; the three keep thresholds (quotes, other speech, beliefs) are
+the binary features is fitted; the four keep thresholds (quotes, other speech, beliefs, short objects) are
 chosen by 5-fold cross-validation over train documents (best F1 + speech recall with precision
 at least ``--min-precision``). Writes the weights as JSON: feature names are short tags and single
 common words, no PolNeAR passage is stored. Takes about 8 minutes on 2 cores with a parse cache
@@ -31,9 +31,10 @@ DEFAULT_OUT = ROOT / "src" / "storyline" / "data" / "attribution" / "model.json"
 _MIN_COUNT = 3
 _MIN_WEIGHT = 0.005
 _FOLDS = 5
-_THRESHOLDS = [0.35, 0.4, 0.45, 0.5, 0.55]
+_THRESHOLDS = [0.3, 0.35, 0.4, 0.45, 0.5]
 _BELIEF_THRESHOLDS = [0.5, 0.55, 0.6]
 _QUOTE_THRESHOLDS = [0.2, 0.3, 0.4, 0.5]
+_SHORT_THRESHOLDS = [0.5, 0.6, 0.7]
 
 
 def _scorer() -> Any:
@@ -116,7 +117,8 @@ def _choose(rows_doc: list[Any], weights: dict[str, float], bias: float) -> list
     """Per statement: (probability, start, end) of its best alternative, and its threshold group."""
     from storyline.attribute_model import BoundaryModel, score, threshold_for
 
-    model = BoundaryModel(weights=weights, bias=bias, threshold=0.0, belief_threshold=1.0, quote_threshold=2.0)
+    model = BoundaryModel(weights=weights, bias=bias, threshold=0.0, belief_threshold=1.0, quote_threshold=2.0,
+                          short_threshold=3.0)
     out = []
     for st in rows_doc:
         p, span = max(((score(model, feats), span) for feats, _, span in st), key=lambda x: x[0])
@@ -125,13 +127,13 @@ def _choose(rows_doc: list[Any], weights: dict[str, float], bias: float) -> list
 
 
 def _evaluate(sc: Any, gold_docs: list[Any], chosen: list[list[tuple[float, int, int, int]]],
-              t: float, tb: float, tq: float) -> dict[str, Any]:
+              t: float, tb: float, tq: float, ts: float) -> dict[str, Any]:
     from storyline.attribute_model import select
 
     preds = []
     for doc in chosen:
         best = [(p, a, b) for p, a, b, _ in doc]
-        limits = [(t, tb, tq)[group] for *_, group in doc]
+        limits = [(t, tb, tq, ts)[group] for *_, group in doc]
         preds.append([{"span": [(best[n][1], best[n][2])], "speaker": None, "speaker_span": None}
                       for n in select(best, thresholds=limits)])
     res: dict[str, Any] = sc.score(gold_docs, preds)
@@ -164,9 +166,9 @@ def main() -> int:
     table = []
     for t in _THRESHOLDS:
         for tb in _BELIEF_THRESHOLDS:
-            for tq in _QUOTE_THRESHOLDS:
-                res = _evaluate(sc, gold_docs, chosen, t, tb, tq)
-                table.append({"threshold": t, "belief_threshold": tb, "quote_threshold": tq,
+            for tq, ts in ((q, s) for q in _QUOTE_THRESHOLDS for s in _SHORT_THRESHOLDS):
+                res = _evaluate(sc, gold_docs, chosen, t, tb, tq, ts)
+                table.append({"threshold": t, "belief_threshold": tb, "quote_threshold": tq, "short_threshold": ts,
                               "precision": res["all"]["precision"], "f1": res["all"]["f1"],
                               "recall": res["all"]["recall"], "speech_recall": res["speech"]["recall"]})
     ok = [r for r in table if r["precision"] >= args.min_precision] or table
@@ -177,7 +179,8 @@ def main() -> int:
     args.out.write_text(json.dumps({
         "version": 1, "trained_on": "PolNeAR train (first annotator per article)", "c": args.c,
         "threshold": best["threshold"], "belief_threshold": best["belief_threshold"],
-        "quote_threshold": best["quote_threshold"], "cv": best, "bias": round(bias, 5),
+        "quote_threshold": best["quote_threshold"], "short_threshold": best["short_threshold"],
+        "cv": best, "bias": round(bias, 5),
         "weights": dict(sorted(weights.items())),
     }, indent=0, sort_keys=False) + "\n", encoding="utf-8")
     print(json.dumps({"cv_table": table, "chosen": best, "features": len(weights), "out": str(args.out)}))

@@ -356,3 +356,68 @@ def test_parenthetical_cue_keeps_the_rest_of_the_sentence() -> None:
 
 def test_short_indirect_objects_are_not_statements() -> None:
     assert not [q for q in extract_quotes("The minister denied it on Monday.") if not q.direct]
+
+
+# -- round 2 rule forms (rules alone, before the learned filter) ---------------------------------
+
+
+def _raw(text: str, needle: str) -> Quote:
+    """The statement the rules alone find whose content contains ``needle``."""
+    from storyline.attribute_rules import extract_from_doc
+
+    qs = extract_from_doc(get_nlp()(text), refine=False)
+    _check_offsets(text, qs)
+    found = [q for q in qs if needle in q.text]
+    assert found, f"no statement containing {needle!r} in {qs!r}"
+    return found[0]
+
+
+def test_interview_turns_are_attributed_to_their_labels() -> None:
+    text = ("The mayor spoke to us last week.\n\nQ: How did the first winter go for the city?\n\n"
+            "A: We cleared every road within a day and nobody was stranded.")
+    q = _raw(text, "How did the first winter")
+    assert q.speaker == "Q" and q.cue == ":"
+    a = _raw(text, "We cleared every road")
+    assert a.speaker == "A" and text[a.speaker_span[0]: a.speaker_span[1]] == "A"  # type: ignore[index]
+
+
+def test_kicker_before_a_colon_speaker() -> None:
+    text = 'Turnout rose in the valley towns - Tom Ward: "We knocked on every door twice this spring."'
+    q = _raw(text, "knocked on every door")
+    assert q.speaker is not None and "Ward" in q.speaker
+
+
+def test_headline_label_colon() -> None:
+    text = "Poll: Harbour party leads in the coastal seats\n\nThe survey was taken in May."
+    q = _raw(text, "Harbour party leads")
+    assert q.speaker == "Poll"
+
+
+def test_embedded_question_after_asked() -> None:
+    text = "Asked if he would run again next year, the mayor said no and left the hall."
+    q = _raw(text, "would run again")
+    assert q.text.startswith("if he would run")
+
+
+def test_cue_inside_a_relative_clause() -> None:
+    text = "The new rules, which officials said will take effect in the spring, do not cover ferries."
+    q = _raw(text, "take effect")
+    assert q.text.startswith("which officials said")
+
+
+def test_unattached_trailing_cue_clause() -> None:
+    text = ("Those who take on heavy loans struggle, even with a good job, he said. "
+            "Mara Linde owes more than she earns.")
+    q = _raw(text, "heavy loans")
+    assert q.text.startswith("Those who take on") and q.text.endswith("good job")
+
+
+def test_one_word_reply_is_a_quotation() -> None:
+    text = 'Asked about the ferry, Mayor Ines Kolar shook her head and said, "No."'
+    q = _raw(text, "No.")
+    assert q.direct and q.speaker is not None and "Kolar" in q.speaker
+
+
+def test_one_word_scare_quote_is_not_a_quotation() -> None:
+    text = 'The council called the plan a "disaster" on Monday and moved on.'
+    assert not [q for q in extract_quotes(text) if q.direct and q.text.strip('"') == "disaster"]

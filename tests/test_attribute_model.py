@@ -85,10 +85,12 @@ def test_select_keeps_one_of_overlapping_statements() -> None:
 
 
 def test_threshold_by_rule() -> None:
-    model = BoundaryModel(weights={}, bias=0.0, threshold=0.5, belief_threshold=0.6, quote_threshold=0.2)
+    model = BoundaryModel(weights={}, bias=0.0, threshold=0.5, belief_threshold=0.6, quote_threshold=0.2,
+                          short_threshold=0.7)
     assert threshold_for(model, ["rule=belief"]) == 0.6
     assert threshold_for(model, ["rule=direct"]) == 0.2
     assert threshold_for(model, ["rule=indirect"]) == 0.5
+    assert threshold_for(model, ["rule=indirect", "comp=short-dobj"]) == 0.7
 
 
 def test_context_is_parallel_to_raw_statements() -> None:

@@ -26,7 +26,7 @@ _CUT = re.compile(
     r"after|before|because|although|though|even|but|and|in|with|including|a|an|the)\b"
     r"|\s+[—–]\s+|\s+--\s+|\s+\(|;\s|\.\s+(?=[A-Z“\"])"
 )
-_CLOSE_THEN_TEXT = re.compile(r"[”\"](?=\s*\S)|''(?=\s)")
+_CLOSE_THEN_TEXT = re.compile(r"(?<=\S)[”\"](?=\s*\S)|''(?=\s)")
 _OPEN = re.compile(r"[“\"]|``|''")
 _SENT_END = re.compile(r"[.?!][”\"’']?(?=\s|$)")
 _NEXT_WORD = re.compile(r"\s*([^\s\w]|\w+)")
@@ -53,6 +53,8 @@ class BoundaryModel:
         threshold: statements whose best alternative scores under this probability are dropped.
         belief_threshold: the same for opinion and evaluation statements ("X thinks...").
         quote_threshold: the same for quotations found next to a cue, a colon or a dash.
+        short_threshold: the same for short objects and topics of a cue ("announced his
+            resignation", "asked about the deal"), the least precise candidates.
     """
 
     weights: dict[str, float]
@@ -60,6 +62,7 @@ class BoundaryModel:
     threshold: float
     belief_threshold: float = 0.5
     quote_threshold: float = 0.5
+    short_threshold: float = 0.5
 
 
 def alternatives(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -180,11 +183,14 @@ def _delta(text: str, quote: Quote, kind: str, start: int, end: int) -> list[str
     second = words[1].lower().strip(",.;:\"“”") if len(words) > 1 else "<none>"
     db = _len_bin(len(delta))
     cue = "cue" if _SAY.search(delta) else "nocue"
+    # Two cues in the added text usually mean it takes in another speaker's statement.
+    n_cues = min(2, len(_SAY.findall(delta)))
     qm = "q" if any(c in delta for c in "“”\"") else "noq"
     direct = "d" if quote.direct else "i"
     return [f"dl={kind}|{db}", f"dl={kind}|{db}|{direct}", f"dfw={kind}|{fw}", f"dsw={kind}|{second}",
             f"dfw2={kind}|{fw}|{second}", f"dcue={kind}|{cue}", f"dq={kind}|{qm}", f"dcq={kind}|{cue}|{qm}|{direct}",
-            f"dnl={kind}|{chr(10) in delta}", f"g={grow}|{db}", f"dend={kind}|{delta.rstrip()[-1:]}"]
+            f"dnl={kind}|{chr(10) in delta}", f"g={grow}|{db}", f"dend={kind}|{delta.rstrip()[-1:]}",
+            f"dncue={kind}|{n_cues}|{qm}|{direct}"]
 
 
 def score(model: BoundaryModel, feats: list[str]) -> float:
@@ -210,7 +216,8 @@ def load_model() -> BoundaryModel | None:
     return BoundaryModel(weights={str(k): float(v) for k, v in data["weights"].items()},
                          bias=float(data["bias"]), threshold=float(data["threshold"]),
                          belief_threshold=float(data.get("belief_threshold", data["threshold"])),
-                         quote_threshold=float(data.get("quote_threshold", data["threshold"])))
+                         quote_threshold=float(data.get("quote_threshold", data["threshold"])),
+                         short_threshold=float(data.get("short_threshold", data["threshold"])))
 
 
 def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = None,
@@ -255,6 +262,8 @@ def threshold_for(model: BoundaryModel, context: list[str]) -> float:
         return model.belief_threshold
     if any(c in _QUOTE_RULES for c in context):
         return model.quote_threshold
+    if any(c.startswith("comp=short-") for c in context):
+        return model.short_threshold
     return model.threshold
 
 

@@ -3,11 +3,13 @@
 The rules run in order of confidence and never reuse a cue: direct quotes next to a cue first
 (merged with their continuation quotes), then colon-introduced statements ("Name: ..."), then
 clausal complements of cue verbs, then "according to", then whole-paragraph quotes with no cue,
-then opinion/evaluation verbs. A candidate that mostly overlaps an earlier one is dropped.
+then sentences closed by a cue clause the parser left unattached ("..., he said."), then
+opinion/evaluation verbs. A candidate that mostly overlaps an earlier one is dropped.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from storyline.records import Quote
 _TRIM = " \t\r\n,;:.—–-"
 _CLOSERS = "”\"’'»“"
 _SUBJ = ("nsubj", "nsubjpass")
-_AFTER_WINDOW = 14
+_AFTER_WINDOW = 24
 _MAX_PARAGRAPHS = 3
 #: Labels before a colon that introduce no speaker's words.
 _COLON_LABELS = frozenset({"q", "question", "twitter", "facebook", "email", "e-mail", "photo", "source", "update",
@@ -30,6 +32,10 @@ _COLON_LABELS = frozenset({"q", "question", "twitter", "facebook", "email", "e-m
 #: Cue classes whose content may be an infinitive ("promised to...", "asked them to...").
 _XCOMP_CLASSES = frozenset({"promise", "warn", "deny", "suggest", "ask"})
 _ORPHAN_WORDS = 4
+#: How far into a paragraph a speaker's colon may come (long kickers: "Headline - Jo Bell: ...").
+_COLON_REACH = 160
+#: Dashes that end a kicker before a speaker label ("Polls tighten - Jo Bell: ...").
+_KICKER_DASH = re.compile(r"\s[-–—]+\s?(?=\S)")
 #: Indirect content shorter than this many words is an object, not a statement ("denied it").
 _MIN_WORDS = 3
 #: Words the content must still have after a parenthetical cue to continue past it.
@@ -37,12 +43,18 @@ _TAIL_WORDS = 3
 #: Upper bound on tokens scanned per candidate, so run-on sentences stay linear.
 _MAX_SCAN = 60
 _BEFORE_WINDOW = 9
+#: Longest speaker phrase after an inverted cue ("said the company's chief executive").
+_INVERTED_WORDS = 6
+#: Tokens a trailing cue clause may span after the cue ("..., he said in a follow-up interview.").
+_TRAIL_AFTER = 14
 _VERB_POS = ("VERB", "AUX")
 #: Cue verbs whose direct object is an addressee or a topic, not the content.
 _NO_OBJECT_SPEAKER = frozenset({"tell", "ask", "warn", "urge", "remind", "assure", "inform", "promise"})
 _NO_OBJECT = frozenset({"tell", "ask", "answer", "question", "post", "write", "continue", "add", "say", "state"})
 #: Prepositions introducing what a statement is about ("asked about", "warned of", "responded to").
 _TOPIC_PREPS = frozenset({"about", "of", "on", "to", "for", "against"})
+#: Subordinators of an embedded question ("asked whether ...").
+_QUESTION_MARKS = frozenset({"if", "whether"})
 
 
 @dataclass(slots=True)
@@ -129,6 +141,22 @@ def _subject(cue: Token, *, quoted: Callable[[int], bool] | None = None) -> Toke
                 and c.lemma_.lower() not in ("reporter", "statement", "interview")):
             return c
     return None
+
+
+def _inverted_subject(cue: Token) -> Token | None:
+    """The speaker named right after the cue when the parser gave it no subject ('..., said Jo Bell').
+
+    Args:
+        cue: the cue verb.
+    """
+    doc = cue.doc
+    head = None
+    for t in doc[cue.i + 1: min(len(doc), cue.i + 1 + _INVERTED_WORDS)]:
+        if t.pos_ in ("PROPN", "NOUN"):
+            head = t
+        elif not (t.pos_ in ("DET", "ADJ", "PART") or t.tag_ == "POS"):
+            break
+    return head
 
 
 def _conj_chain(tok: Token) -> list[Token]:
@@ -289,7 +317,10 @@ class _Extractor:
 
     def _quote_ok(self, q: QuoteSpan) -> bool:
         inner = self.text[q.inner[0]: q.inner[1]]
-        return len(inner.split()) >= 2
+        words = inner.split()
+        # One word is a quotation only as a whole reply ('"No."', '"Absolutely," he said'); a
+        # bare quoted word is a term or a scare quote.
+        return len(words) >= 2 or (len(words) == 1 and words[0][:1].isupper() and words[0][-1:] in ".,!?")
 
     # -- direct quotes -------------------------------------------------------------------------
     def _after(self, q: QuoteSpan, limit: int) -> Token | None:
@@ -302,7 +333,8 @@ class _Extractor:
             if t.idx >= limit or "\n" in t.text or t.text in (".", "?", "!", ";"):
                 return None
             if _is_cue(t) and t.i not in self.used_cues:
-                if _subject(t) is None or any(c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
+                if (_subject(t) is None and _inverted_subject(t) is None) or any(
+                        c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
                     return None  # "... to say it": not an attribution of the quote
                 lo = t.left_edge.i
                 if any(b.pos_ == "VERB" or not (b.is_punct or b.i >= lo) for b in doc[i:j]):
@@ -447,8 +479,9 @@ class _Extractor:
             used_q.add(qi)
             if dash is not None:
                 self._add(start, end, None, direct=True, cue_text="―", subject=dash)
-            else:
-                self._add(start, end, cue, direct=True)
+            elif cue is not None:
+                self._add(start, end, cue, direct=True,
+                          subject=_subject(cue, quoted=self._in_quote) or _inverted_subject(cue))
 
     def orphans(self) -> None:
         """Paragraphs that are wholly a quotation with no cue: the previous direct speaker's words."""
@@ -481,6 +514,13 @@ class _Extractor:
             if comp is None and t.lemma_.lower() not in _NO_OBJECT:
                 comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
                              and c.right_edge.i - c.i >= 2 and c.pos_ in ("NOUN", "PROPN")), None)
+            if comp is None:
+                # "asked if he would run" (the parser hangs the question on the cue as a clause),
+                # "reported spending $1m", "denied taking it": gerund complements
+                comp = next((c for c in t.children if c.i > t.i and (
+                    (c.dep_ in ("advcl", "ccomp") and any(m.dep_ == "mark" and m.lower_ in _QUESTION_MARKS
+                                                          for m in c.children))
+                    or (c.dep_ == "xcomp" and c.tag_ == "VBG"))), None)
             short = False
             if comp is None and self.loose:
                 # Short objects ("announced his resignation") and topics ("asked about the deal"):
@@ -490,6 +530,8 @@ class _Extractor:
                     (o for p in t.children if p.dep_ == "prep" and p.i > t.i and p.lower_ in _TOPIC_PREPS
                      for o in p.children if o.dep_ in ("pobj", "pcomp")), None)
                 short = comp is not None
+                if comp is not None and comp.head.lower_ == "about" and comp.head.i > t.i:
+                    comp = comp.head  # "asked about the deal": the topic keeps its preposition
             if comp is not None and comp.dep_ == "ccomp" and comp.pos_ not in _VERB_POS and not any(
                     c.dep_ in _SUBJ for c in comp.children):
                 continue  # a misparse: a clausal complement with neither verb nor subject
@@ -497,8 +539,8 @@ class _Extractor:
                 lo, hi = comp.left_edge, comp.right_edge
                 if hi.i - lo.i < 2 and not short:
                     continue
-                if lo.i <= t.i <= hi.i:
-                    continue
+                if lo.i <= t.i <= hi.i and not (lo.tag_ in ("WDT", "WP") and t.dep_ == "relcl"):
+                    continue  # (a relative clause is the statement, cue included: "which X said ...")
                 hi = _cut_at_cue_conj(comp, hi)
                 if hi.i < t.i:
                     hi = _parenthetical_tail(t, hi)
@@ -517,6 +559,37 @@ class _Extractor:
             self.used_cues.add(t.i)
             self.comp = ("short-" if short else "") + (comp.dep_ if comp is not None else "parataxis")
             self._add(start, end, t, direct=self._is_quote(start, end))
+            self.comp = ""
+
+    def trailing(self) -> None:
+        """A sentence closed by a bare cue clause the parser left unattached ("X is true, he said.")."""
+        doc, text = self.doc, self.text
+        for t in doc:
+            if t.i in self.used_cues or not _is_cue(t) or self._in_quote(t.idx):
+                continue
+            if any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > t.i for c in t.children):
+                continue  # the cue has content of its own after it
+            subj = _subject(t) or _inverted_subject(t)
+            if subj is None:
+                continue
+            # The clause: [subject] cue [adjuncts] up to the sentence end, after a comma.
+            k = t.i - 1
+            while k >= 0 and t.i - k <= _INVERTED_WORDS and doc[k].text != "," and doc[k].pos_ not in _VERB_POS:
+                k -= 1
+            if k < 1 or doc[k].text != ",":
+                continue
+            tail = doc[t.i + 1: min(len(doc), t.i + 1 + _TRAIL_AFTER)]
+            end_tok = next((x for x in tail if x.text in (".", "?", "!", ";") or "\n" in x.text), None)
+            if end_tok is None or any(x.pos_ == "VERB" for x in doc[t.i + 1: end_tok.i]):
+                continue
+            lo = _window(t, _MAX_SCAN)[0].i
+            start = max(doc[lo].idx, text.rfind("\n", doc[lo].idx, doc[k].idx) + 1)
+            start, end = _trim(text, start, doc[k].idx)
+            if end - start < 12 or len(text[start:end].split()) < _MIN_WORDS + 1:
+                continue
+            self.used_cues.add(t.i)
+            self.comp = "trail"
+            self._add(start, end, t, direct=self._is_quote(start, end), subject=subj)
             self.comp = ""
 
     def beliefs(self) -> None:
@@ -599,14 +672,25 @@ class _Extractor:
         while pos < len(text):
             nl = text.find("\n", pos)
             para_end = len(text) if nl < 0 else nl
-            colon = text.find(":", pos, min(para_end, pos + 80))
+            colon = text.find(":", pos, min(para_end, pos + _COLON_REACH))
             if colon > pos:
                 self._colon_para(pos, colon, para_end)
             pos = para_end + 1
 
     def _colon_para(self, pos: int, colon: int, para_end: int) -> None:
         doc, text = self.doc, self.text
+        headline = pos == 0
+        dashes = list(_KICKER_DASH.finditer(text, pos, colon))
+        kicker = dashes[-1] if dashes else None
+        if kicker is not None and text[colon + 1: para_end].lstrip()[:1] in "“\"‘'":
+            pos = kicker.end()  # the label after a kicker introduces a quotation
         lead = text[pos:colon].strip().strip("\"“'‘")
+        if lead.startswith("More from "):  # "More from Jo Bell: ..." continues an earlier citation
+            pos = text.index("More from ", pos) + len("More from ")
+            lead = lead[len("More from "):]
+        if lead in ("Q", "A"):  # interview transcripts: the interviewer's and the answerer's turns
+            self._colon_turn(pos, colon, para_end)
+            return
         if not lead or not lead[0].isupper() or len(lead.split()) > 6:
             return
         toks = doc[self.idx.first_at(pos): self.idx.first_at(colon)]
@@ -619,15 +703,17 @@ class _Extractor:
         cut = next((k for k, w in enumerate(words) if w.pos_ == "ADP"), None)
         if cut:
             words = words[:cut]  # "Jo Bell at the rally: ...": the speaker comes before the place
+        # A one-word headline label ("Poll: ...", "Insiders: ...") names its source too.
+        label = headline and len(words) == 1 and words[0].is_title and words[0].lower_ not in _COLON_LABELS
         if not words or (not any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in words) and not (
-                len(words) == 1 and words[0].is_title and self.resolver.known(words[0].text))):
+                len(words) == 1 and words[0].is_title and self.resolver.known(words[0].text)) and not label):
             return
         named = (any(t.ent_type_ == "PERSON" for t in words)
                  or all(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in words)
                  or (len(words) <= 2 and all(t.pos_ == "PROPN" for t in words))
                  or (len(words) <= 3 and all(w.is_title or w.is_upper for w in words)
                      and self.resolver.known(words[-1].text) is not None))
-        if not (named or (len(words) <= 3 and all(w.is_upper for w in words))):
+        if not (named or label or (len(words) <= 3 and all(w.is_upper for w in words))):
             return
         if all(t.ent_type_ in ("GPE", "LOC") for t in words) or words[0].lower_ in _COLON_LABELS:
             return  # "Ohio: ..." lists, "Q: ..." questions, "Twitter: @handle" signatures
@@ -645,6 +731,15 @@ class _Extractor:
             name = self.resolver.known(name) or name
         speaker = Speaker(name, (a, b), outlet=is_outlet(lead_toks[-1]))
         self._add(start, end, None, direct=self._is_quote(start, end), cue_text=":", speaker=speaker)
+
+    def _colon_turn(self, pos: int, colon: int, para_end: int) -> None:
+        """A "Q:" or "A:" turn of an interview transcript: the label is the speaker."""
+        start, end = _trim(self.text, colon + 1, para_end)
+        if end - start < 8 or any(c.start < end and start < c.end for c in self.cands):
+            return
+        a = self.text.index(self.text[pos:colon].strip(), pos)
+        self._add(start, end, None, direct=self._is_quote(start, end), cue_text=":",
+                  speaker=Speaker(self.text[a], (a, a + 1)))
 
     # -- assembling ----------------------------------------------------------------------------
     def _add(self, start: int, end: int, cue: Token | None, *, direct: bool, cue_text: str | None = None,
@@ -697,7 +792,7 @@ class _Extractor:
     def run(self) -> list[Quote]:
         stages: list[tuple[str, Callable[[], None]]] = [
             ("direct", self.direct), ("colon", self.colons), ("indirect", self.indirect),
-            ("according", self.according), ("orphan", self.orphans)]
+            ("according", self.according), ("orphan", self.orphans), ("trailing", self.trailing)]
         if self.with_beliefs:
             stages.append(("belief", self.beliefs))
         for name, stage in stages:
