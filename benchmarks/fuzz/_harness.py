@@ -15,7 +15,7 @@ import random
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,13 +104,18 @@ def check_span(text: str, start: int, end: int, *, what: str) -> None:
     expect(0 <= start <= end <= len(text), f"{what}: span ({start}, {end}) outside text of {len(text)} chars")
 
 
-def parse_args(description: str) -> argparse.Namespace:
+def parse_args(description: str, *, variant: tuple[str, Sequence[str]] | None = None) -> argparse.Namespace:
     """The command line every target shares.
 
     Args:
         description: the target's summary.
+        variant: an option that picks one of a script's targets, and its choices (the first is the
+            default), e.g. ``("--path", ("html", "text"))``.
     """
     parser = argparse.ArgumentParser(description=description)
+    if variant is not None:
+        flag, choices = variant
+        parser.add_argument(flag, choices=list(choices), default=choices[0], help=f"default {choices[0]}")
     parser.add_argument("--minutes", type=float, default=10.0, help="time budget (default 10)")
     parser.add_argument("--seed", type=int, default=None, help="first seed (default: random)")
     parser.add_argument("--round", type=int, default=200, help="examples per Hypothesis round")

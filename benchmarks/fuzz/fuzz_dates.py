@@ -65,19 +65,14 @@ def check_times(stats: h.FuzzStats, value: tuple[str, Any]) -> None:
 
 def main() -> int:
     """Parse the target option and fuzz it."""
-    target = "estimate_date"
-    if "--target" in sys.argv:
-        i = sys.argv.index("--target")
-        target = sys.argv[i + 1]
-        del sys.argv[i : i + 2]
-    args = h.parse_args(__doc__.splitlines()[0])
-    if target == "estimate_date":
+    args = h.parse_args(__doc__.splitlines()[0], variant=("--target", ("estimate_date", "find_times")))
+    if args.target == "estimate_date":
         strategy = s.st.tuples(s.any_text(), s.st.one_of(s.st.none(), s.news_text(max_parts=6)))
         return h.run("estimate_date", strategy, check_estimate, args=args, warm_up=lambda: storyline.estimate_date("x"))
-    if target == "find_times":
+    if args.target == "find_times":
         strategy = s.st.tuples(s.any_text(), s.dates())
         return h.run("find_times", strategy, check_times, args=args, warm_up=lambda: storyline.find_times("today"))
-    raise SystemExit(f"unknown --target {target!r}; use estimate_date or find_times")
+    raise AssertionError(args.target)  # argparse allows only the choices above
 
 
 if __name__ == "__main__":

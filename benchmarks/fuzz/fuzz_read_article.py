@@ -84,13 +84,8 @@ def _warm_up() -> None:
 
 def main() -> int:
     """Parse the path option and fuzz it."""
-    path = "html"
-    if "--path" in sys.argv:
-        i = sys.argv.index("--path")
-        path = sys.argv[i + 1]
-        del sys.argv[i : i + 2]
-    args = h.parse_args(__doc__.splitlines()[0])
-    if path == "html":
+    args = h.parse_args(__doc__.splitlines()[0], variant=("--path", ("html", "text", "jsonl")))
+    if args.path == "html":
         return h.run(
             "read_article:html",
             s.html_inputs(),
@@ -98,14 +93,14 @@ def main() -> int:
             args=args,
             warm_up=_warm_up,
         )
-    if path == "text":
+    if args.path == "text":
         strategy = s.st.tuples(s.text_inputs(), s.st.sampled_from(["a.txt", "a.md", None]))
         return h.run(
             "read_article:text", strategy, lambda st_, v: check_raw(st_, v[0], v[1]), args=args, warm_up=_warm_up
         )
-    if path == "jsonl":
+    if args.path == "jsonl":
         return h.run("read_article:jsonl", s.jsonl_lines(), check_jsonl, args=args, warm_up=_warm_up)
-    raise SystemExit(f"unknown --path {path!r}; use html, text or jsonl")
+    raise AssertionError(args.path)  # argparse allows only the choices above
 
 
 if __name__ == "__main__":
