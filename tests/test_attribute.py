@@ -421,3 +421,24 @@ def test_one_word_reply_is_a_quotation() -> None:
 def test_one_word_scare_quote_is_not_a_quotation() -> None:
     text = 'The council called the plan a "disaster" on Monday and moved on.'
     assert not [q for q in extract_quotes(text) if q.direct and q.text.strip('"') == "disaster"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We are not going to back down on this,” Warren, who has not endorsed a candidate, told reporters.",
+         "Warren"),
+        ("“Very good reporter, very good reporter this guy,” Trump, the party's front-runner nationally "
+         "and in most states, said.", "Trump"),
+        ("“We’ve had more successful conventions than this one,” delegate Bill Eastland, wearing a cowboy "
+         "hat, said.", "Bill Eastland"),
+    ],
+)
+def test_speaker_with_an_aside_between_quote_and_cue(text: str, speaker: str) -> None:
+    q = _one(text, "this")
+    assert q.direct
+    assert q.speaker == speaker
+    assert q.speaker_span is not None
+    # The speaker is named after the quotation, and the quotation does not take in the name.
+    assert q.end <= q.speaker_span[0]
+    assert text[q.speaker_span[0]: q.speaker_span[1]].endswith(speaker.split()[-1])

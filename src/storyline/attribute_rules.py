@@ -95,6 +95,14 @@ def _is_cue(tok: Token) -> bool:
     return tok.pos_ in _VERB_POS and tok.lemma_.lower() in CUE_VERBS and tok.dep_ != "amod"
 
 
+def _in_aside(tok: Token) -> bool:
+    """The token belongs to a clause set off by a comma ("Warren, who has not endorsed anyone,")."""
+    for t in (tok, tok.head):
+        if t.dep_ in ("relcl", "acl", "advcl", "appos") and t.left_edge.i > 0 and t.doc[t.left_edge.i - 1].text == ",":
+            return True
+    return False
+
+
 def _is_belief(tok: Token) -> bool:
     return tok.pos_ == "VERB" and tok.lemma_.lower() in BELIEF_VERBS and tok.dep_ != "amod"
 
@@ -337,10 +345,10 @@ class _Extractor:
                         c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
                     return None  # "... to say it": not an attribution of the quote
                 lo = t.left_edge.i
-                if any(b.pos_ == "VERB" or not (b.is_punct or b.i >= lo) for b in doc[i:j]):
+                if any((b.pos_ == "VERB" and not _in_aside(b)) or not (b.is_punct or b.i >= lo) for b in doc[i:j]):
                     return None  # the quote is part of another clause ("wore a 'Go' hat and said")
                 return t
-            if t.pos_ == "VERB":
+            if t.pos_ == "VERB" and not _in_aside(t):
                 return None
         return None
 
@@ -480,8 +488,27 @@ class _Extractor:
             if dash is not None:
                 self._add(start, end, None, direct=True, cue_text="―", subject=dash)
             elif cue is not None:
-                self._add(start, end, cue, direct=True,
-                          subject=_subject(cue, quoted=self._in_quote) or _inverted_subject(cue))
+                subj = _subject(cue, quoted=self._in_quote) or _inverted_subject(cue)
+                if after and (subj is None or subj.left_edge.idx < q.end):
+                    # The parser folded the quote into the subject, or found none:
+                    # '"...," Trump, the front-runner, said' names the speaker between the two.
+                    subj = self._speaker_between(q.end, cue) or subj
+                self._add(start, end, cue, direct=True, subject=subj)
+
+    def _speaker_between(self, quote_end: int, cue: Token) -> Token | None:
+        """The head of the first noun phrase between a quote's end and its cue (before any comma)."""
+        segment: list[Token] = []
+        for t in self.doc[self.idx.first_at(quote_end): cue.i]:
+            if t.is_punct or t.is_space:
+                if segment:
+                    break  # a comma closes the name: what follows is an apposition or a clause
+                continue
+            segment.append(t)
+        names = [t for t in segment if t.pos_ == "PROPN"]
+        if names:
+            return names[-1]
+        nouns = [t for t in segment if t.pos_ in ("NOUN", "PRON")]
+        return nouns[-1] if nouns else None
 
     def orphans(self) -> None:
         """Paragraphs that are wholly a quotation with no cue: the previous direct speaker's words."""
