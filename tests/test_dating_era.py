@@ -128,3 +128,18 @@ def test_leaders_of_the_1970s_and_1980s_date_the_text(text: str, lo: int, hi: in
     if bounded:
         assert e.earliest is not None and e.latest is not None
         assert e.earliest.year >= lo - 1 and e.latest.year <= hi + 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The assassination attempt on the president shocked the capital.",
+        "After the failed coup, the army returned to its barracks.",
+        "The impeachment trial opened in the Senate on a cold morning.",
+        "Investigators linked the embassy bombings to a single cell.",
+        "The full-scale invasion began before dawn.",
+    ],
+)
+def test_generic_event_words_name_no_single_event(text: str) -> None:
+    # Phrases that fit many events in history must not tie a text to one of them.
+    assert find_event_clues(text) == []
