@@ -426,19 +426,32 @@ def test_one_word_scare_quote_is_not_a_quotation() -> None:
 @pytest.mark.parametrize(
     ("text", "speaker"),
     [
-        ("“We are not going to back down on this,” Warren, who has not endorsed a candidate, told reporters.",
-         "Warren"),
-        ("“Very good reporter, very good reporter this guy,” Trump, the party's front-runner nationally "
-         "and in most states, said.", "Trump"),
-        ("“We’ve had more successful conventions than this one,” delegate Bill Eastland, wearing a cowboy "
-         "hat, said.", "Bill Eastland"),
+        ("“We will not sign this lease,” Okafor, who has chaired the tenants' union since spring, told the "
+         "hearing.", "Okafor"),
+        ("“A fine harbour pilot, the finest this river has,” Lindqvist, the port's longest-serving "
+         "captain and its unofficial historian, said.", "Lindqvist"),
+        ("“The ferry has never run this late,” nurse Maria Szabo, wearing a blue scarf, said.",
+         "Maria Szabo"),
     ],
 )
 def test_speaker_with_an_aside_between_quote_and_cue(text: str, speaker: str) -> None:
-    q = _one(text, "this")
+    q = _one(text, "th")
     assert q.direct
     assert q.speaker == speaker
     assert q.speaker_span is not None
     # The speaker is named after the quotation, and the quotation does not take in the name.
     assert q.end <= q.speaker_span[0]
     assert text[q.speaker_span[0]: q.speaker_span[1]].endswith(speaker.split()[-1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police said the footage did not give “absolute proof of anything at all,” but he said that more would come.",
+        "Every week she hosts the “Keep It Simple” phone-in that callers said they loved.",
+    ],
+)
+def test_a_clause_between_quote_and_cue_is_not_a_speaker(text: str) -> None:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert not [q for q in quotes if q.direct and q.text.lstrip("“").startswith(("absolute", "Keep"))]

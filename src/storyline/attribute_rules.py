@@ -42,6 +42,10 @@ _MIN_WORDS = 3
 _TAIL_WORDS = 3
 #: Upper bound on tokens scanned per candidate, so run-on sentences stay linear.
 _MAX_SCAN = 60
+#: Ancestors looked at to tell whether a word sits in a comma-delimited aside.
+_ASIDE_DEPTH = 4
+#: Parts of speech of a speaker's name phrase ("the party's chief whip Jo Bell").
+_NAME_POS = frozenset({"PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM", "PART"})
 _BEFORE_WINDOW = 9
 #: Longest speaker phrase after an inverted cue ("said the company's chief executive").
 _INVERTED_WORDS = 6
@@ -95,11 +99,20 @@ def _is_cue(tok: Token) -> bool:
     return tok.pos_ in _VERB_POS and tok.lemma_.lower() in CUE_VERBS and tok.dep_ != "amod"
 
 
-def _in_aside(tok: Token) -> bool:
-    """The token belongs to a clause set off by a comma ("Warren, who has not endorsed anyone,")."""
-    for t in (tok, tok.head):
-        if t.dep_ in ("relcl", "acl", "advcl", "appos") and t.left_edge.i > 0 and t.doc[t.left_edge.i - 1].text == ",":
+def _in_aside(tok: Token, lo: int, hi: int) -> bool:
+    """The token belongs to a clause set off by a comma ("Okafor, who chairs the union,") that lies
+    wholly within tokens ``lo``..``hi`` (exclusive).
+    """
+    t = tok
+    for _ in range(_ASIDE_DEPTH):
+        if not lo <= t.i < hi:
+            return False
+        if (t.dep_ in ("relcl", "acl", "advcl", "appos") and t.left_edge.i > lo and t.right_edge.i < hi
+                and t.doc[t.left_edge.i - 1].text == ","):
             return True
+        if t.head is t:
+            break
+        t = t.head
     return False
 
 
@@ -341,14 +354,21 @@ class _Extractor:
             if t.idx >= limit or "\n" in t.text or t.text in (".", "?", "!", ";"):
                 return None
             if _is_cue(t) and t.i not in self.used_cues:
-                if (_subject(t) is None and _inverted_subject(t) is None) or any(
-                        c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
+                if any(c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
                     return None  # "... to say it": not an attribution of the quote
+                named = self._speaker_between(q.end, t)
+                if _subject(t) is None and _inverted_subject(t) is None and named is None:
+                    return None
                 lo = t.left_edge.i
-                if any((b.pos_ == "VERB" and not _in_aside(b)) or not (b.is_punct or b.i >= lo) for b in doc[i:j]):
-                    return None  # the quote is part of another clause ("wore a 'Go' hat and said")
-                return t
-            if t.pos_ == "VERB" and not _in_aside(t):
+                if not any((b.pos_ == "VERB" and not _in_aside(b, i, j)) or not (b.is_punct or b.i >= lo)
+                           for b in doc[i:j]):
+                    return t
+                # '"...," nurse Jo Bell, wearing a scarf, said': a name, then only asides
+                phrase = set() if named is None else {b.i for b in doc[i:j] if b.i <= named.i}
+                if named is not None and all(b.is_punct or b.i in phrase or _in_aside(b, i, j) for b in doc[i:j]):
+                    return t
+                return None  # the quote is part of another clause ("wore a 'Go' hat and said")
+            if t.pos_ == "VERB" and not _in_aside(t, i, stop):
                 return None
         return None
 
@@ -503,6 +523,8 @@ class _Extractor:
                 if segment:
                     break  # a comma closes the name: what follows is an apposition or a clause
                 continue
+            if t.pos_ not in _NAME_POS or t.tag_ in ("WP", "WDT", "WP$"):
+                return None  # not a name ("but he said", "radio program who said")
             segment.append(t)
         names = [t for t in segment if t.pos_ == "PROPN"]
         if names:
