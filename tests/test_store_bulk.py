@@ -56,3 +56,22 @@ def test_store_caps_duckdb_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with Store(tmp_path / "capped.duckdb", memory_limit=given) as store:
         row = store.con.execute("SELECT current_setting('memory_limit')").fetchone()
     assert row is not None and row[0] == f"{expected_mib} MiB"
+
+
+def test_replace_entities_writes_the_new_state_whatever_was_there(tmp_path: Path) -> None:
+    with Store(tmp_path / "e.duckdb") as store:
+        with store.transaction() as con:
+            con.execute("INSERT INTO quotes (id, doc_id, text, \"start\", \"end\", via) VALUES "
+                        "('q1', 'd', 'a', 0, 1, '[]'), ('q2', 'd', 'b', 1, 2, '[]'), ('q3', 'd', 'c', 2, 3, '[]')")
+
+        def entity(key: str, name: str) -> tuple[str, str, str, str, None, None, str]:
+            return (key, name, "person", "[]", None, None, "[]")
+
+        store.replace_entities([entity("e1", "Ana"), entity("e2", "Bo")], [("e1", "q1"), ("e2", "q2")])
+        # e1 renamed, e2 gone, e3 new; q1 moves to e3, q2 loses its speaker, q3 gains e1
+        store.replace_entities([entity("e1", "Ana Ruiz"), entity("e3", "Cy")], [("e3", "q1"), ("e1", "q3")])
+        assert store.query("SELECT id, name FROM entities ORDER BY id") == [
+            {"id": "e1", "name": "Ana Ruiz"}, {"id": "e3", "name": "Cy"}]
+        assert store.query("SELECT id, speaker_entity FROM quotes ORDER BY id") == [
+            {"id": "q1", "speaker_entity": "e3"}, {"id": "q2", "speaker_entity": None},
+            {"id": "q3", "speaker_entity": "e1"}]

@@ -533,12 +533,21 @@ class Store:
             speaker_entities: (entity id, quote id) pairs.
         """
         with self.transaction() as con:
-            con.execute("DELETE FROM entities")
-            _insert_rows(
-                con, "INSERT INTO entities (id, name, kind, aliases, kb_id, part_of, members)", rows, key_width=0
-            )
-            con.execute("UPDATE quotes SET speaker_entity = NULL")
-            _update_rows(con, "quotes", "speaker_entity", speaker_entities)
+            # Only what changed is written: on a large store a run changes few of the entities.
+            columns = "id, name, kind, aliases, kb_id, part_of, members"
+            old = {r[0]: tuple(r) for r in con.execute(f"SELECT {columns} FROM entities").fetchall()}
+            new = {r[0]: tuple(r) for r in rows}
+            gone = [k for k in old if k not in new]
+            for lo in range(0, len(gone), _ROWS_PER_INSERT):
+                chunk = gone[lo : lo + _ROWS_PER_INSERT]
+                con.execute(f"DELETE FROM entities WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            _insert_rows(con, f"INSERT OR REPLACE INTO entities ({columns})",
+                         [r for k, r in new.items() if old.get(k) != r], key_width=1)
+            wanted = {quote_id: entity for entity, quote_id in speaker_entities}
+            current = con.execute("SELECT id, speaker_entity FROM quotes").fetchall()
+            _update_rows(con, "quotes", "speaker_entity",
+                         [(wanted.get(quote_id), quote_id) for quote_id, entity in current
+                          if wanted.get(quote_id) != entity])
 
     def claims(self) -> list[dict[str, Any]]:
         """Every claim of current documents, with its embedding under "vector" (None if missing)."""
@@ -609,17 +618,15 @@ class Store:
                 "AND id NOT IN (SELECT doc_id FROM story_docs))"
             )
             con.execute("UPDATE documents SET story = NULL WHERE id IN (SELECT doc_id FROM story_docs)")
-            for s in stories:
-                con.execute(
-                    "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)",
-                    [s.id, s.title, s.start.isoformat() if s.start else None, s.end.isoformat() if s.end else None],
-                )
-                if s.documents:
-                    con.executemany("UPDATE documents SET story = ? WHERE id = ?", [(s.id, d) for d in s.documents])
-            if joined:
-                con.executemany(
-                    "UPDATE story_docs SET joined = ? WHERE doc_id = ?", [(n, d) for d, n in joined.items()]
-                )
+            _insert_rows(
+                con,
+                "INSERT OR REPLACE INTO stories",
+                [(s.id, s.title, s.start.isoformat() if s.start else None, s.end.isoformat() if s.end else None)
+                 for s in stories],
+                key_width=1,
+            )
+            _update_rows(con, "documents", "story", [(s.id, d) for s in stories for d in s.documents])
+            _update_rows(con, "story_docs", "joined", [(n, d) for d, n in joined.items()], key="doc_id")
 
     # -- incremental cross-document state ---------------------------------------------------
 
@@ -906,22 +913,23 @@ def _insert_rows(con: Any, head: str, rows: Sequence[tuple[Any, ...]], *, key_wi
         con.execute(f"{head} VALUES {', '.join([one] * len(chunk))}", [x for r in chunk for x in r])
 
 
-def _update_rows(con: Any, table: str, column: str, pairs: Sequence[tuple[Any, str]]) -> None:
-    """Set ``column`` of rows of ``table`` by id from (value, id) pairs, a few hundred per statement.
+def _update_rows(con: Any, table: str, column: str, pairs: Sequence[tuple[Any, str]], *, key: str = "id") -> None:
+    """Set ``column`` of rows of ``table`` by key from (value, key) pairs, a few hundred per statement.
 
     Args:
         con: the connection (inside the caller's transaction).
-        table: a table with an ``id`` column.
+        table: the table.
         column: the column to set.
-        pairs: (value, id) pairs; for an id given twice the last value wins, as row-by-row updates
+        pairs: (value, key) pairs; for a key given twice the last value wins, as row-by-row updates
             would leave it.
+        key: the column that identifies a row.
     """
     rows = list({doc_id: (value, doc_id) for value, doc_id in pairs}.values())
     for lo in range(0, len(rows), _ROWS_PER_INSERT):
         chunk = rows[lo : lo + _ROWS_PER_INSERT]
         values = ", ".join(["(?, ?)"] * len(chunk))
         con.execute(
-            f"UPDATE {table} SET {column} = v.value FROM (VALUES {values}) AS v(value, id) WHERE {table}.id = v.id",
+            f"UPDATE {table} SET {column} = v.value FROM (VALUES {values}) AS v(value, id) WHERE {table}.{key} = v.id",
             [x for r in chunk for x in r],
         )
 

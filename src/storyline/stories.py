@@ -114,6 +114,7 @@ def _resemblance(doc: StoryDoc, story: Story) -> float:
 
 
 def _add(story: Story, doc: StoryDoc) -> None:
+    """Add ``doc`` to ``story`` (the title is chosen once all members are in, by `_retitle`)."""
     story.documents.append(doc.id)
     vec = _unit(np.asarray(doc.embedding, dtype=np.float32))
     story.centroid = vec.copy() if story.centroid is None else story.centroid + vec
@@ -124,11 +125,16 @@ def _add(story: Story, doc: StoryDoc) -> None:
     if doc.date:
         story.start = min(story.start or doc.date, doc.date)
         story.end = max(story.end or doc.date, doc.date)
-    centre = _unit(story.centroid)
+
+
+def _retitle(story: Story) -> None:
+    """Title the story with the headline of the member closest to its centroid (first on ties)."""
+    if story.centroid is None:
+        return
     titled = [d for d in story.documents if d in story.titles]
     if titled:
-        best = max(titled, key=lambda d: float(story.vectors[d] @ centre))
-        story.title = story.titles[best]
+        scores = np.stack([story.vectors[d] for d in titled]) @ _unit(story.centroid)
+        story.title = story.titles[titled[int(np.argmax(scores))]]
 
 
 def assign_stories(
@@ -170,6 +176,9 @@ def assign_stories(
         placed.add(doc.id)
         assignments[doc.id] = story.id
     touched = set(assignments.values())
+    for story in stories:
+        if story.id in touched:
+            _retitle(story)
     stories = _merge_touched(stories, touched, threshold=MERGE_THRESHOLD)
     final = {d: s.id for s in stories for d in s.documents}
     return {d: final[d] for d in assignments}, stories
@@ -214,10 +223,7 @@ def _merge_touched(stories: list[Story], touched: set[str], *, threshold: float)
             keep.names.update(drop.names)
             keep.start = min((x for x in (keep.start, drop.start) if x), default=None)
             keep.end = max((x for x in (keep.end, drop.end) if x), default=None)
-            centre = _unit(keep.centroid)
-            titled = [d for d in keep.documents if d in keep.titles]
-            if titled:
-                keep.title = keep.titles[max(titled, key=lambda d: float(keep.vectors[d] @ centre))]
+            _retitle(keep)
             stories.remove(drop)
             touched.add(keep.id)
             merged = True
@@ -280,4 +286,5 @@ def rebuild_story(story_id_: str, members: Sequence[StoryDoc]) -> Story:
     story = Story(id=story_id_)
     for doc in members:
         _add(story, doc)
+    _retitle(story)
     return story
