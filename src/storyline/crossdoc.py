@@ -21,7 +21,7 @@ candidates it finds rather than with the store.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -47,6 +47,8 @@ NEIGHBOURS = 40
 GROUP = 64
 #: From this share of claims to (re)match on, one match over everything is cheaper.
 FULL_SHARE = 0.5
+#: Claim rows (with vectors) kept while matching the groups of one incremental update.
+_CACHE_ROWS = 50_000
 
 _T = TypeVar("_T")
 
@@ -245,12 +247,28 @@ def write_claim_blocks(store: Store, doc_ids: Sequence[str]) -> None:
 
 def _claim_rows(store: Store, claim_ids: Sequence[str]) -> list[dict[str, Any]]:
     rows = store.query(
-        "SELECT c.*, v.vector FROM claims c JOIN documents d ON d.id = c.doc_id LEFT JOIN claim_vectors v "
-        "ON v.claim_id = c.id WHERE c.id IN (SELECT unnest(?)) ORDER BY d.seq, c.start, c.id",
+        "SELECT c.*, d.seq AS doc_seq, v.vector FROM claims c JOIN documents d ON d.id = c.doc_id "
+        "LEFT JOIN claim_vectors v ON v.claim_id = c.id WHERE c.id IN (SELECT unnest(?)) "
+        "ORDER BY d.seq, c.start, c.id",
         [list(claim_ids)],
     )
     for row in rows:
         row["vector"] = np.frombuffer(row["vector"], dtype=np.float32) if row["vector"] is not None else None
+    return rows
+
+
+def _cached_claim_rows(
+    store: Store, claim_ids: Sequence[str], cache: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """`_claim_rows` through a cache kept for one incremental update (subsets share many claims)."""
+    missing = [c for c in claim_ids if c not in cache]
+    if len(cache) + len(missing) > _CACHE_ROWS:
+        cache.clear()  # bounded memory: start over rather than grow with the store
+        missing = list(claim_ids)
+    for row in _claim_rows(store, missing) if missing else []:
+        cache[row["id"]] = row
+    rows = [cache[c] for c in claim_ids if c in cache]
+    rows.sort(key=lambda r: (r["doc_seq"], r["start"], r["id"]))
     return rows
 
 
@@ -299,9 +317,11 @@ def _match_subset(
     duplicate_of: Mapping[str, str],
     doc_dates: Mapping[str, Any],
     outlets: Mapping[str, str | None],
+    focus: Collection[str] | None = None,
+    cache: dict[str, dict[str, Any]] | None = None,
 ) -> list[tuple[Any, float]]:
     """`storyline.link.match_claims` over some claims (and those of their copies' originals), with each
-    relation's cosine."""
+    relation's cosine; with ``focus``, only relations that involve one of those claims."""
     from storyline.link import match_claims
 
     # The originals of the copies involved: link.py drops a copy's claims that its original carries.
@@ -321,14 +341,14 @@ def _match_subset(
         }
     if len(subset) < 2:
         return []
-    rows = _claim_rows(store, sorted(subset))
-    claims = [_claim(r) for r in rows]
+    rows = _claim_rows(store, sorted(subset)) if cache is None else _cached_claim_rows(store, sorted(subset), cache)
+    claims = [r["_claim"] if "_claim" in r else r.setdefault("_claim", _claim(r)) for r in rows]
     dim = next((len(r["vector"]) for r in rows if r["vector"] is not None), 0)
     vecs = _matrix(rows, dim) if dim else None
     row_of = {c.id: n for n, c in enumerate(claims)}
     out = []
     for rel in match_claims(
-        claims, doc_dates=doc_dates, doc_outlets=outlets, duplicate_of=duplicate_of, embeddings=vecs
+        claims, doc_dates=doc_dates, doc_outlets=outlets, duplicate_of=duplicate_of, embeddings=vecs, focus=focus
     ):
         cos = float(vecs[row_of[rel.a]] @ vecs[row_of[rel.b]]) if vecs is not None else 0.0
         out.append((rel, cos))
@@ -394,6 +414,7 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
         ).fetchall():
             small_keys.setdefault(claim_id, set()).add(key)
             members.setdefault(key, set()).add(claim_id)
+        rows_cache: dict[str, dict[str, Any]] = {}
         # Changed claims are matched a group at a time, each with its own candidates: one subset for all
         # of them would grow towards the whole store, and matching costs the square of its size.
         for lo in range(0, len(dirty_rows), GROUP):
@@ -406,7 +427,8 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
                 for key in small_keys.get(claim_id, ()):
                     subset |= members[key]
             for rel, cos in _match_subset(
-                store, subset, duplicate_of=duplicate_of, doc_dates=doc_dates, outlets=outlets
+                store, subset, duplicate_of=duplicate_of, doc_dates=doc_dates, outlets=outlets, focus=dirty_set,
+                cache=rows_cache,
             ):
                 if rel.a not in dirty_set and rel.b not in dirty_set:
                     continue  # a pair of older claims: its stored result stands

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -487,6 +487,12 @@ def _explain(kind: str, a: Claim, b: Claim, when_a: dt.date | None, when_b: dt.d
 
 
 def block_keys(text: str, *, predicate: str | None, subject: str | None) -> list[str]:
+    """The lexical blocks a claim falls in (see `_block_keys`; a fresh list per call)."""
+    return list(_block_keys(text, predicate, subject))
+
+
+@lru_cache(maxsize=16384)
+def _block_keys(text: str, predicate: str | None, subject: str | None) -> tuple[str, ...]:
     """The lexical blocks a claim falls in: its main verb with its subject's head, and each number.
 
     Args:
@@ -500,12 +506,23 @@ def block_keys(text: str, *, predicate: str | None, subject: str | None) -> list
     if pred and subj:
         keys.append(f"ps:{pred}:{subj}")
     keys.extend(f"n:{n}" for n in numbers(text))
-    return keys
+    return tuple(keys)
 
 
-def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int) -> dict[tuple[int, int], float]:
-    """Candidate pairs (i < j) with their cosine similarity: embedding neighbours and lexical blocks."""
+def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int,
+                focus: np.ndarray | None = None) -> dict[tuple[int, int], float]:
+    """Candidate pairs (i < j) with their cosine similarity: embedding neighbours and lexical blocks.
+
+    Args:
+        claims: the claims.
+        vecs: their unit embeddings, one row each.
+        k: the most embedding neighbours per claim.
+        focus: a boolean per claim; when given, only pairs with at least one focused claim are returned.
+    """
     ii, jj, ss = similar_pairs(vecs, threshold=CANDIDATE_COSINE, k=k)
+    if focus is not None:
+        wanted = focus[ii] | focus[jj]
+        ii, jj, ss = ii[wanted], jj[wanted], ss[wanted]
     pairs: dict[tuple[int, int], float] = {
         (i, j): s for i, j, s in zip(ii.tolist(), jj.tolist(), ss.tolist(), strict=True)}
     blocks: dict[str, list[int]] = defaultdict(list)
@@ -516,6 +533,8 @@ def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int) -> dict[tu
         if len(members) < 2 or len(members) > MAX_BLOCK:
             continue
         rows_of = np.asarray(sorted(set(members)))
+        if focus is not None and not focus[rows_of].any():
+            continue
         sims = vecs[rows_of] @ vecs[rows_of].T
         # Within a block a weaker embedding agreement is enough to be worth scoring.
         rows, cols = np.nonzero(np.triu(sims >= BLOCK_COSINE, k=1))
@@ -533,6 +552,7 @@ def match_claims(
     embeddings: np.ndarray | None = None,
     threshold: float = MATCH_THRESHOLD,
     k: int = 20,
+    focus: Collection[str] | None = None,
 ) -> list[Relation]:
     """Relations between claims of different documents that state the same proposition.
 
@@ -544,6 +564,8 @@ def match_claims(
         embeddings: one row per claim (unit length); computed with `storyline.embed.embed` when None.
         threshold: least `proposition_score` for two claims to be about the same proposition.
         k: the most embedding neighbours considered per claim.
+        focus: claim ids; when given, only pairs with at least one of them are scored (an
+            incremental run keeps the stored result of every other pair).
     """
     items = list(claims)
     if len(items) < 2:
@@ -561,25 +583,34 @@ def match_claims(
         vecs = embed([c.text for c in items])
     else:
         vecs = normalise(np.asarray(embeddings)[keep])
-    parts = [claim_parts(c) for c in items]
-    words = [p.words for p in parts]
-    nums = [p.numbers for p in parts]
+    # Parts are worked out only for claims in a candidate pair (with ``focus``, a few of the subset).
+    parts: dict[int, ClaimParts] = {}
+
+    def part(n: int) -> ClaimParts:
+        if n not in parts:
+            parts[n] = claim_parts(items[n])
+        return parts[n]
+
     outlets = [_outlet_key(doc_outlets.get(c.doc), roots[i]) for i, c in enumerate(items)]
     preds = [c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None for c in items]
     subjects = [_head(c.subject) for c in items]
     relations: list[Relation] = []
-    for (i, j), cos in sorted(_candidates(items, vecs, k=k).items()):
+    focused = None if focus is None else np.asarray([c.id in focus for c in items], dtype=bool)
+    for (i, j), cos in sorted(_candidates(items, vecs, k=k, focus=focused).items()):
         if roots[i] == roots[j]:
             continue
         a, b = items[i], items[j]
+        if focus is not None and a.id not in focus and b.id not in focus:
+            continue
         same_pred = preds[i] is not None and preds[i] == preds[j]
         same_subj = subjects[i] is not None and subjects[i] == subjects[j]
-        shared_num = bool(nums[i] & nums[j])
+        pi, pj = part(i), part(j)
+        shared_num = bool(pi.numbers & pj.numbers)
         # Topic overlap alone is not one proposition: ask for a shared verb, subject or number, or close
         # embeddings, before a pair becomes a relation.
         if not (same_pred or same_subj or shared_num or cos >= STRONG_COSINE):
             continue
-        score = proposition_score(cos, words[i], words[j], numbers_a=nums[i], numbers_b=nums[j],
+        score = proposition_score(cos, pi.words, pj.words, numbers_a=pi.numbers, numbers_b=pj.numbers,
                                   same_predicate=same_pred, same_subject=same_subj)
         if score < threshold:
             continue
@@ -594,7 +625,7 @@ def match_claims(
         else:
             # Agreement is cheap (two texts on one topic agree on much): corroboration needs the same
             # proposition, not only the same topic.
-            basis = shared_proposition(parts[i], parts[j], cosine=cos, score=score)
+            basis = shared_proposition(pi, pj, cosine=cos, score=score)
             if basis is None:
                 continue
             rel = _label(a, b, score, doc_dates, doc_outlets, outlets[i], outlets[j], basis=basis)
