@@ -77,8 +77,9 @@ class Actor:
     born: dt.date | None = None
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
-    """Lower-case, accent-free, punctuation-light form used for lookups.
+    """Lower-case, accent-free, punctuation-light form used for lookups (cached: names recur).
 
     Args:
         name: a name as written.
