@@ -538,9 +538,8 @@ class Store:
             old = {r[0]: tuple(r) for r in con.execute(f"SELECT {columns} FROM entities").fetchall()}
             new = {r[0]: tuple(r) for r in rows}
             gone = [k for k in old if k not in new]
-            for lo in range(0, len(gone), _ROWS_PER_INSERT):
-                chunk = gone[lo : lo + _ROWS_PER_INSERT]
-                con.execute(f"DELETE FROM entities WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            if gone:
+                con.execute("DELETE FROM entities WHERE id IN (SELECT unnest(?))", [gone])
             _insert_rows(con, f"INSERT OR REPLACE INTO entities ({columns})",
                          [r for k, r in new.items() if old.get(k) != r], key_width=1)
             wanted = {quote_id: entity for entity, quote_id in speaker_entities}
