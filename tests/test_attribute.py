@@ -455,3 +455,49 @@ def test_a_clause_between_quote_and_cue_is_not_a_speaker(text: str) -> None:
     quotes = extract_quotes(text)
     _check_offsets(text, quotes)
     assert not [q for q in quotes if q.direct and q.text.lstrip("“").startswith(("absolute", "Keep"))]
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # a leading "according to" after a conjunction and a comma
+        ("Still, according to the harbour survey, 41 percent of berths stand empty this winter.",
+         "41 percent of berths stand empty this winter", "the harbour survey"),
+        # a phrase set off in the middle of its clause: the whole sentence is the content
+        ("Ticket sales, according to the festival office, have doubled since the spring.",
+         "Ticket sales, according to the festival office, have doubled since the spring", "the festival office"),
+        # a colon before the phrase starts the statement
+        ("Nobody expected it: according to the ferry company, the night crossing will resume in May.",
+         "the night crossing will resume in May", "the ferry company"),
+    ],
+)
+def test_according_to_takes_the_clause_it_qualifies(text: str, content: str, speaker: str) -> None:
+    q = _one(text, content[:12])
+    assert q.text == content
+    assert q.speaker == speaker
+
+
+def test_quoted_title_in_an_adjunct_is_not_the_statement() -> None:
+    text = "On her radio show \"The Long Table\" on Friday, Ilse Brandt said the library would stay open."
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert [q.text for q in quotes] == ["the library would stay open"]
+    assert quotes[0].speaker == "Ilse Brandt"
+
+
+def test_unquoted_statement_closed_by_a_cue_beats_a_short_object_inside_it() -> None:
+    text = "The new timetable has added another delay to the morning commute, she noted. Few riders agree."
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert [q.text for q in quotes] == ["The new timetable has added another delay to the morning commute"]
+
+
+def test_a_contrasting_clause_with_its_own_cue_is_a_second_statement() -> None:
+    text = ("Among the tenants, 61 percent said they would renew the lease, while 30 percent said they "
+            "planned to move out.")
+    quotes = sorted(extract_quotes(text), key=lambda q: q.start)
+    _check_offsets(text, quotes)
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("they would renew the lease", "61 percent"),
+        ("they planned to move out", "30 percent"),
+    ]

@@ -31,6 +31,46 @@ def test_plain_insert_keeps_every_row_and_accepts_none() -> None:
     assert con.execute("SELECT count(*) FROM m").fetchone() == (3,)
 
 
+_TYPED = "CREATE TABLE w (id VARCHAR PRIMARY KEY, n INTEGER, x DOUBLE, b BLOB, d DATE, ts TIMESTAMP, note VARCHAR)"
+
+
+def _typed_rows(n: int) -> list[tuple[object, ...]]:
+    return [
+        (f"k{i % (n - 3)}", i, i / 7 if i % 3 else i, bytes([i % 256, 7]), f"2024-01-{1 + i % 28:02d}",
+         "2026-11-23T08:00:00", None if i % 2 else f"note {i}")
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("arrow_from", [1, 10**9], ids=["arrow", "values"])
+@pytest.mark.parametrize("n", [40, 600])
+def test_arrow_and_values_inserts_store_the_same_rows(monkeypatch, arrow_from: int, n: int) -> None:
+    import storyline.store as store_mod
+
+    monkeypatch.setattr(store_mod, "_ARROW_MIN_ROWS", arrow_from)
+    con = duckdb.connect()
+    con.execute(_TYPED)
+    rows = _typed_rows(n)
+    _insert_rows(con, "INSERT OR REPLACE INTO w", rows, key_width=1)
+    got = con.execute("SELECT id, n, x, b, CAST(d AS VARCHAR), CAST(ts AS VARCHAR), note FROM w ORDER BY n").fetchall()
+    last = {r[0]: r for r in rows}
+    assert [g[0] for g in got] == sorted(last, key=lambda k: last[k][1])
+    for g in got:
+        want = last[g[0]]
+        assert g[1:4] == (want[1], pytest.approx(want[2]), want[3])
+        assert g[4] == want[4] and g[5].startswith("2026-11-23 08:00:00") and g[6] == want[6]
+
+
+def test_arrow_insert_falls_back_on_mixed_columns(monkeypatch) -> None:
+    import storyline.store as store_mod
+
+    monkeypatch.setattr(store_mod, "_ARROW_MIN_ROWS", 1)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE v (a VARCHAR)")
+    _insert_rows(con, "INSERT INTO v", [("text",), (3,)], key_width=0)
+    assert sorted(r[0] for r in con.execute("SELECT a FROM v").fetchall()) == ["3", "text"]
+
+
 def test_update_rows_sets_values_by_id_last_wins() -> None:
     from storyline.store import _update_rows
 

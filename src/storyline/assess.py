@@ -22,7 +22,7 @@ from typing import Any
 
 from storyline.assess_headline import headline_contradicts_body
 from storyline.assess_roles import factual_inconsistency
-from storyline.assess_text import authorial, quoted_regions, sentences, words
+from storyline.assess_text import Sentence, authorial, quoted_regions, sentences, words
 from storyline.records import Flag, Quote
 
 __all__ = [
@@ -93,6 +93,25 @@ def opinion_label(
     return None
 
 
+def _authorial_sentences(text: str) -> list[tuple[Sentence, str]]:
+    """Each sentence long enough to score, with its own words (long quotations cut out)."""
+    regions = quoted_regions(text)
+    sents = [(s, authorial(s, regions)) for s in sentences(text)]
+    return [(s, own) for s, own in sents if len(words(own)) >= MIN_AUTHORIAL_WORDS]
+
+
+def editorial_inputs(texts: Iterable[str]) -> list[str]:
+    """The sentences `editorializing` would score for each text, all together.
+
+    A batch embeds them in one call before its documents are assessed one by one: one sorted
+    batch of a few hundred sentences pads far less than one short batch per document.
+
+    Args:
+        texts: cleaned bodies.
+    """
+    return [own for text in texts for _, own in _authorial_sentences(text)]
+
+
 def editorializing(
     text: str,
     *,
@@ -117,9 +136,7 @@ def editorializing(
     """
     from storyline.editorial import editorial_score_batch
 
-    regions = quoted_regions(text)
-    sents = [(s, authorial(s, regions)) for s in sentences(text)]
-    sents = [(s, own) for s, own in sents if len(words(own)) >= MIN_AUTHORIAL_WORDS]
+    sents = _authorial_sentences(text)
     if not sents:
         return []
     scores = editorial_score_batch([own for _, own in sents])

@@ -99,6 +99,26 @@ def _is_cue(tok: Token) -> bool:
     return tok.pos_ in _VERB_POS and tok.lemma_.lower() in CUE_VERBS and tok.dep_ != "amod"
 
 
+#: Parts of speech that may come before a leading "according to" ("But, according to ...").
+_LEAD_POS = frozenset({"CCONJ", "PUNCT", "ADV", "SCONJ"})
+
+
+def _set_off_mid_clause(doc: Doc, lo: int, hi: int, sent_end: int) -> bool:
+    """Whether tokens ``lo..hi`` sit between commas inside a clause whose verb comes after them."""
+    if lo < 1 or hi + 2 > sent_end or doc[lo - 1].text != "," or doc[hi + 1].text != ",":
+        return False
+    rest = doc[hi + 2: sent_end + 1]
+    return any(t.pos_ in _VERB_POS and not (hi + 2 <= t.head.i <= sent_end) for t in rest) or any(
+        t.pos_ in _VERB_POS and t.dep_ == "ROOT" for t in rest)
+
+
+def _under_adjunct(tok: Token, cue: Token) -> bool:
+    """Whether ``tok`` hangs from ``cue`` through a prepositional adjunct ("in an interview on X")."""
+    while tok.head.i != tok.i and tok.head.i != cue.i:
+        tok = tok.head
+    return tok.head.i == cue.i and tok.i != cue.i and tok.dep_ in ("prep", "agent")
+
+
 def _in_aside(tok: Token, lo: int, hi: int) -> bool:
     """The token belongs to a clause set off by a comma ("Okafor, who chairs the union,") that lies
     wholly within tokens ``lo``..``hi`` (exclusive).
@@ -211,6 +231,16 @@ def _cut_at_cue_conj(comp: Token, hi: Token) -> Token:
             cut = min([t.left_edge.i, *[c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i]])
             if cut - 1 > comp.i:
                 return comp.doc[cut - 1]
+    for t in comp.children:
+        # "74 percent said they are set, while 22 percent said they might change": a contrasting
+        # clause with its own speaker and cue is another statement.
+        if (t.dep_ == "advcl" and t.i > comp.i and _is_cue(t) and t.i <= hi.i
+                and any(c.dep_ in _SUBJ for c in t.children) and any(c.dep_ == "ccomp" for c in t.children)):
+            k = t.left_edge.i - 1
+            while k > comp.i and (comp.doc[k].is_punct or comp.doc[k].dep_ == "cc"):
+                k -= 1
+            if k > comp.i:
+                return comp.doc[k]
     return hi
 
 
@@ -473,6 +503,8 @@ class _Extractor:
                 first = self.idx.first_at(q.start)
                 if not cue.left_edge.i <= first <= cue.right_edge.i:
                     cue = None  # a fragment quoted inside another clause, not this cue's content
+                elif _under_adjunct(self.doc[first], cue):
+                    cue = None  # 'In an interview on "The Axe Files", Henry said': a title, not words
             after = cue is not None
             cue = cue or self._before(q)
             dash = None
@@ -701,10 +733,21 @@ class _Extractor:
             sent = _window(t, 80)
             ph_lo, ph_hi = t.i, max(obj.right_edge.i, to.i)
             s_lo, s_hi = sent[0].i, sent[-1].i
+            # A line break or a colon before the phrase starts its sentence ("7:05 p.m.\n\n The
+            # top quality ...", "It has not gone unnoticed: according to polls, ..."); one after
+            # it ends the sentence.
+            for k in range(s_lo, ph_lo):
+                if "\n" in doc[k].text or doc[k].text in (":", ";"):
+                    s_lo = k + 1
+            s_hi = next((k - 1 for k in range(ph_hi + 1, s_hi + 1) if "\n" in doc[k].text), s_hi)
             # The content is the clause the phrase is attached to: what follows a leading phrase,
-            # otherwise what precedes it (trailing adjuncts after the phrase are not the claim).
-            if ph_lo - s_lo <= 1:
+            # the whole sentence around a phrase set off in its middle ("Fundraising, according
+            # to the campaign, has surged"), otherwise what precedes it (trailing adjuncts after
+            # the phrase are not the claim).
+            if all(doc[k].pos_ in _LEAD_POS for k in range(s_lo, ph_lo)):
                 a, b = ph_hi + 1, s_hi
+            elif _set_off_mid_clause(doc, ph_lo, ph_hi, s_hi):
+                a, b = s_lo, s_hi
             else:
                 a, b = s_lo, ph_lo - 1
             if b - a < 2:
@@ -795,6 +838,11 @@ class _Extractor:
              subject: Token | None = None, speaker: Speaker | None = None) -> None:
         if end <= start:
             return
+        if not self.comp.startswith("short-"):
+            # "Social media has added another link, she noted": the short object of a cue inside
+            # the content gives way to the statement around it.
+            self.cands = [c for c in self.cands if not (c.comp.startswith("short-") and start <= c.start
+                                                        and c.end <= end and (c.start, c.end) != (start, end))]
         for c in self.cands:
             inter = min(c.end, end) - max(c.start, start)
             if inter > 0.5 * min(c.end - c.start, end - start):

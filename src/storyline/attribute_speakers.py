@@ -224,7 +224,7 @@ def describe(head: Token, resolver: Resolver) -> Speaker:
             return Speaker(resolver.canonical(ent.text), (ent.start_char, ent.end_char))
     toks = _phrase_tokens(head)
     span = (toks[0].idx, toks[-1].idx + len(toks[-1]))
-    text = doc.text[span[0]: span[1]]
+    text = doc[toks[0].i: toks[-1].i + 1].text  # doc.text would join the whole document
     low = head.lower_
     if head.pos_ == "PRON":
         if low in ("he", "she", "him", "her"):

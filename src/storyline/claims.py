@@ -156,18 +156,18 @@ def extract_claims(
     covered = bytearray(len(text))
     for q in quotes:
         for s, e in _content_segments(text, q):
-            for s2, e2 in _split_sentences(doc, s, e):
+            for s2, e2 in _split_sentences(doc, text, s, e):
                 covered[s2:e2] = b"\x01" * (e2 - s2)
-                for s3, e3, head in _clauses(doc, s2, e2):
+                for s3, e3, head in _clauses(doc, text, s2, e2):
                     claim = _make_claim(doc, text, s3, e3, doc_id=doc_id, published=published, times=times,
                                         quote=q, head=head)
                     if claim is not None and claim.checkworthiness >= MIN_QUOTE_CHECKWORTHY:
                         claims.append(claim)
         covered[q.start:q.end] = b"\x01" * (q.end - q.start)
-    for s, e in _split_sentences(doc, 0, len(text)):
+    for s, e in _split_sentences(doc, text, 0, len(text)):
         if e - s < 12 or sum(covered[s:e]) > 0.3 * (e - s):
             continue
-        for s3, e3, head in _clauses(doc, s, e):
+        for s3, e3, head in _clauses(doc, text, s, e):
             claim = _make_claim(doc, text, s3, e3, doc_id=doc_id, published=published, times=times, quote=None,
                                 head=head)
             if claim is not None and claim.checkworthiness >= MIN_CHECKWORTHY:
@@ -215,9 +215,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _split_sentences(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """The sentence pieces of ``[start, end)`` according to the parse."""
-    text = doc.text
+def _split_sentences(doc: Doc, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence pieces of ``[start, end)`` according to the parse (``text`` is ``doc.text``)."""
     out: list[tuple[int, int]] = []
     for sent in doc.sents:
         if sent.end_char <= start or sent.start_char >= end:
@@ -242,7 +241,7 @@ _EDGE_WORDS = {"and", "but", "or", "while", "when", "as", "after", "before", "be
                "although", "though", "since", "until", "if", "whereas"}
 
 
-def _clauses(doc: Doc, start: int, end: int) -> list[tuple[int, int, Token | None]]:
+def _clauses(doc: Doc, text: str, start: int, end: int) -> list[tuple[int, int, Token | None]]:
     """Verb-headed clauses of a sentence piece as (start, end, head); the whole piece when it has one.
 
     Coordinated and subordinate clauses carry their own propositions ("three officers were killed
@@ -300,7 +299,7 @@ def _clauses(doc: Doc, start: int, end: int) -> list[tuple[int, int, Token | Non
         nominal = any(doc[i].pos_ in ("NOUN", "PROPN", "NUM", "PRON") for i in range(first, last + 1))
         if last - first + 1 < 4 or not nominal:
             continue
-        s, e = _trim(doc.text, doc[first].idx, doc[last].idx + len(doc[last]))
+        s, e = _trim(text, doc[first].idx, doc[last].idx + len(doc[last]))
         out.append((s, e, head))
     return out or [(start, end, root)]
 
@@ -360,6 +359,26 @@ def _modality(span_text: str, negated: bool, ruled_out: bool, quote: Quote | Non
     return "asserted"
 
 
+_CHECKABLE_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"})
+
+
+def _entity_count(span: Span) -> int:
+    """Named entities of the checkable kinds lying wholly inside ``span``.
+
+    Same count as filtering ``span.ents``, which would walk every entity of the document.
+    """
+    doc = span.doc
+    n = 0
+    for tok in span:
+        if tok.ent_iob_ != "B" or tok.ent_type_ not in _CHECKABLE_LABELS:
+            continue
+        end = tok.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        n += end <= span.end
+    return n
+
+
 def _checkworthiness(span: Span, *, quoted: bool) -> float:
     """How much a sentence is a checkable claim: actions, numbers, names and commitments score."""
     text = span.text
@@ -368,8 +387,7 @@ def _checkworthiness(span: Span, *, quoted: bool) -> float:
     score = 0.15
     if _NUMBER.search(text):
         score += 0.2
-    ents = [e for e in span.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW")]
-    score += min(0.25, 0.1 * len(ents))
+    score += min(0.25, 0.1 * _entity_count(span))
     verbs = [t for t in span if t.pos_ == "VERB"]
     if verbs:
         score += 0.15

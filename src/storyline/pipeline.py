@@ -376,11 +376,12 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
         kb: the knowledge base (None: the shipped one).
     """
     from storyline.annotate import annotate_documents as annotate
-    from storyline.assess import assess_document
+    from storyline.assess import assess_document, editorial_inputs
     from storyline.attribute import CHUNK_CHARS, drop_own_outlet, extract_quotes_batch
     from storyline.attribute_rules import extract_from_doc
     from storyline.claims import extract_claims
     from storyline.dating import estimate_date
+    from storyline.embed import embed
 
     english: list[Document] = []
     for doc in docs:
@@ -395,6 +396,8 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
     # Very long texts are attributed piecewise and get no entity pass: bounded time and memory.
     huge = [d for d in english if len(d.article.text) > CHUNK_CHARS]
     published = [d.article.published.value if d.article.published else None for d in regular]
+    # Warms the embedding cache for the whole batch at once (see assess.editorial_inputs).
+    embed(editorial_inputs(d.article.text for d in regular))
     for doc, ann in zip(regular, annotate([d.article.text for d in regular], published=published, kb=kb), strict=True):
         doc.quotes = drop_own_outlet(extract_from_doc(ann.doc), doc.article.outlet)
         doc.entities = list(ann.resolution.entities)

@@ -35,6 +35,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -886,6 +887,8 @@ _BULK: dict[str, tuple[str, int]] = {
 }
 #: Rows per multi-row INSERT statement.
 _ROWS_PER_INSERT = 256
+#: From this many rows, `_insert_rows` goes through Arrow.
+_ARROW_MIN_ROWS = 32
 
 
 def _insert_rows(con: Any, head: str, rows: Sequence[tuple[Any, ...]], *, key_width: int) -> None:
@@ -906,10 +909,34 @@ def _insert_rows(con: Any, head: str, rows: Sequence[tuple[Any, ...]], *, key_wi
         rows = list({r[:key_width]: r for r in rows}.values())
     if not rows:
         return
+    if len(rows) >= _ARROW_MIN_ROWS and _insert_arrow(con, head, rows):
+        return
     one = "(" + ", ".join("?" * len(rows[0])) + ")"
     for lo in range(0, len(rows), _ROWS_PER_INSERT):
         chunk = rows[lo : lo + _ROWS_PER_INSERT]
         con.execute(f"{head} VALUES {', '.join([one] * len(chunk))}", [x for r in chunk for x in r])
+
+
+def _insert_arrow(con: Any, head: str, rows: Sequence[tuple[Any, ...]]) -> bool:
+    """Insert ``rows`` through an Arrow table in one statement; False when Arrow cannot hold them.
+
+    Binding a few thousand ``?`` parameters costs DuckDB more than the insert itself; a columnar
+    scan does not. Values Arrow cannot type (a column mixing text and numbers) fall back to
+    ``VALUES`` statements.
+    """
+    import pyarrow as pa
+
+    try:
+        table = pa.table({f"c{i}": list(col) for i, col in enumerate(zip(*rows, strict=True))})
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return False
+    name = f"_rows_{uuid.uuid4().hex}"
+    con.register(name, table)
+    try:
+        con.execute(f"{head} SELECT * FROM {name}")
+    finally:
+        con.unregister(name)
+    return True
 
 
 def _update_rows(con: Any, table: str, column: str, pairs: Sequence[tuple[Any, str]], *, key: str = "id") -> None:
