@@ -501,3 +501,19 @@ def test_a_contrasting_clause_with_its_own_cue_is_a_second_statement() -> None:
         ("they would renew the lease", "61 percent"),
         ("they planned to move out", "30 percent"),
     ]
+
+
+def test_a_title_after_the_cue_is_not_the_rest_of_the_quotation() -> None:
+    text = "“Running a ferry is a family trade,” Dunmore said in June on the programme “Tide Tables.”"
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert [q.text for q in quotes] == ["“Running a ferry is a family trade,”"]
+    assert quotes[0].speaker == "Dunmore"
+
+
+@pytest.mark.parametrize("joint", [", ", ". "])
+def test_a_quotation_split_by_its_cue_stays_whole(joint: str) -> None:
+    text = f"“We will appeal,” Dunmore said{joint}“and the court will hear us.”"
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert [q.text for q in quotes] == [text]

@@ -99,6 +99,8 @@ def _is_cue(tok: Token) -> bool:
     return tok.pos_ in _VERB_POS and tok.lemma_.lower() in CUE_VERBS and tok.dep_ != "amod"
 
 
+#: Punctuation that ends the cue clause between two parts of one quotation ('“A,” he said, “B.”').
+_GAP_CLOSERS = frozenset(",:;.!?—–-")
 #: Parts of speech that may come before a leading "according to" ("But, according to ...").
 _LEAD_POS = frozenset({"CCONJ", "PUNCT", "ADV", "SCONJ"})
 
@@ -459,6 +461,9 @@ class _Extractor:
         gap = self.text[a:b]
         if "\n" in gap:
             return False
+        tail = gap.rstrip()
+        if tail and tail[-1] not in _GAP_CLOSERS:
+            return False  # '“…,” Weiner said on the podcast “Here's the Thing”': a title in a phrase
         toks = self.doc[self.idx.first_at(a): self.idx.first_at(b)]
         lo, hi = cue.left_edge.i, cue.right_edge.i
         return all(t.is_punct or t.is_space or lo <= t.i <= hi for t in toks) and not any(
