@@ -517,3 +517,35 @@ def test_a_quotation_split_by_its_cue_stays_whole(joint: str) -> None:
     quotes = extract_quotes(text)
     _check_offsets(text, quotes)
     assert [q.text for q in quotes] == [text]
+
+
+def test_a_quotation_closed_by_a_full_stop_is_not_the_next_sentence_content() -> None:
+    text = ("Her sign read \"Ferries Against Tolls - Because We Have Paid Enough.\" The 57-year-old pilot says "
+            "she does not take toll comparisons lightly because her family ran the old ferry.")
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    said = [q for q in quotes if q.speaker == "The 57-year-old pilot"]
+    assert [q.text for q in said] == ["she does not take toll comparisons lightly because her family ran the old ferry"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "via"),
+    [
+        ("As the Harbour Courier reported, the mill will close its doors in March.", None, ("the Harbour Courier",)),
+        ("As Mayor Ines Duarte said, the mill will close its doors in March.", "Ines Duarte", ()),
+    ],
+)
+def test_as_x_reported_gives_the_main_clause(text: str, speaker: str | None, via: tuple[str, ...]) -> None:
+    q = _one(text, "mill")
+    assert q.text == "the mill will close its doors in March"
+    assert (q.speaker, q.via) == (speaker, via)
+
+
+def test_a_closing_told_clause_with_an_apposed_speaker() -> None:
+    text = ("Despite two defeats on Tuesday, the mayor remains committed to seeing the budget through to the "
+            "vote, her chief of staff, Ada Quist, told the Harbour Courier.")
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Despite two defeats on Tuesday, the mayor remains committed to seeing the budget through to the vote",
+         "Ada Quist")]

@@ -54,6 +54,8 @@ _TRAIL_AFTER = 14
 _VERB_POS = ("VERB", "AUX")
 #: Cue verbs whose direct object is an addressee or a topic, not the content.
 _NO_OBJECT_SPEAKER = frozenset({"tell", "ask", "warn", "urge", "remind", "assure", "inform", "promise"})
+#: Cues whose object is who heard the words ("told The Post"), not what was said.
+_ADDRESSEE_OBJECT = frozenset({"tell", "inform", "assure", "remind", "notify"})
 _NO_OBJECT = frozenset({"tell", "ask", "answer", "question", "post", "write", "continue", "add", "say", "state"})
 #: Prepositions introducing what a statement is about ("asked about", "warned of", "responded to").
 _TOPIC_PREPS = frozenset({"about", "of", "on", "to", "for", "against"})
@@ -103,6 +105,17 @@ def _is_cue(tok: Token) -> bool:
 _GAP_CLOSERS = frozenset(",:;.!?—–-")
 #: Parts of speech that may come before a leading "according to" ("But, according to ...").
 _LEAD_POS = frozenset({"CCONJ", "PUNCT", "ADV", "SCONJ"})
+
+
+def _closes_a_statement(cue: Token) -> bool:
+    """Whether an addressee cue ends a sentence after a comma ("…, his aide, Jo Bell, told The Post")."""
+    if cue.lemma_.lower() not in _ADDRESSEE_OBJECT:
+        return False
+    subj = next((c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i), None)
+    if subj is None:
+        return False
+    k = subj.left_edge.i - 1
+    return k >= 4 and cue.doc[k].text == "," and not any(c.dep_ == "ccomp" for c in cue.children)
 
 
 def _set_off_mid_clause(doc: Doc, lo: int, hi: int, sent_end: int) -> bool:
@@ -388,6 +401,8 @@ class _Extractor:
             if _is_cue(t) and t.i not in self.used_cues:
                 if any(c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
                     return None  # "... to say it": not an attribution of the quote
+                if any(c.dep_ == "ccomp" and c.i > t.i and not self._in_quote(c.idx) for c in t.children):
+                    return None  # '"…Before." The scientist says she …': the cue has words of its own
                 named = self._speaker_between(q.end, t)
                 if _subject(t) is None and _inverted_subject(t) is None and named is None:
                     return None
@@ -612,7 +627,7 @@ class _Extractor:
                 # Short objects ("announced his resignation") and topics ("asked about the deal"):
                 # recall candidates that only the learned filter may keep.
                 comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
-                             and c.pos_ in ("NOUN", "PROPN")), None) or next(
+                             and c.pos_ in ("NOUN", "PROPN") and not _closes_a_statement(t)), None) or next(
                     (o for p in t.children if p.dep_ == "prep" and p.i > t.i and p.lower_ in _TOPIC_PREPS
                      for o in p.children if o.dep_ in ("pobj", "pcomp")), None)
                 short = comp is not None
@@ -631,6 +646,17 @@ class _Extractor:
                 if hi.i < t.i:
                     hi = _parenthetical_tail(t, hi)
                 start, end = lo.idx, hi.idx + len(hi)
+            elif (t.dep_ == "advcl" and t.i < t.head.i and t.head.pos_ in _VERB_POS
+                  and any(m.dep_ == "mark" and m.lower_ == "as" for m in t.children)
+                  and any(c.dep_ in _SUBJ for c in t.children)):
+                # "As the Courier reported, the mill will close": the main clause is the content.
+                k = t.right_edge.i + 1
+                while k < t.head.i and (self.doc[k].is_punct or self.doc[k].is_space):
+                    k += 1
+                head = t.head
+                start, end = self.doc[k].idx, head.right_edge.idx + len(head.right_edge)
+                if head.right_edge.i - k < 3:
+                    continue
             elif t.dep_ == "parataxis" and t.head.pos_ in _VERB_POS and any(c.dep_ in _SUBJ for c in t.children):
                 head = t.head
                 start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
@@ -653,13 +679,17 @@ class _Extractor:
         for t in doc:
             if t.i in self.used_cues or not _is_cue(t) or self._in_quote(t.idx):
                 continue
-            if any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > t.i for c in t.children):
-                continue  # the cue has content of its own after it
+            addressee = t.lemma_.lower() in _ADDRESSEE_OBJECT
+            if any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and not addressee)
+                   for c in t.children if c.i > t.i):
+                continue  # the cue has content of its own after it ("told The Post" names who heard it)
             subj = _subject(t) or _inverted_subject(t)
             if subj is None:
                 continue
             # The clause: [subject] cue [adjuncts] up to the sentence end, after a comma.
             k = t.i - 1
+            if subj.i < t.i and subj.left_edge.i > 0 and t.i - subj.left_edge.i <= 2 * _INVERTED_WORDS:
+                k = subj.left_edge.i - 1  # "…, his top aide, Tad Devine, told …": the whole subject
             while k >= 0 and t.i - k <= _INVERTED_WORDS and doc[k].text != "," and doc[k].pos_ not in _VERB_POS:
                 k -= 1
             if k < 1 or doc[k].text != ",":
