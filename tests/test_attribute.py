@@ -549,3 +549,16 @@ def test_a_closing_told_clause_with_an_apposed_speaker() -> None:
     assert [(q.text, q.speaker) for q in quotes] == [
         ("Despite two defeats on Tuesday, the mayor remains committed to seeing the budget through to the vote",
          "Ada Quist")]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [("Asked whether the bridge would reopen, the engineer said no.", "no"),
+     ("Councillor Abebe said she would.", "she would")],
+)
+def test_short_answers_are_candidates_for_the_filter(text: str, content: str) -> None:
+    from storyline.attribute_rules import extract_with_context
+
+    raw, context = extract_with_context(get_nlp()(text))
+    assert content in [q.text for q in raw]
+    assert len(context) == len(raw)

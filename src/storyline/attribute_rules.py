@@ -54,6 +54,8 @@ _TRAIL_AFTER = 14
 _VERB_POS = ("VERB", "AUX")
 #: Cue verbs whose direct object is an addressee or a topic, not the content.
 _NO_OBJECT_SPEAKER = frozenset({"tell", "ask", "warn", "urge", "remind", "assure", "inform", "promise"})
+#: One-word answers that are what was said ("said no").
+_ANSWERS = frozenset({"no", "yes", "nothing", "so"})
 #: Cues whose object is who heard the words ("told The Post"), not what was said.
 _ADDRESSEE_OBJECT = frozenset({"tell", "inform", "assure", "remind", "notify"})
 _NO_OBJECT = frozenset({"tell", "ask", "answer", "question", "post", "write", "continue", "add", "say", "state"})
@@ -636,10 +638,17 @@ class _Extractor:
             if comp is not None and comp.dep_ == "ccomp" and comp.pos_ not in _VERB_POS and not any(
                     c.dep_ in _SUBJ for c in comp.children):
                 continue  # a misparse: a clausal complement with neither verb nor subject
+            if comp is None and self.loose:
+                # "said no", "said yes": a one-word answer, for the learned filter to judge
+                comp = next((c for c in t.children if c.dep_ in ("intj", "dobj") and c.i == t.i + 1
+                             and c.lower_ in _ANSWERS), None)
+                short = comp is not None
             if comp is not None:
                 lo, hi = comp.left_edge, comp.right_edge
                 if hi.i - lo.i < 2 and not short:
-                    continue
+                    if not (self.loose and comp.dep_ == "ccomp" and hi.i > lo.i):
+                        continue
+                    short = True  # "Flake said he would": an elliptical answer
                 if lo.i <= t.i <= hi.i and not (lo.tag_ in ("WDT", "WP") and t.dep_ == "relcl"):
                     continue  # (a relative clause is the statement, cue included: "which X said ...")
                 hi = _cut_at_cue_conj(comp, hi)
@@ -666,7 +675,7 @@ class _Extractor:
                 continue
             start, end = _trim(self.text, start, end)
             end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
-            if end - start < (3 if short else 8):
+            if end - start < (2 if short else 8):
                 continue
             self.used_cues.add(t.i)
             self.comp = ("short-" if short else "") + (comp.dep_ if comp is not None else "parataxis")
