@@ -124,9 +124,9 @@ def _set_off_mid_clause(doc: Doc, lo: int, hi: int, sent_end: int) -> bool:
     """Whether tokens ``lo..hi`` sit between commas inside a clause whose verb comes after them."""
     if lo < 1 or hi + 2 > sent_end or doc[lo - 1].text != "," or doc[hi + 1].text != ",":
         return False
-    rest = doc[hi + 2: sent_end + 1]
-    return any(t.pos_ in _VERB_POS and not (hi + 2 <= t.head.i <= sent_end) for t in rest) or any(
-        t.pos_ in _VERB_POS and t.dep_ == "ROOT" for t in rest)
+    # A verb after the phrase heads the clause: its head lies outside that part, or it is the root.
+    return any(t.pos_ in _VERB_POS and (t.head.i == t.i or not hi + 2 <= t.head.i <= sent_end)
+               for t in doc[hi + 2: sent_end + 1])
 
 
 def _under_adjunct(tok: Token, cue: Token) -> bool:
