@@ -562,3 +562,41 @@ def test_short_answers_are_candidates_for_the_filter(text: str, content: str) ->
     raw, context = extract_with_context(get_nlp()(text))
     assert content in [q.text for q in raw]
     assert len(context) == len(raw)
+
+
+def _candidates(text: str) -> list[tuple[str, str | None]]:
+    from storyline.attribute_rules import extract_with_context
+
+    raw, _ = extract_with_context(get_nlp()(text))
+    return [(q.text, q.speaker) for q in raw]
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # the parser ends the sentence after the closing mark; the comma inside it says it goes on
+        ("The regatta “was the first time I walked away with the feeling that maybe it’s not as simple as, "
+         "‘She’s the captain,’” Okonkwo said in phone interview.",
+         "The regatta “was the first time I walked away with the feeling that maybe it’s not as simple as, "
+         "‘She’s the captain,’”", "Okonkwo"),
+        # a surname tagged as an adverb, then a clause of its own
+        ("“Keeping the ferry and two crews who know it is worth a lot,” said Skelly, explaining he had sailed "
+         "with both of them for years.", "“Keeping the ferry and two crews who know it is worth a lot,”", "Skelly"),
+        # a participle before the name, and a clause after it that the parser makes the cue's complement
+        ('"I am not going to call it a mistake, so forget about it," said retired harbour pilot Ada Brenner, '
+         "asked about her claim that she had steered the tanker alone.",
+         '"I am not going to call it a mistake, so forget about it,"', "Ada Brenner"),
+        # the next paragraph's quotation hung on this cue: the content is the clause before it
+        ("The lighthouse keepers were proud of the beacon.\n\nIn all, though, the keepers are doing what they "
+         "can to keep the lamp lit, Professor Lindqvist said.\n\n''Without the grant, it's still a fine light, "
+         "but the lens needs work,'' she said.",
+         "In all, though, the keepers are doing what they can to keep the lamp lit", "Lindqvist"),
+        # a cue set off by commas in a sentence parsed around a noun
+        ("The harbour fund, Mr. Abebe said, accompanied letters of thanks from families and the news when a "
+         "boat came home.",
+         "The harbour fund, Mr. Abebe said, accompanied letters of thanks from families and the news when a "
+         "boat came home", "Abebe"),
+    ],
+)
+def test_misparsed_cue_clauses_still_give_the_statement(text: str, content: str, speaker: str) -> None:
+    assert (content, speaker) in _candidates(text)

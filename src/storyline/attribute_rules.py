@@ -129,6 +129,29 @@ def _set_off_mid_clause(doc: Doc, lo: int, hi: int, sent_end: int) -> bool:
                for t in doc[hi + 2: sent_end + 1])
 
 
+def _set_off_cue_sentence(cue: Token) -> tuple[int, int] | None:
+    """The sentence around a cue clause set off by commas in its middle ("X, she said, did Y").
+
+    Returns its character span, or None when the cue is not between two commas inside a sentence
+    with words on both sides.
+    """
+    doc = cue.doc
+    subj = next((c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i), None)
+    if subj is None or any(c.i > cue.i and c.dep_ not in ("punct", "npadvmod", "advmod") for c in cue.children):
+        return None
+    lo, hi = subj.left_edge.i, cue.i
+    sent = _window(cue, _MAX_SCAN)
+    s_lo, s_hi = sent[0].i, sent[-1].i
+    if lo - s_lo < 2 or s_hi - hi < 5 or doc[lo - 1].text != "," or doc[hi + 1].text != ",":
+        return None
+    if any("\n" in t.text or t.text in (";", ":") for t in doc[s_lo: s_hi + 1]):
+        return None
+    last = s_hi
+    while last > hi and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    return doc[s_lo].idx, doc[last].idx + len(doc[last])
+
+
 def _under_adjunct(tok: Token, cue: Token) -> bool:
     """Whether ``tok`` hangs from ``cue`` through a prepositional adjunct ("in an interview on X")."""
     while tok.head.i != tok.i and tok.head.i != cue.i:
@@ -210,10 +233,10 @@ def _inverted_subject(cue: Token) -> Token | None:
     doc = cue.doc
     head = None
     for t in doc[cue.i + 1: min(len(doc), cue.i + 1 + _INVERTED_WORDS)]:
-        if t.pos_ in ("PROPN", "NOUN"):
-            head = t
-        elif not (t.pos_ in ("DET", "ADJ", "PART") or t.tag_ == "POS"):
-            break
+        if t.pos_ in ("PROPN", "NOUN") or (t.is_title and t.pos_ in ("ADV", "ADJ", "X") and head is None):
+            head = t  # a surname the tagger took for another part of speech ('said Skelly, explaining')
+        elif not (t.pos_ in ("DET", "ADJ", "PART") or t.tag_ == "POS" or t.dep_ in ("amod", "compound")):
+            break  # ('said retired neurosurgeon Ben Carson': "retired" is tagged a verb)
     return head
 
 
@@ -268,7 +291,9 @@ def _complement(cue: Token) -> Token | None:
     previous sentence on a cue verb.
     """
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
-    after = [c for c in comps if c.i > cue.i]
+    doc = cue.doc
+    # One after a paragraph break is the next paragraph's clause, hung on this cue by the parser.
+    after = [c for c in comps if c.i > cue.i and not any("\n" in t.text for t in doc[cue.i + 1: c.left_edge.i])]
     if after:
         return after[0]
     sent_start = cue.sent.start
@@ -403,7 +428,9 @@ class _Extractor:
             if _is_cue(t) and t.i not in self.used_cues:
                 if any(c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
                     return None  # "... to say it": not an attribution of the quote
-                if any(c.dep_ == "ccomp" and c.i > t.i and not self._in_quote(c.idx) for c in t.children):
+                adjacent = all(b.is_punct or b.is_space for b in doc[i:j])
+                if not adjacent and any(c.dep_ == "ccomp" and c.i > t.i and not self._in_quote(c.idx)
+                                        for c in t.children):
                     return None  # '"…Before." The scientist says she …': the cue has words of its own
                 named = self._speaker_between(q.end, t)
                 if _subject(t) is None and _inverted_subject(t) is None and named is None:
@@ -461,6 +488,18 @@ class _Extractor:
         if not toks or len(toks) > 6 or not all(t.pos_ == "PROPN" or t.is_punct for t in toks):
             return None
         return next((t for t in toks if t.head.i == t.i or t.head not in toks), toks[-1])
+
+    def _split_after(self, q: QuoteSpan, cue: Token) -> bool:
+        """The parser ended the sentence at a quote closed by a comma and began a new one at its cue.
+
+        'The event “was a first,” Sexton said in an interview.' comes out as two sentences; the comma
+        inside the closing mark says the first one goes on into the cue clause.
+        """
+        inner = self.text[q.start: q.end].rstrip("”\"'’» ")
+        if not inner.endswith(","):
+            return False
+        i = self.idx.first_at(q.end)
+        return i < len(self.doc) and bool(self.doc[i].is_sent_start) and cue.left_edge.i == i
 
     def _sentence_start(self, q: QuoteSpan) -> int:
         """Start of the sentence a quoted fragment sits in ('Paying no tax "is smart," he said')."""
@@ -523,7 +562,7 @@ class _Extractor:
             cue = self._after(q, limit)
             if cue is not None and self._sentence_start(q) < q.start:
                 first = self.idx.first_at(q.start)
-                if not cue.left_edge.i <= first <= cue.right_edge.i:
+                if not cue.left_edge.i <= first <= cue.right_edge.i and not self._split_after(q, cue):
                     cue = None  # a fragment quoted inside another clause, not this cue's content
                 elif _under_adjunct(self.doc[first], cue):
                     cue = None  # 'In an interview on "The Axe Files", Henry said': a title, not words
@@ -671,6 +710,9 @@ class _Extractor:
                 start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
                 if head.right_edge.i - head.left_edge.i < 4:
                     continue
+            elif t.dep_ == "parataxis" and (sent := _set_off_cue_sentence(t)) is not None:
+                # 'The hashtag, Mr. Abboud said, accompanied …' misparsed around a noun: the sentence
+                start, end = sent
             else:
                 continue
             start, end = _trim(self.text, start, end)
