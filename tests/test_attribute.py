@@ -591,6 +591,18 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
          "can to keep the lamp lit, Professor Lindqvist said.\n\n''Without the grant, it's still a fine light, "
          "but the lens needs work,'' she said.",
          "In all, though, the keepers are doing what they can to keep the lamp lit", "Lindqvist"),
+        # the clause's subject parsed as the cue's object
+        ('Hemsley, the co-author of a book about the spread of rumours, said the days when the nation had "a '
+         'somewhat unifying story" from newspapers and the leading radio networks are gone.',
+         'the days when the nation had "a somewhat unifying story" from newspapers and the leading radio networks '
+         'are gone', "Hemsley"),
+        # a quotation that is the object of another verb is not the cue's
+        ("Mr. Abebe, citing ''the unique magic of the harbour,'' said the ferry could be in a very competitive "
+         "position in towns like Aldham and Brill.",
+         "the ferry could be in a very competitive position in towns like Aldham and Brill", "Abebe"),
+        # a free relative: the statement takes in its cue, as a relative clause does
+        ("It was a sign of what many analysts said was an improving mood in the port.",
+         "what many analysts said was an improving mood in the port", "many analysts"),
         # a cue set off by commas in a sentence parsed around a noun
         ("The harbour fund, Mr. Abebe said, accompanied letters of thanks from families and the news when a "
          "boat came home.",
@@ -600,3 +612,55 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
 )
 def test_misparsed_cue_clauses_still_give_the_statement(text: str, content: str, speaker: str) -> None:
     assert (content, speaker) in _candidates(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("The harbour union endorsed Okafor on Friday.", "Okafor", "The harbour union"),
+        ("Residents hope to reopen the old lighthouse before the summer.",
+         "to reopen the old lighthouse before the summer", "Residents"),
+        ("The mayor called for a full inquiry into the flooding.", "a full inquiry into the flooding", "The mayor"),
+        ("Okafor pointed to the falling number of ferry passengers.", "the falling number of ferry passengers",
+         "Okafor"),
+        ("The fishermen's guild denounced the quota ruling.", "the quota ruling", "The fishermen's guild"),
+        # a passive forecast has no source unless it names one
+        ("The council is expected to approve the new ferry timetable next week.",
+         "to approve the new ferry timetable next week", None),
+        ("The council is widely expected by analysts to approve the new timetable.",
+         "to approve the new timetable", "analysts"),
+        ("A new harbour poll shows Okafor with a double-digit lead in the port wards.",
+         "Okafor with a double-digit lead in the port wards", "A new harbour poll"),
+        # a participle takes the subject of its clause
+        ("The captain resigned on Monday, citing a dispute over the harbour fees.",
+         "a dispute over the harbour fees", "The captain"),
+        ("Okafor spoke for an hour, calling the new quota a betrayal of the fleet.",
+         "the new quota a betrayal of the fleet", "Okafor"),
+        ("The two ferry companies agreed to share the night crossing from May.",
+         "to share the night crossing from May", "The two ferry companies"),
+        # the person asked is not the topic
+        ("Hugh Brand asked Bennett about the statements she had made the previous night.",
+         "about the statements she had made the previous night", "Hugh Brand"),
+        # a standing in the polls is the polls' finding
+        ("Okafor has a decisive lead in the polls ahead of the harbour vote.", "Okafor has a decisive lead",
+         "the polls"),
+        ("In the latest Courier poll, the mayor trails by nine points.", "the mayor trails by nine points",
+         "the latest Courier poll"),
+        ("Okafor reportedly reacted to the ruling by leaving the harbour office.",
+         "Okafor reportedly reacted to the ruling by leaving the harbour office", None),
+        # a coordinated verb takes the first verb's subject
+        ("Okafor thanked the crew and called the rescue a small miracle.", "the rescue a small miracle", "Okafor"),
+        # an appearance: the subject is part of the content, and no source is named
+        ("The mayor appears to be unaware of the gap between a ferry and a bridge.",
+         "The mayor appears to be unaware of the gap between a ferry and a bridge", None),
+    ],
+)
+def test_stances_are_candidates_for_the_filter(text: str, content: str, speaker: str | None) -> None:
+    assert (content, speaker) in _candidates(text)
+
+
+def test_stance_objects_are_not_candidates_without_the_filter() -> None:
+    from storyline.attribute_rules import extract_from_doc
+
+    quotes = extract_from_doc(get_nlp()("The harbour union endorsed Okafor on Friday."), refine=False)
+    assert [q.text for q in quotes] == []

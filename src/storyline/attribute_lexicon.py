@@ -58,13 +58,17 @@ BELIEF_VERBS: dict[str, str] = {
     "see": "believe", "know": "believe", "consider": "believe", "understand": "believe", "view": "believe",
     "suspect": "believe", "assume": "believe", "realize": "believe", "realise": "believe",
     "recognize": "believe", "appear": "believe", "seem": "believe",
-    "hear": "report", "offer": "promise", "express": "say",
+    "hear": "report", "offer": "promise", "express": "say", "point": "report",
+    # praise, scorn and decisions about something: the object is the content ("denounced the ruling")
+    "tout": "support", "applaud": "support", "welcome": "support", "hail": "support", "champion": "support",
+    "dismiss": "deny", "denounce": "accuse", "blast": "accuse", "slam": "accuse", "decry": "accuse",
+    "lambaste": "accuse", "mock": "accuse", "discuss": "say", "decide": "expect", "threaten": "warn",
 }
 
 #: Of the verbs above, those whose content can only be a clause ("found that...", not "found a job").
 CLAUSE_ONLY = frozenset({"think", "believe", "feel", "doubt", "hope", "expect", "fear", "worry", "find", "show",
                          "estimate", "know", "understand", "suspect", "assume", "realize", "realise",
-                         "recognize", "hear"})
+                         "recognize", "hear", "point"})
 
 #: Words that hedge a statement.
 HEDGE_WORDS = frozenset(

@@ -58,6 +58,8 @@ _NO_OBJECT_SPEAKER = frozenset({"tell", "ask", "warn", "urge", "remind", "assure
 _ANSWERS = frozenset({"no", "yes", "nothing", "so"})
 #: Cues whose object is who heard the words ("told The Post"), not what was said.
 _ADDRESSEE_OBJECT = frozenset({"tell", "inform", "assure", "remind", "notify"})
+#: Cues whose object is the person addressed when a topic follows ("asked Bennett about it").
+_ASK_WHOM = frozenset({"ask", "question", "press", "quiz", "tell", "warn", "brief"})
 _NO_OBJECT = frozenset({"tell", "ask", "answer", "question", "post", "write", "continue", "add", "say", "state"})
 #: Prepositions introducing what a statement is about ("asked about", "warned of", "responded to").
 _TOPIC_PREPS = frozenset({"about", "of", "on", "to", "for", "against"})
@@ -174,6 +176,32 @@ def _in_aside(tok: Token, lo: int, hi: int) -> bool:
             break
         t = t.head
     return False
+
+
+#: Belief verbs whose infinitive complement is a stance in loose mode ("hopes to win", "is expected to").
+_LOOSE_XCOMP = frozenset({"expect", "hope", "fear"})
+#: Appearance verbs: the subject is part of what is said, not its source.
+_RAISING = frozenset({"seem", "appear"})
+#: The preposition that introduces a belief verb's content ("called for", "pointed to", "described as").
+_BELIEF_PREPS: dict[str, tuple[str, ...]] = {
+    "call": ("for",), "point": ("to",), "describe": ("as",), "see": ("as",), "view": ("as",),
+    "criticize": ("for",), "criticise": ("for",), "blame": ("for",), "praise": ("for",), "attack": ("for", "over"),
+    "know": ("about",), "hear": ("about",),
+}
+
+
+#: Adverbs that mark a clause as second-hand.
+_HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "rumoredly", "rumouredly"})
+#: Nouns for opinion polls ("leads in the polls").
+_POLL_NOUNS = frozenset({"poll", "survey", "polling"})
+#: What can "show" a finding: polls, figures, records.
+_EVIDENCE_NOUNS = frozenset({"poll", "survey", "data", "number", "figure", "study", "record", "result", "report",
+                             "analysis", "count", "tally", "research", "document", "email", "video", "statistic"})
+
+
+def _evidence_subject(verb: Token) -> bool:
+    """Whether the verb's subject is a poll, a study, figures or records."""
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in _EVIDENCE_NOUNS for c in verb.children)
 
 
 def _is_belief(tok: Token) -> bool:
@@ -428,7 +456,7 @@ class _Extractor:
             if _is_cue(t) and t.i not in self.used_cues:
                 if any(c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
                     return None  # "... to say it": not an attribution of the quote
-                adjacent = all(b.is_punct or b.is_space for b in doc[i:j])
+                adjacent = all(b.is_punct or b.is_space for b in doc[i:j]) and not self._object_of_other_verb(q, t)
                 if not adjacent and any(c.dep_ == "ccomp" and c.i > t.i and not self._in_quote(c.idx)
                                         for c in t.children):
                     return None  # '"…Before." The scientist says she …': the cue has words of its own
@@ -488,6 +516,14 @@ class _Extractor:
         if not toks or len(toks) > 6 or not all(t.pos_ == "PROPN" or t.is_punct for t in toks):
             return None
         return next((t for t in toks if t.head.i == t.i or t.head not in toks), toks[-1])
+
+    def _object_of_other_verb(self, q: QuoteSpan, cue: Token) -> bool:
+        """The quotation hangs from a verb other than the cue ('Manafort, citing "the magic," said …')."""
+        lo, hi = self.idx.first_at(q.inner[0]), self.idx.first_at(q.inner[1])
+        for t in self.doc[lo: min(hi, lo + _MAX_SCAN)]:
+            if not lo <= t.head.i < hi:
+                return t.head.i != cue.i and t.head.i != t.i and t.head.pos_ == "VERB" and t.head.i < lo
+        return False
 
     def _split_after(self, q: QuoteSpan, cue: Token) -> bool:
         """The parser ended the sentence at a quote closed by a comma and began a new one at its cue.
@@ -651,7 +687,8 @@ class _Extractor:
             if t.i in self.used_cues or not _is_cue(t) or (self.skip_nested and self._in_quote(t.idx)):
                 continue
             comp = _complement(t)
-            if comp is None and CUE_VERBS.get(t.lemma_.lower()) in _XCOMP_CLASSES:
+            if comp is None and (CUE_VERBS.get(t.lemma_.lower()) in _XCOMP_CLASSES
+                                 or (self.loose and t.lemma_.lower() == "agree")):  # "agreed to debate"
                 comp = next((c for c in t.children if c.dep_ == "xcomp" and c.i > t.i), None)
             if comp is None and t.lemma_.lower() not in _NO_OBJECT:
                 comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
@@ -667,10 +704,13 @@ class _Extractor:
             if comp is None and self.loose:
                 # Short objects ("announced his resignation") and topics ("asked about the deal"):
                 # recall candidates that only the learned filter may keep.
-                comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
-                             and c.pos_ in ("NOUN", "PROPN") and not _closes_a_statement(t)), None) or next(
-                    (o for p in t.children if p.dep_ == "prep" and p.i > t.i and p.lower_ in _TOPIC_PREPS
-                     for o in p.children if o.dep_ in ("pobj", "pcomp")), None)
+                topic = next((o for p in t.children if p.dep_ == "prep" and p.i > t.i and p.lower_ in _TOPIC_PREPS
+                              for o in p.children if o.dep_ in ("pobj", "pcomp")), None)
+                if t.lemma_.lower() in _ASK_WHOM and topic is not None:
+                    comp = topic  # "asked Bennett about the comments": Bennett was asked, the comments are the topic
+                else:
+                    comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
+                                 and c.pos_ in ("NOUN", "PROPN") and not _closes_a_statement(t)), None) or topic
                 short = comp is not None
                 if comp is not None and comp.head.lower_ == "about" and comp.head.i > t.i:
                     comp = comp.head  # "asked about the deal": the topic keeps its preposition
@@ -684,11 +724,17 @@ class _Extractor:
                 short = comp is not None
             if comp is not None:
                 lo, hi = comp.left_edge, comp.right_edge
+                if comp.dep_ == "ccomp" and not any(c.dep_ in _SUBJ for c in comp.children):
+                    # "said the days when … are gone": the parser made the clause's subject the cue's object
+                    obj = next((c for c in t.children if c.dep_ in ("dobj", "npadvmod") and t.i < c.i < comp.i), None)
+                    if obj is not None:
+                        lo = obj.left_edge
                 if hi.i - lo.i < 2 and not short:
                     if not (self.loose and comp.dep_ == "ccomp" and hi.i > lo.i):
                         continue
                     short = True  # "Flake said he would": an elliptical answer
-                if lo.i <= t.i <= hi.i and not (lo.tag_ in ("WDT", "WP") and t.dep_ == "relcl"):
+                relative = lo.tag_ in ("WDT", "WP") and (t.dep_ == "relcl" or lo.lower_ == "what")
+                if lo.i <= t.i <= hi.i and not relative:
                     continue  # (a relative clause is the statement, cue included: "which X said ...")
                 hi = _cut_at_cue_conj(comp, hi)
                 if hi.i < t.i:
@@ -762,23 +808,59 @@ class _Extractor:
     def beliefs(self) -> None:
         """Opinion, evidence and evaluation verbs with a subject and a complement."""
         for t in self.doc:
-            if not _is_belief(t) or not any(c.dep_ == "nsubj" for c in t.children) or self._in_quote(t.idx):
+            if not _is_belief(t) or self._in_quote(t.idx):
                 continue
-            deps = ("ccomp",) if t.lemma_.lower() in CLAUSE_ONLY else ("ccomp", "xcomp", "dobj", "oprd")
+            lemma = t.lemma_.lower()
+            subj = {c.dep_ for c in t.children} & set(_SUBJ)
+            # "is expected to win": the passive of a wish or forecast, for the learned filter to judge
+            # "…, citing health concerns": a participle takes its clause's subject, for the filter to judge
+            # ("… and called him a liar" takes it from the first verb)
+            inherits = self.loose and not subj and (
+                (t.tag_ == "VBG" and t.dep_ in ("advcl", "conj", "xcomp"))
+                or (t.dep_ == "conj" and t.head.pos_ == "VERB"))
+            if "nsubj" not in subj and not inherits and not (
+                    self.loose and "nsubjpass" in subj and lemma in _LOOSE_XCOMP):
+                continue
+            deps: tuple[str, ...] = ("ccomp", "xcomp", "dobj", "oprd")
+            if lemma in CLAUSE_ONLY:
+                deps = ("ccomp", "xcomp") if self.loose and lemma in _LOOSE_XCOMP else ("ccomp",)
             comps = [c for c in t.children if c.i > t.i and c.dep_ in deps]
+            short = False
+            if not comps and self.loose and lemma == "show" and _evidence_subject(t):
+                # "a new poll shows Clinton with a double-digit lead": the object and what follows it
+                comps = [c for c in t.children if c.i > t.i and c.dep_ in ("dobj", "prep", "advmod", "oprd")]
+                if not any(c.dep_ == "dobj" for c in comps):
+                    comps = []
+            if not comps and self.loose:
+                # "called for a recount", "pointed to the polls", "described him as a bully": the
+                # object of the verb's own preposition
+                preps = _BELIEF_PREPS.get(lemma, ())
+                comps = [o for p in t.children if p.dep_ == "prep" and p.i > t.i and p.lower_ in preps
+                         for o in p.children if o.dep_ in ("pobj", "pcomp")]
+                short = bool(comps)
             if not comps:
                 continue
             lo = min(c.left_edge.i for c in comps)
             hi = max(c.right_edge.i for c in comps)
+            raising = lemma in _RAISING and "nsubj" in subj
+            if raising:
+                # "Trump appears to ignore it" says something about Trump, from an unnamed source
+                lo = min(lo, next(c for c in t.children if c.dep_ == "nsubj").left_edge.i)
             if hi - lo < 1:
-                continue
+                # "endorsed Cruz": a one-word object only the learned filter may keep
+                if not (self.loose and comps[0].pos_ == "PROPN"):
+                    continue
+                short = True
             start, end = _trim(self.text, self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
             end = _balance_end(self.text, start, end)
-            if end - start < 6 or "\n" in self.text[start:end]:
+            if end - start < (2 if short else 6) or "\n" in self.text[start:end]:
                 continue
             self.used_cues.add(t.i)
-            self.comp = "+".join(sorted({c.dep_ for c in comps}))
-            self._add(start, end, t, direct=False)
+            self.comp = ("short-" if short else "") + "+".join(sorted({c.dep_ for c in comps}))
+            # "The council is expected to approve it": those who expect it are its source, not the council
+            agent = next((o for p in t.children if p.dep_ == "agent" for o in p.children if o.dep_ == "pobj"), None)
+            self._add(start, end, t, direct=False, subject=agent,
+                      speakerless=raising or ("nsubj" not in subj and not inherits))
             self.comp = ""
 
     def _extend_over_quotes(self, start: int, end: int) -> int:
@@ -805,6 +887,60 @@ class _Extractor:
         return any(q.start <= start and end <= q.end + 1 for q in self.quotes) or (
             self.text[start] in "“\"«„'‘" and self.text[end - 1] in _CLOSERS
         )
+
+    # -- standings in a poll ----------------------------------------------------------------------
+    def polls(self) -> None:
+        """A standing measured by polls ("Trump has a decisive lead in the polls"): the clause, from the poll."""
+        doc = self.doc
+        for t in doc:
+            if t.lower_ != "in" or t.dep_ != "prep":
+                continue
+            obj = next((o for o in t.children if o.dep_ == "pobj" and o.lemma_.lower() in _POLL_NOUNS), None)
+            if obj is None:
+                continue
+            head = t.head
+            for _ in range(3):  # "a decisive lead in the polls": the clause of the verb above the noun
+                if head.pos_ in _VERB_POS or head.head.i == head.i:
+                    break
+                head = head.head
+            if head.pos_ not in _VERB_POS:
+                continue
+            lo, hi = head.left_edge.i, head.right_edge.i
+            if t.i > head.i:
+                hi = t.left_edge.i - 1  # the poll phrase closes the clause: what comes before it
+            else:
+                lo = t.right_edge.i + 1  # it opens the clause: what follows it
+            while lo <= hi and (doc[lo].is_punct or doc[lo].is_space):
+                lo += 1
+            while hi >= lo and (doc[hi].is_punct or doc[hi].is_space):
+                hi -= 1
+            if hi - lo < 2 or any("\n" in x.text for x in doc[lo: hi + 1]):
+                continue
+            start, end = _trim(self.text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
+            self.comp = "poll"
+            self._add(start, end, t, direct=False, subject=obj)
+            self.comp = ""
+
+    def hearsay(self) -> None:
+        """A clause marked as second-hand ("Cuccinelli reportedly left the floor"): the clause, no source."""
+        doc = self.doc
+        for t in doc:
+            if t.lower_ not in _HEARSAY or t.dep_ != "advmod" or t.head.pos_ not in _VERB_POS:
+                continue
+            head = t.head
+            if self._in_quote(t.idx) or not any(c.dep_ in _SUBJ for c in head.children):
+                continue
+            lo, hi = head.left_edge.i, head.right_edge.i
+            while lo <= hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].dep_ in ("cc", "mark")):
+                lo += 1
+            while hi >= lo and (doc[hi].is_punct or doc[hi].is_space):
+                hi -= 1
+            if hi - lo < 3 or any("\n" in x.text for x in doc[lo: hi + 1]):
+                continue
+            start, end = _trim(self.text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
+            self.comp = "hearsay"
+            self._add(start, end, t, direct=False, speakerless=True)
+            self.comp = ""
 
     # -- according to --------------------------------------------------------------------------
     def according(self) -> None:
@@ -921,7 +1057,7 @@ class _Extractor:
 
     # -- assembling ----------------------------------------------------------------------------
     def _add(self, start: int, end: int, cue: Token | None, *, direct: bool, cue_text: str | None = None,
-             subject: Token | None = None, speaker: Speaker | None = None) -> None:
+             subject: Token | None = None, speaker: Speaker | None = None, speakerless: bool = False) -> None:
         if end <= start:
             return
         if not self.comp.startswith("short-"):
@@ -933,7 +1069,8 @@ class _Extractor:
             inter = min(c.end, end) - max(c.start, start)
             if inter > 0.5 * min(c.end - c.start, end - start):
                 return
-        head = subject if subject is not None else (_subject(cue, quoted=self._in_quote) if cue is not None else None)
+        head = subject if subject is not None else (
+            _subject(cue, quoted=self._in_quote) if cue is not None and not speakerless else None)
         if speaker is None and head is not None:
             speaker = describe(head, self.resolver)
         via: list[tuple[int, str]] = []
@@ -978,6 +1115,8 @@ class _Extractor:
             ("according", self.according), ("orphan", self.orphans), ("trailing", self.trailing)]
         if self.with_beliefs:
             stages.append(("belief", self.beliefs))
+        if self.loose:
+            stages.extend((("poll", self.polls), ("hearsay", self.hearsay)))
         for name, stage in stages:
             self.rule = name
             stage()
