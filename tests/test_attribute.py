@@ -603,6 +603,10 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
         # a free relative: the statement takes in its cue, as a relative clause does
         ("It was a sign of what many analysts said was an improving mood in the port.",
          "what many analysts said was an improving mood in the port", "many analysts"),
+        # a transcript's speaker label in capitals
+        ("The host turned to the harbour.\n\nBRENNER: The ferry does not get to decide when we sail. Least of "
+         "all in a storm like this one.",
+         "The ferry does not get to decide when we sail. Least of all in a storm like this one", "BRENNER"),
         # a cue set off by commas in a sentence parsed around a noun
         ("The harbour fund, Mr. Abebe said, accompanied letters of thanks from families and the news when a "
          "boat came home.",

@@ -84,10 +84,29 @@ def test_select_keeps_one_of_overlapping_statements() -> None:
     assert select(best, thresholds=[0.5, 0.5, 0.2, 0.95]) == [0, 2]
 
 
+def test_select_lets_a_nestable_statement_hold_a_kept_one() -> None:
+    # "the captain told the crew that X, according to two deckhands": two statements, one inside the other
+    best = [(0.9, 40, 70), (0.8, 0, 70), (0.7, 45, 60)]
+    assert select(best, thresholds=[0.5] * 3) == [0]
+    assert select(best, thresholds=[0.5] * 3, nestable=[False, True, False]) == [0, 1]
+    # only the nestable one may join: the small one inside both is still dropped
+    assert 2 not in select(best, thresholds=[0.5] * 3, nestable=[False, True, False])
+
+
+def test_according_to_holds_the_statement_inside_it() -> None:
+    text = ("After the storm passed, the captain told the crew that the ferry should stay in port, according "
+            "to two deckhands.")
+    found, _ = extract_with_context(get_nlp()(text))
+    assert {(q.text, q.speaker) for q in found} >= {
+        ("After the storm passed, the captain told the crew that the ferry should stay in port", "two deckhands"),
+        ("that the ferry should stay in port", "the captain")}
+
+
 def test_threshold_by_rule() -> None:
     model = BoundaryModel(weights={}, bias=0.0, threshold=0.5, belief_threshold=0.6, quote_threshold=0.2,
                           short_threshold=0.7)
     assert threshold_for(model, ["rule=belief"]) == 0.6
+    assert threshold_for(model, ["rule=poll"]) == threshold_for(model, ["rule=hearsay"]) == 0.6
     assert threshold_for(model, ["rule=direct"]) == 0.2
     assert threshold_for(model, ["rule=indirect"]) == 0.5
     assert threshold_for(model, ["rule=indirect", "comp=short-dobj"]) == 0.7

@@ -240,15 +240,25 @@ def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = 
         best.append(max(((score(model, features(text, q, k, a, b, context=ctx)), a, b)
                          for k, a, b in alternatives(text, q.start, q.end)), key=lambda x: x[0]))
         limits.append(min(threshold_for(model, ctx), _RELAYED) if q.via else threshold_for(model, ctx))
+    nestable = [context is not None and n < len(context) and _NESTABLE in context[n] for n in range(len(quotes))]
     out: list[Quote] = []
-    for n in select(best, thresholds=limits):
+    for n in select(best, thresholds=limits, nestable=nestable):
         q, (_, a, b) = quotes[n], best[n]
         out.append(q if (a, b) == (q.start, q.end) else dataclasses.replace(q, start=a, end=b, text=text[a:b]))
     out.sort(key=lambda q: q.start)
     return out
 
 
+def _nested(a: int, b: int, c: int, d: int) -> bool:
+    """Whether one of two different spans lies inside the other."""
+    return (a, b) != (c, d) and ((a <= c and d <= b) or (c <= a and b <= d))
+
+
 _QUOTE_RULES = frozenset({"rule=direct", "rule=colon", "rule=orphan"})
+#: Statements that may hold another one inside them.
+_NESTABLE = "rule=according"
+#: Statements of opinion, evidence and hearsay, kept on their own threshold.
+_BELIEF_RULES = frozenset({"rule=belief", "rule=poll", "rule=hearsay"})
 
 
 def threshold_for(model: BoundaryModel, context: list[str]) -> float:
@@ -258,7 +268,7 @@ def threshold_for(model: BoundaryModel, context: list[str]) -> float:
         model: the weights and thresholds.
         context: the statement's rule and cue features.
     """
-    if "rule=belief" in context:
+    if any(c in _BELIEF_RULES for c in context):
         return model.belief_threshold
     if any(c in _QUOTE_RULES for c in context):
         return model.quote_threshold
@@ -267,13 +277,16 @@ def threshold_for(model: BoundaryModel, context: list[str]) -> float:
     return model.threshold
 
 
-def select(best: list[tuple[float, int, int]], *, thresholds: list[float]) -> list[int]:
+def select(best: list[tuple[float, int, int]], *, thresholds: list[float],
+           nestable: list[bool] | None = None) -> list[int]:
     """Indices of the statements to keep: scored at least their threshold, most likely first, and
     not mostly overlapping a statement already kept (one passage is one statement).
 
     Args:
         best: per statement, (probability, start, end) of its best alternative.
         thresholds: per statement, the keep threshold.
+        nestable: per statement, whether it may contain or sit inside a kept one ("X told Y
+            that Z, according to W" holds two statements, one inside the other).
     """
     kept: list[int] = []
     spans: list[tuple[int, int]] = []
@@ -281,7 +294,11 @@ def select(best: list[tuple[float, int, int]], *, thresholds: list[float]) -> li
         p, a, b = best[n]
         if p < thresholds[n]:
             continue
-        if any(min(b, d) - max(a, c) > 0.5 * min(b - a, d - c) for c, d in spans):
+        # Only the nestable statement itself may join a kept one it holds or sits in: the reverse,
+        # tried on train, adds inner statements that are mostly not annotated.
+        nest = nestable is not None and nestable[n]
+        if any(min(b, d) - max(a, c) > 0.5 * min(b - a, d - c) and not (nest and _nested(a, b, c, d))
+               for c, d in spans):
             continue
         kept.append(n)
         spans.append((a, b))

@@ -1007,8 +1007,11 @@ class _Extractor:
             return
         if not lead or not lead[0].isupper() or len(lead.split()) > 6:
             return
+        # "TAPPER: ...": a transcript's speaker label in capitals, whatever the tagger made of it
+        caps = pos == text.rfind("\n", 0, colon) + 1 and len(lead.split()) <= 2 and all(
+            w.isupper() and w.isalpha() and len(w) > 2 for w in lead.replace(".", " ").split())
         toks = doc[self.idx.first_at(pos): self.idx.first_at(colon)]
-        if not toks or any(t.pos_ in _VERB_POS for t in toks):
+        if not toks or (any(t.pos_ in _VERB_POS for t in toks) and not caps):
             return
         words = [t for t in toks if not t.is_punct]
         if len(words) > 1 and words[0].is_upper and len(words[0]) > 3 and any(
@@ -1020,7 +1023,8 @@ class _Extractor:
         # A one-word headline label ("Poll: ...", "Insiders: ...") names its source too.
         label = headline and len(words) == 1 and words[0].is_title and words[0].lower_ not in _COLON_LABELS
         if not words or (not any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in words) and not (
-                len(words) == 1 and words[0].is_title and self.resolver.known(words[0].text)) and not label):
+                len(words) == 1 and words[0].is_title and self.resolver.known(words[0].text)) and not label
+                and not caps):
             return
         named = (any(t.ent_type_ == "PERSON" for t in words)
                  or all(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in words)
@@ -1067,6 +1071,8 @@ class _Extractor:
                                                         and c.end <= end and (c.start, c.end) != (start, end))]
         for c in self.cands:
             inter = min(c.end, end) - max(c.start, start)
+            if self.rule == "according" and start <= c.start and c.end <= end and (c.start, c.end) != (start, end):
+                continue  # "he told them that X, according to sources": the sources' statement holds his
             if inter > 0.5 * min(c.end - c.start, end - start):
                 return
         head = subject if subject is not None else (
