@@ -607,6 +607,12 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
         ("The host turned to the harbour.\n\nBRENNER: The ferry does not get to decide when we sail. Least of "
          "all in a storm like this one.",
          "The ferry does not get to decide when we sail. Least of all in a storm like this one", "BRENNER"),
+        # a closing cue with an adjunct that holds a verb; "on condition of" is not a topic
+        ("The yard was unable to find a single buyer for the boat, Captain Brenner said, on condition of "
+         "anonymity to speak freely about the talks.",
+         "The yard was unable to find a single buyer for the boat", "Brenner"),
+        ("The ferry line quietly disbanded after the 2008 strike, the Courier reported in 2014.",
+         "The ferry line quietly disbanded after the 2008 strike", None),
         # a cue set off by commas in a sentence parsed around a noun
         ("The harbour fund, Mr. Abebe said, accompanied letters of thanks from families and the news when a "
          "boat came home.",

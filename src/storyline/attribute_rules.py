@@ -154,6 +154,35 @@ def _set_off_cue_sentence(cue: Token) -> tuple[int, int] | None:
     return doc[s_lo].idx, doc[last].idx + len(doc[last])
 
 
+def _cue_adjunct(tok: Token) -> bool:
+    """Whether a dependent after a cue only says how or when it was said ("on Monday", "on condition
+    of anonymity to discuss the talks"), not more of the content ("perhaps by insisting that...")."""
+    if tok.dep_ in ("punct", "npadvmod"):
+        return True
+    if tok.dep_ == "xcomp":
+        return tok.lemma_.lower() in ("speak", "discuss", "talk", "comment")
+    if tok.dep_ == "prep":
+        return not any(c.dep_ == "pcomp" for c in tok.children)
+    return False
+
+
+def _not_a_topic(obj: Token) -> bool:
+    """Objects of "on"/"to" that say when or how, not what about ("said on Monday", "on condition of")."""
+    return obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in ("condition", "background", "record", "camera")
+
+
+def _adjunct_of(tok: Token, cue: Token) -> bool:
+    """Whether ``tok`` sits in a prepositional or adverbial phrase of ``cue`` ("said, on condition of
+    anonymity to speak freely"), not in a clause of its own."""
+    for _ in range(_ASIDE_DEPTH + 2):
+        if tok.head.i == cue.i:
+            return tok.dep_ in ("prep", "npadvmod", "advmod", "agent")
+        if tok.head.i == tok.i or tok.dep_ in ("conj", "ccomp", "parataxis"):
+            return False
+        tok = tok.head
+    return False
+
+
 def _under_adjunct(tok: Token, cue: Token) -> bool:
     """Whether ``tok`` hangs from ``cue`` through a prepositional adjunct ("in an interview on X")."""
     while tok.head.i != tok.i and tok.head.i != cue.i:
@@ -705,7 +734,7 @@ class _Extractor:
                 # Short objects ("announced his resignation") and topics ("asked about the deal"):
                 # recall candidates that only the learned filter may keep.
                 topic = next((o for p in t.children if p.dep_ == "prep" and p.i > t.i and p.lower_ in _TOPIC_PREPS
-                              for o in p.children if o.dep_ in ("pobj", "pcomp")), None)
+                              for o in p.children if o.dep_ in ("pobj", "pcomp") and not _not_a_topic(o)), None)
                 if t.lemma_.lower() in _ASK_WHOM and topic is not None:
                     comp = topic  # "asked Bennett about the comments": Bennett was asked, the comments are the topic
                 else:
@@ -756,6 +785,15 @@ class _Extractor:
                 start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
                 if head.right_edge.i - head.left_edge.i < 4:
                     continue
+                if t.left_edge.i > head.i and all(x.is_punct or x.is_space for x in
+                                                  self.doc[t.right_edge.i + 1: head.right_edge.i + 1]) and all(
+                        _cue_adjunct(c) for c in t.children if c.i > t.i):
+                    # the cue clause closes the sentence ("…, Brenner said, on condition of anonymity"):
+                    # the content stops before it
+                    k = t.left_edge.i - 1
+                    while k > head.left_edge.i and (self.doc[k].is_punct or self.doc[k].is_space):
+                        k -= 1
+                    end = self.doc[k].idx + len(self.doc[k])
             elif t.dep_ == "parataxis" and (sent := _set_off_cue_sentence(t)) is not None:
                 # 'The hashtag, Mr. Abboud said, accompanied …' misparsed around a noun: the sentence
                 start, end = sent
@@ -793,7 +831,7 @@ class _Extractor:
                 continue
             tail = doc[t.i + 1: min(len(doc), t.i + 1 + _TRAIL_AFTER)]
             end_tok = next((x for x in tail if x.text in (".", "?", "!", ";") or "\n" in x.text), None)
-            if end_tok is None or any(x.pos_ == "VERB" for x in doc[t.i + 1: end_tok.i]):
+            if end_tok is None or any(x.pos_ == "VERB" and not _adjunct_of(x, t) for x in doc[t.i + 1: end_tok.i]):
                 continue
             lo = _window(t, _MAX_SCAN)[0].i
             start = max(doc[lo].idx, text.rfind("\n", doc[lo].idx, doc[k].idx) + 1)
