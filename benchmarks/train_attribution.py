@@ -48,11 +48,12 @@ def _parse(texts: list[str], cache: Path | None) -> list[Any]:
     from spacy.tokens import DocBin
 
     from storyline.clean.decode import scrub_surrogates
-    from storyline.nlp import get_nlp
+    from storyline.nlp import fix_lemmas, get_nlp
 
     nlp = get_nlp()
     if cache is not None and cache.exists():
-        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        # A cache written before a lemma fix gets it on reading.
+        docs = [fix_lemmas(d) for d in DocBin().from_disk(cache).get_docs(nlp.vocab)]
         if len(docs) == len(texts):
             return docs
     docs = list(nlp.pipe((scrub_surrogates(t) for t in texts), batch_size=16))

