@@ -564,6 +564,14 @@ def test_short_answers_are_candidates_for_the_filter(text: str, content: str) ->
     assert len(context) == len(raw)
 
 
+def test_an_adding_clause_ends_the_statement_and_keeps_its_speaker() -> None:
+    text = ("To wit, Okafor told the Courier that the mayor “had a crazy policy on ferries which was maniacal,” "
+            "adding, “He lost all of the harbour vote.”")
+    assert set(_candidates(text)) >= {
+        ("that the mayor “had a crazy policy on ferries which was maniacal,”", "Okafor"),
+        ("“He lost all of the harbour vote.”", "Okafor")}
+
+
 def _candidates(text: str) -> list[tuple[str, str | None]]:
     from storyline.attribute_rules import extract_with_context
 

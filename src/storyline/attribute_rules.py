@@ -265,8 +265,14 @@ def _subject(cue: Token, *, quoted: Callable[[int], bool] | None = None) -> Toke
         if c.dep_ in _SUBJ and not (quoted is not None and quoted(c.idx)):
             return c
     verb = cue
+    if (cue.dep_ == "advcl" and cue.tag_ == "VBG" and cue.head.dep_ == "ccomp" and _is_cue(cue.head.head)
+            and cue.head.head.i < cue.head.i):
+        # 'X told them that Y "had a policy," adding, "…"': X adds, not Y (the parser hung it on Y's verb)
+        verb = cue.head
     for _ in range(2):  # "X said ... and added" / "X spoke, saying ...": inherit the subject
-        if verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
+        if verb.dep_ not in ("conj", "advcl", "xcomp", "ccomp") or verb.head.i == verb.i:
+            break
+        if verb.dep_ == "ccomp" and verb.i != cue.head.i:
             break
         verb = verb.head
         for c in verb.children:
@@ -331,8 +337,10 @@ def _cut_at_cue_conj(comp: Token, hi: Token) -> Token:
     for t in comp.children:
         # "74 percent said they are set, while 22 percent said they might change": a contrasting
         # clause with its own speaker and cue is another statement.
-        if (t.dep_ == "advcl" and t.i > comp.i and _is_cue(t) and t.i <= hi.i
-                and any(c.dep_ in _SUBJ for c in t.children) and any(c.dep_ == "ccomp" for c in t.children)):
+        contrast = any(c.dep_ in _SUBJ for c in t.children) and any(c.dep_ == "ccomp" for c in t.children)
+        # '… “had a crazy policy,” adding, “He lost …”': the speaker's next statement, not this one's end
+        added = t.tag_ == "VBG" and t.i > 1 and "," in (comp.doc[t.i - 1].text, comp.doc[t.i - 2].text)
+        if t.dep_ == "advcl" and t.i > comp.i and _is_cue(t) and t.i <= hi.i and (contrast or added):
             k = t.left_edge.i - 1
             while k > comp.i and (comp.doc[k].is_punct or comp.doc[k].dep_ == "cc"):
                 k -= 1
