@@ -608,6 +608,14 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
         ("Mr. Abebe, citing ''the unique magic of the harbour,'' said the ferry could be in a very competitive "
          "position in towns like Aldham and Brill.",
          "the ferry could be in a very competitive position in towns like Aldham and Brill", "Abebe"),
+        # a set-off cue clause with an addressee, parsed as an adverbial clause of the statement
+        ("And yet every Friday, from 8 a.m. to noon, the former executive told The Harbour Post, Okafor would "
+         "lead a committee meeting in which she would decide on the berths.",
+         "And yet every Friday, from 8 a.m. to noon, the former executive told The Harbour Post, Okafor would "
+         "lead a committee meeting in which she would decide on the berths", "the former executive"),
+        # a statement ends with its line, however the parser ran on
+        ("Okafor says praise from the mayor helps the port;\nAfter the harbour debate, the candidate for the "
+         "rival party holds the spotlight", "praise from the mayor helps the port", "Okafor"),
         # a free relative: the statement takes in its cue, as a relative clause does
         ("It was a sign of what many analysts said was an improving mood in the port.",
          "what many analysts said was an improving mood in the port", "many analysts"),

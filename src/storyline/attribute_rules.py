@@ -139,9 +139,12 @@ def _set_off_cue_sentence(cue: Token) -> tuple[int, int] | None:
     """
     doc = cue.doc
     subj = next((c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i), None)
-    if subj is None or any(c.i > cue.i and c.dep_ not in ("punct", "npadvmod", "advmod") for c in cue.children):
+    addressee = cue.lemma_.lower() in _ADDRESSEE_OBJECT  # ", the aide told The Post, ..."
+    after = [c for c in cue.children if c.i > cue.i and c.dep_ != "punct"]
+    if subj is None or any(c.dep_ not in ("npadvmod", "advmod") and not (addressee and c.dep_ == "dobj")
+                           for c in after):
         return None
-    lo, hi = subj.left_edge.i, cue.i
+    lo, hi = subj.left_edge.i, max([cue.i, *(c.right_edge.i for c in after)])
     sent = _window(cue, _MAX_SCAN)
     s_lo, s_hi = sent[0].i, sent[-1].i
     if lo - s_lo < 2 or s_hi - hi < 5 or doc[lo - 1].text != "," or doc[hi + 1].text != ",":
@@ -802,12 +805,17 @@ class _Extractor:
                     while k > head.left_edge.i and (self.doc[k].is_punct or self.doc[k].is_space):
                         k -= 1
                     end = self.doc[k].idx + len(self.doc[k])
-            elif t.dep_ == "parataxis" and (sent := _set_off_cue_sentence(t)) is not None:
+            elif t.dep_ in ("parataxis", "advcl") and (sent := _set_off_cue_sentence(t)) is not None:
                 # 'The hashtag, Mr. Abboud said, accompanied …' misparsed around a noun: the sentence
                 start, end = sent
             else:
                 continue
             start, end = _trim(self.text, start, end)
+            nl = self.text.find("\n", start, end)
+            if nl > start and not self._in_quote(nl):
+                # the parser ran on into the next line ("Trump says X;\nAfter the debate, ..."): a
+                # statement ends with its line
+                start, end = _trim(self.text, start, nl)
             end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
             if end - start < (2 if short else 8):
                 continue
