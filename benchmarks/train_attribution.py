@@ -117,14 +117,14 @@ def _fit(rows: list[Any], c: float) -> tuple[dict[str, float], float]:
 def _choose(rows_doc: list[Any], weights: dict[str, float], bias: float) -> list[tuple[float, int, int, int, bool]]:
     """Per statement: (probability, start, end) of its best alternative, its threshold group and
     whether it may nest with another statement."""
-    from storyline.attribute_model import _NESTABLE, BoundaryModel, score, threshold_for
+    from storyline.attribute_model import BoundaryModel, nestable_statement, score, threshold_for
 
     model = BoundaryModel(weights=weights, bias=bias, threshold=0.0, belief_threshold=1.0, quote_threshold=2.0,
                           short_threshold=3.0)
     out = []
     for st in rows_doc:
         p, span = max(((score(model, feats), span) for feats, _, span in st), key=lambda x: x[0])
-        out.append((p, span[0], span[1], int(threshold_for(model, st[0][0])), _NESTABLE in st[0][0]))
+        out.append((p, span[0], span[1], int(threshold_for(model, st[0][0])), nestable_statement(st[0][0])))
     return out
 
 

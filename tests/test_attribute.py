@@ -676,6 +676,11 @@ def test_misparsed_cue_clauses_still_give_the_statement(text: str, content: str,
          "Okafor reportedly reacted to the ruling by leaving the harbour office", None),
         # a coordinated verb takes the first verb's subject
         ("Okafor thanked the crew and called the rescue a small miracle.", "the rescue a small miracle", "Okafor"),
+        ("In a Courier poll released Sunday, just 8 percent of sailors said they would vote for Okafor.",
+         "just 8 percent of sailors said they would vote for Okafor", "a Courier poll released Sunday"),
+        ("In a Courier poll released Sunday, just 8 percent of sailors said they would vote for Okafor.",
+         "they would vote for Okafor", "just 8 percent of sailors"),
+        ("The mayor appeared paralyzed.", "The mayor appeared paralyzed", None),
         # an appearance: the subject is part of the content, and no source is named
         ("The mayor appears to be unaware of the gap between a ferry and a bridge.",
          "The mayor appears to be unaware of the gap between a ferry and a bridge", None),

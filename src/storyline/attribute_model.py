@@ -240,7 +240,8 @@ def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = 
         best.append(max(((score(model, features(text, q, k, a, b, context=ctx)), a, b)
                          for k, a, b in alternatives(text, q.start, q.end)), key=lambda x: x[0]))
         limits.append(min(threshold_for(model, ctx), _RELAYED) if q.via else threshold_for(model, ctx))
-    nestable = [context is not None and n < len(context) and _NESTABLE in context[n] for n in range(len(quotes))]
+    nestable = [nestable_statement(context[n]) if context is not None and n < len(context) else False
+                for n in range(len(quotes))]
     out: list[Quote] = []
     for n in select(best, thresholds=limits, nestable=nestable):
         q, (_, a, b) = quotes[n], best[n]
@@ -249,14 +250,23 @@ def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = 
     return out
 
 
+def nestable_statement(context: list[str]) -> bool:
+    """Whether a statement with these rule features may hold another statement inside it.
+
+    Args:
+        context: the statement's rule and cue features.
+    """
+    return any(c in _NESTABLE for c in context)
+
+
 def _nested(a: int, b: int, c: int, d: int) -> bool:
     """Whether one of two different spans lies inside the other."""
     return (a, b) != (c, d) and ((a <= c and d <= b) or (c <= a and b <= d))
 
 
 _QUOTE_RULES = frozenset({"rule=direct", "rule=colon", "rule=orphan"})
-#: Statements that may hold another one inside them.
-_NESTABLE = "rule=according"
+#: Statements that may hold another one inside them ("X said Y, according to Z", "In a poll, X said Y").
+_NESTABLE = frozenset({"rule=according", "rule=poll"})
 #: Statements of opinion, evidence and hearsay, kept on their own threshold.
 _BELIEF_RULES = frozenset({"rule=belief", "rule=poll", "rule=hearsay"})
 
@@ -305,4 +315,5 @@ def select(best: list[tuple[float, int, int]], *, thresholds: list[float],
     return sorted(kept)
 
 
-__all__ = ["BoundaryModel", "alternatives", "features", "load_model", "refine", "score", "select", "threshold_for"]
+__all__ = ["BoundaryModel", "alternatives", "features", "load_model", "nestable_statement", "refine", "score", "select",
+           "threshold_for"]

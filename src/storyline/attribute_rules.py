@@ -875,7 +875,7 @@ class _Extractor:
             if "nsubj" not in subj and not inherits and not (
                     self.loose and "nsubjpass" in subj and lemma in _LOOSE_XCOMP):
                 continue
-            deps: tuple[str, ...] = ("ccomp", "xcomp", "dobj", "oprd")
+            deps: tuple[str, ...] = ("ccomp", "xcomp", "dobj", "oprd") + (("acomp",) if lemma in _RAISING else ())
             if lemma in CLAUSE_ONLY:
                 deps = ("ccomp", "xcomp") if self.loose and lemma in _LOOSE_XCOMP else ("ccomp",)
             comps = [c for c in t.children if c.i > t.i and c.dep_ in deps]
@@ -1125,7 +1125,8 @@ class _Extractor:
                                                         and c.end <= end and (c.start, c.end) != (start, end))]
         for c in self.cands:
             inter = min(c.end, end) - max(c.start, start)
-            if self.rule == "according" and start <= c.start and c.end <= end and (c.start, c.end) != (start, end):
+            if self.rule in ("according", "poll") and start <= c.start and c.end <= end and (
+                    c.start, c.end) != (start, end):
                 continue  # "he told them that X, according to sources": the sources' statement holds his
             if inter > 0.5 * min(c.end - c.start, end - start):
                 return
