@@ -613,6 +613,11 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
          "lead a committee meeting in which she would decide on the berths.",
          "And yet every Friday, from 8 a.m. to noon, the former executive told The Harbour Post, Okafor would "
          "lead a committee meeting in which she would decide on the berths", "the former executive"),
+        # a dateline opening the paragraph is not part of the statement
+        ("Ferry Deficit to Reverse Course.\n\nALDHAM --  A six-year run of shrinking harbour deficits will end "
+         "this year, sooner than expected, the port's budget office reported on Tuesday.",
+         "A six-year run of shrinking harbour deficits will end this year, sooner than expected",
+         "the port's budget office"),
         # a statement ends with its line, however the parser ran on
         ("Okafor says praise from the mayor helps the port;\nAfter the harbour debate, the candidate for the "
          "rival party holds the spotlight", "praise from the mayor helps the port", "Okafor"),

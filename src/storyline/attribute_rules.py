@@ -450,9 +450,16 @@ def _balance_end(text: str, start: int, end: int) -> int:
     return end
 
 
+#: A dateline opening a story ("WASHINGTON --", "MEXICO CITY (AP) —"): never part of a statement.
+_DATELINE_LEAD = re.compile(r"[A-Z][A-Z.,' ]{2,40}(?:\([A-Za-z. ]{1,20}\))?\s*(?:--|—|–|_)\s*")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in _TRIM:
         start += 1
+    lead = _DATELINE_LEAD.match(text, start, end)
+    if lead is not None and lead.end() < end and (start == 0 or text[start - 1] == "\n"):
+        start = lead.end()
     while end > start and text[end - 1] in _TRIM:
         end -= 1
     return start, end
