@@ -672,6 +672,12 @@ def test_misparsed_cue_clauses_still_give_the_statement(text: str, content: str,
         # the person asked is not the topic
         ("Hugh Brand asked Bennett about the statements she had made the previous night.",
          "about the statements she had made the previous night", "Hugh Brand"),
+        ('"We need steady hands," Okafor told the guild, referring to the old harbour master.',
+         "the old harbour master", "Okafor"),
+        ("A judge ordered the release of the internal ferry logs.", "the release of the internal ferry logs",
+         "A judge"),
+        ("The mayor assured the crew that the night crossing would resume in May.",
+         "that the night crossing would resume in May", "The mayor"),
         # a standing in the polls is the polls' finding
         ("Okafor has a decisive lead in the polls ahead of the harbour vote.", "Okafor has a decisive lead",
          "the polls"),

@@ -14,7 +14,7 @@ CUE_VERBS: dict[str, str] = {
     "recall": "say", "tweet": "say", "post": "say", "declare": "say", "observe": "say",
     "continue": "say", "answer": "say", "mention": "say", "stress": "say", "emphasize": "say",
     "emphasise": "say", "testify": "say", "shout": "say", "joke": "say", "quip": "say",
-    "announce": "announce", "ask": "ask", "wonder": "ask", "question": "ask",
+    "assure": "promise", "announce": "announce", "ask": "ask", "wonder": "ask", "question": "ask",
     # claims and arguments
     "claim": "claim", "assert": "claim", "insist": "claim", "argue": "claim", "contend": "claim",
     "maintain": "claim", "allege": "claim", "charge": "claim", "accuse": "claim", "boast": "claim",
@@ -63,12 +63,13 @@ BELIEF_VERBS: dict[str, str] = {
     "tout": "support", "applaud": "support", "welcome": "support", "hail": "support", "champion": "support",
     "dismiss": "deny", "denounce": "accuse", "blast": "accuse", "slam": "accuse", "decry": "accuse",
     "lambaste": "accuse", "mock": "accuse", "discuss": "say", "decide": "expect", "threaten": "warn",
+    "talk": "say", "refer": "say", "order": "urge",
 }
 
 #: Of the verbs above, those whose content can only be a clause ("found that...", not "found a job").
 CLAUSE_ONLY = frozenset({"think", "believe", "feel", "doubt", "hope", "expect", "fear", "worry", "find", "show",
                          "estimate", "know", "understand", "suspect", "assume", "realize", "realise",
-                         "recognize", "hear", "point"})
+                         "recognize", "hear", "point", "talk", "refer"})
 
 #: Words that hedge a statement.
 HEDGE_WORDS = frozenset(

@@ -218,7 +218,7 @@ _RAISING = frozenset({"seem", "appear"})
 _BELIEF_PREPS: dict[str, tuple[str, ...]] = {
     "call": ("for",), "point": ("to",), "describe": ("as",), "see": ("as",), "view": ("as",),
     "criticize": ("for",), "criticise": ("for",), "blame": ("for",), "praise": ("for",), "attack": ("for", "over"),
-    "know": ("about",), "hear": ("about",),
+    "know": ("about",), "hear": ("about",), "talk": ("about",), "refer": ("to",),
 }
 
 
