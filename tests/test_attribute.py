@@ -678,6 +678,8 @@ def test_misparsed_cue_clauses_still_give_the_statement(text: str, content: str,
          "A judge"),
         ("The mayor assured the crew that the night crossing would resume in May.",
          "that the night crossing would resume in May", "The mayor"),
+        ("A survey by the guild in March found Okafor with a lead of 48 percent to 41 percent over the mayor.",
+         "Okafor with a lead of 48 percent to 41 percent over the mayor", "A survey by the guild in March"),
         # a standing in the polls is the polls' finding
         ("Okafor has a decisive lead in the polls ahead of the harbour vote.", "Okafor has a decisive lead",
          "the polls"),

@@ -228,7 +228,8 @@ _HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "r
 _POLL_NOUNS = frozenset({"poll", "survey", "polling"})
 #: What can "show" a finding: polls, figures, records.
 _EVIDENCE_NOUNS = frozenset({"poll", "survey", "data", "number", "figure", "study", "record", "result", "report",
-                             "analysis", "count", "tally", "research", "document", "email", "video", "statistic"})
+                             "analysis", "count", "tally", "research", "document", "email", "video", "statistic",
+                             "paper", "audit", "review", "investigation", "probe", "inquiry", "test"})
 
 
 def _evidence_subject(verb: Token) -> bool:
@@ -887,7 +888,7 @@ class _Extractor:
                 deps = ("ccomp", "xcomp") if self.loose and lemma in _LOOSE_XCOMP else ("ccomp",)
             comps = [c for c in t.children if c.i > t.i and c.dep_ in deps]
             short = False
-            if not comps and self.loose and lemma == "show" and _evidence_subject(t):
+            if not comps and self.loose and lemma in ("show", "find") and _evidence_subject(t):
                 # "a new poll shows Clinton with a double-digit lead": the object and what follows it
                 comps = [c for c in t.children if c.i > t.i and c.dep_ in ("dobj", "prep", "advmod", "oprd")]
                 if not any(c.dep_ == "dobj" for c in comps):
