@@ -613,6 +613,18 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
          "lead a committee meeting in which she would decide on the berths.",
          "And yet every Friday, from 8 a.m. to noon, the former executive told The Harbour Post, Okafor would "
          "lead a committee meeting in which she would decide on the berths", "the former executive"),
+        # a quotation closed by a comma runs on into its cue, whatever clause follows the cue
+        ("“We’re going to tax you when those boats come,” Okafor said in February of the boatbuilder Carrick "
+         "Ltd., whose parent company relocated 1,400 jobs to Aldham.",
+         "“We’re going to tax you when those boats come,”", "Okafor"),
+        ("''He views the port as a rival that has its own interests at stake,'' Mr. Abebe said on the "
+         "Courier's ''Harbour Hour.''",
+         "''He views the port as a rival that has its own interests at stake,''", "Abebe"),
+        # "continued creating" is not a statement, so it does not hide the one around it
+        ("The 125,000 suspensions could include users who have continued creating new accounts after old ones "
+         "are suspended, a common practice among smugglers, experts said.",
+         "The 125,000 suspensions could include users who have continued creating new accounts after old ones "
+         "are suspended, a common practice among smugglers", "experts"),
         # a dateline opening the paragraph is not part of the statement
         ("Ferry Deficit to Reverse Course.\n\nALDHAM --  A six-year run of shrinking harbour deficits will end "
          "this year, sooner than expected, the port's budget office reported on Tuesday.",

@@ -58,6 +58,8 @@ _NO_OBJECT_SPEAKER = frozenset({"tell", "ask", "warn", "urge", "remind", "assure
 _ANSWERS = frozenset({"no", "yes", "nothing", "so"})
 #: Cues whose object is who heard the words ("told The Post"), not what was said.
 _ADDRESSEE_OBJECT = frozenset({"tell", "inform", "assure", "remind", "notify"})
+#: Cue verbs that, before a gerund, say how long something went on ("continued creating accounts").
+_ASPECTUAL = frozenset({"continue", "keep", "start", "begin", "stop", "resume"})
 #: Cues whose object is the person addressed when a topic follows ("asked Bennett about it").
 _ASK_WHOM = frozenset({"ask", "question", "press", "quiz", "tell", "warn", "brief"})
 _NO_OBJECT = frozenset({"tell", "ask", "answer", "question", "post", "write", "continue", "add", "say", "state"})
@@ -504,9 +506,13 @@ class _Extractor:
             if _is_cue(t) and t.i not in self.used_cues:
                 if any(c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
                     return None  # "... to say it": not an attribution of the quote
-                adjacent = all(b.is_punct or b.is_space for b in doc[i:j]) and not self._object_of_other_verb(q, t)
-                if not adjacent and any(c.dep_ == "ccomp" and c.i > t.i and not self._in_quote(c.idx)
-                                        for c in t.children):
+                governed = self._object_of_other_verb(q, t)
+                adjacent = all(b.is_punct or b.is_space for b in doc[i:j]) and not governed
+                # A quotation closed by a comma runs on into its cue clause ('"…," Trump said in February
+                # of Carrier, whose parent relocated …'): a clause after the cue is not its own content.
+                runs_on = self.text[q.start: q.end].rstrip("”\"'’» ").endswith(",") and not governed
+                if not adjacent and not runs_on and any(c.dep_ == "ccomp" and c.i > t.i and not self._in_quote(c.idx)
+                                                        for c in t.children):
                     return None  # '"…Before." The scientist says she …': the cue has words of its own
                 named = self._speaker_between(q.end, t)
                 if _subject(t) is None and _inverted_subject(t) is None and named is None:
@@ -747,7 +753,7 @@ class _Extractor:
                 comp = next((c for c in t.children if c.i > t.i and (
                     (c.dep_ in ("advcl", "ccomp") and any(m.dep_ == "mark" and m.lower_ in _QUESTION_MARKS
                                                           for m in c.children))
-                    or (c.dep_ == "xcomp" and c.tag_ == "VBG"))), None)
+                    or (c.dep_ == "xcomp" and c.tag_ == "VBG" and t.lemma_.lower() not in _ASPECTUAL))), None)
             short = False
             if comp is None and self.loose:
                 # Short objects ("announced his resignation") and topics ("asked about the deal"):
