@@ -625,6 +625,14 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
          "are suspended, a common practice among smugglers, experts said.",
          "The 125,000 suspensions could include users who have continued creating new accounts after old ones "
          "are suspended, a common practice among smugglers", "experts"),
+        # the previous paragraph's closing mark hung on the statement
+        ('"These berths should be run locally."\n\nFederal rules are a burden that distract from fishing and '
+         "trading in the port, said Wilcox, a Republican councillor who founded two boatyards.",
+         "Federal rules are a burden that distract from fishing and trading in the port", "Wilcox"),
+        # the parser began a sentence at the comma before the cue clause
+        ('Their fees are small, he said.\n\nThose who do take on  heavy harbour debt struggle, even with a "good" '
+         'job, he said.\n\nThe guild disagreed.',
+         'Those who do take on  heavy harbour debt struggle, even with a "good" job', None),
         # a dateline opening the paragraph is not part of the statement
         ("Ferry Deficit to Reverse Course.\n\nALDHAM --  A six-year run of shrinking harbour deficits will end "
          "this year, sooner than expected, the port's budget office reported on Tuesday.",

@@ -826,6 +826,10 @@ class _Extractor:
                 continue
             start, end = _trim(self.text, start, end)
             nl = self.text.find("\n", start, end)
+            while nl >= start and not self.text[start:nl].strip(_TRIM + "\"“”'‘’"):
+                # a closing mark of the previous paragraph hung on the content: start after it
+                start, end = _trim(self.text, nl + 1, end)
+                nl = self.text.find("\n", start, end)
             if nl > start and not self._in_quote(nl):
                 # the parser ran on into the next line ("Trump says X;\nAfter the debate, ..."): a
                 # statement ends with its line
@@ -864,6 +868,10 @@ class _Extractor:
             if end_tok is None or any(x.pos_ == "VERB" and not _adjunct_of(x, t) for x in doc[t.i + 1: end_tok.i]):
                 continue
             lo = _window(t, _MAX_SCAN)[0].i
+            if lo >= k - 1 and k > 1:
+                # the parser began a sentence at the comma before the cue clause: the statement is
+                # the sentence before it
+                lo = _window(doc[k - 1], _MAX_SCAN)[0].i
             start = max(doc[lo].idx, text.rfind("\n", doc[lo].idx, doc[k].idx) + 1)
             start, end = _trim(text, start, doc[k].idx)
             if end - start < 12 or len(text[start:end].split()) < _MIN_WORDS + 1:
