@@ -633,6 +633,13 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
         ('Their fees are small, he said.\n\nThose who do take on  heavy harbour debt struggle, even with a "good" '
          'job, he said.\n\nThe guild disagreed.',
          'Those who do take on  heavy harbour debt struggle, even with a "good" job', None),
+        # a clause set off after "says," belongs to the statement
+        ("Republican candidate Ada Okafor says, win or lose in Tuesday’s crucial harbour primary, she’s staying in "
+         "the race.", "win or lose in Tuesday’s crucial harbour primary, she’s staying in the race", "Ada Okafor"),
+        # a headline and its subtitle parsed as one sentence: the statement keeps to the cue's line
+        ("Historians: Okafor, mayor linked no matter what;\nHer fate in November election hinges on the mayor's "
+         "popularity at the time, analyst says.",
+         "Her fate in November election hinges on the mayor's popularity at the time", "analyst"),
         # a dateline opening the paragraph is not part of the statement
         ("Ferry Deficit to Reverse Course.\n\nALDHAM --  A six-year run of shrinking harbour deficits will end "
          "this year, sooner than expected, the port's budget office reported on Tuesday.",

@@ -787,6 +787,10 @@ class _Extractor:
                     if not (self.loose and comp.dep_ == "ccomp" and hi.i > lo.i):
                         continue
                     short = True  # "Flake said he would": an elliptical answer
+                if (comp.dep_ == "ccomp" and lo.i > t.i + 2 and t.doc[t.i + 1].text == ","
+                        and any(c.dep_ in ("xcomp", "advcl") for c in t.children if t.i + 1 < c.i < comp.i)
+                        and all(c.dep_ in ("xcomp", "advcl", "punct") for c in t.children if t.i + 1 < c.i < comp.i)):
+                    lo = t.doc[t.i + 2]  # "says, win or lose in Tuesday's primary, he's staying": all of it
                 relative = lo.tag_ in ("WDT", "WP") and (t.dep_ == "relcl" or lo.lower_ == "what")
                 if lo.i <= t.i <= hi.i and not relative:
                     continue  # (a relative clause is the statement, cue included: "which X said ...")
@@ -831,9 +835,12 @@ class _Extractor:
                 start, end = _trim(self.text, nl + 1, end)
                 nl = self.text.find("\n", start, end)
             if nl > start and not self._in_quote(nl):
-                # the parser ran on into the next line ("Trump says X;\nAfter the debate, ..."): a
-                # statement ends with its line
-                start, end = _trim(self.text, start, nl)
+                # the parser ran on across a line break ("Trump says X;\nAfter the debate, ..."): a
+                # statement keeps to the line of its cue
+                if end <= t.idx:
+                    start, end = _trim(self.text, self.text.rfind("\n", start, end) + 1, end)
+                else:
+                    start, end = _trim(self.text, start, nl)
             end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
             if end - start < (2 if short else 8):
                 continue
