@@ -149,7 +149,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--cache", type=Path, default=None, help="DocBin file to reuse parses between runs")
     ap.add_argument("--c", type=float, default=0.1, help="inverse regularisation strength")
-    ap.add_argument("--min-precision", type=float, default=0.855)
+    ap.add_argument("--min-precision", type=float, default=0.86)
     args = ap.parse_args()
     if not (args.split / "text").is_dir() or not (SHARED / "eval" / "score_attribution.py").exists():
         print(json.dumps({"skipped": f"no PolNeAR split at {args.split}"}))
