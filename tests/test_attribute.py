@@ -565,11 +565,11 @@ def test_short_answers_are_candidates_for_the_filter(text: str, content: str) ->
 
 
 def test_an_adding_clause_ends_the_statement_and_keeps_its_speaker() -> None:
-    text = ("To wit, Okafor told the Courier that the mayor “had a crazy policy on ferries which was maniacal,” "
-            "adding, “He lost all of the harbour vote.”")
+    text = ("In short, Okafor told the Courier that the mayor “ran a ferry policy which was simply reckless,” "
+            "adding, “He lost every dock ward.”")
     assert set(_candidates(text)) >= {
-        ("that the mayor “had a crazy policy on ferries which was maniacal,”", "Okafor"),
-        ("“He lost all of the harbour vote.”", "Okafor")}
+        ("that the mayor “ran a ferry policy which was simply reckless,”", "Okafor"),
+        ("“He lost every dock ward.”", "Okafor")}
 
 
 def _candidates(text: str) -> list[tuple[str, str | None]]:
@@ -583,84 +583,79 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
     ("text", "content", "speaker"),
     [
         # the parser ends the sentence after the closing mark; the comma inside it says it goes on
-        ("The regatta “was the first time I walked away with the feeling that maybe it’s not as simple as, "
-         "‘She’s the captain,’” Okonkwo said in phone interview.",
-         "The regatta “was the first time I walked away with the feeling that maybe it’s not as simple as, "
-         "‘She’s the captain,’”", "Okonkwo"),
+        ("The regatta “was the day I came home thinking that it is not so simple as, ‘She runs the fleet,’” "
+         "Okonkwo said in phone interview.",
+         "The regatta “was the day I came home thinking that it is not so simple as, ‘She runs the fleet,’”",
+         "Okonkwo"),
         # a surname tagged as an adverb, then a clause of its own
         ("“Keeping the ferry and two crews who know it is worth a lot,” said Skelly, explaining he had sailed "
          "with both of them for years.", "“Keeping the ferry and two crews who know it is worth a lot,”", "Skelly"),
         # a participle before the name, and a clause after it that the parser makes the cue's complement
-        ('"I am not going to call it a mistake, so forget about it," said retired harbour pilot Ada Brenner, '
-         "asked about her claim that she had steered the tanker alone.",
-         '"I am not going to call it a mistake, so forget about it,"', "Ada Brenner"),
+        ('"It was no error, and I will not apologise for it," said retired harbour pilot Ada Brenner, asked '
+         "about her claim that she had steered the tanker alone.",
+         '"It was no error, and I will not apologise for it,"', "Ada Brenner"),
         # the next paragraph's quotation hung on this cue: the content is the clause before it
-        ("The lighthouse keepers were proud of the beacon.\n\nIn all, though, the keepers are doing what they "
-         "can to keep the lamp lit, Professor Lindqvist said.\n\n''Without the grant, it's still a fine light, "
-         "but the lens needs work,'' she said.",
-         "In all, though, the keepers are doing what they can to keep the lamp lit", "Lindqvist"),
+        ("The lighthouse keepers were proud of the beacon.\n\nOn balance, though, the keepers manage what they "
+         "can to keep the old lamp burning, Professor Lindqvist said.\n\n''Without the grant, it's still a fine "
+         "light, but the lens needs work,'' she said.",
+         "On balance, though, the keepers manage what they can to keep the old lamp burning", "Lindqvist"),
         # the clause's subject parsed as the cue's object
-        ('Hemsley, the co-author of a book about the spread of rumours, said the days when the nation had "a '
-         'somewhat unifying story" from newspapers and the leading radio networks are gone.',
-         'the days when the nation had "a somewhat unifying story" from newspapers and the leading radio networks '
-         'are gone', "Hemsley"),
+        ('Dunn, co-author of a study about rumours, said the days when the port had "a somewhat shared story" '
+         "from newspapers and the leading radio networks are gone.",
+         'the days when the port had "a somewhat shared story" from newspapers and the leading radio networks '
+         "are gone", "Dunn"),
         # a quotation that is the object of another verb is not the cue's
-        ("Mr. Abebe, citing ''the unique magic of the harbour,'' said the ferry could be in a very competitive "
-         "position in towns like Aldham and Brill.",
-         "the ferry could be in a very competitive position in towns like Aldham and Brill", "Abebe"),
+        ("Mr. Abebe, citing ''the odd charm of the old quay,'' said the ferry might do very well in towns such "
+         "as Aldham and Brill.",
+         "the ferry might do very well in towns such as Aldham and Brill", "Abebe"),
         # a set-off cue clause with an addressee, parsed as an adverbial clause of the statement
-        ("And yet every Friday, from 8 a.m. to noon, the former executive told The Harbour Post, Okafor would "
-         "lead a committee meeting in which she would decide on the berths.",
-         "And yet every Friday, from 8 a.m. to noon, the former executive told The Harbour Post, Okafor would "
-         "lead a committee meeting in which she would decide on the berths", "the former executive"),
+        ("And yet each Monday, from 7 a.m. to noon, the former pilot told The Harbour Post, Okafor would run a "
+         "dock meeting in which she would rule on moorings and even on the names of new boats.",
+         "And yet each Monday, from 7 a.m. to noon, the former pilot told The Harbour Post, Okafor would run a "
+         "dock meeting in which she would rule on moorings and even on the names of new boats", "the former pilot"),
         # a quotation closed by a comma runs on into its cue, whatever clause follows the cue
-        ("“We’re going to tax you when those boats come,” Okafor said in February of the boatbuilder Carrick "
-         "Ltd., whose parent company relocated 1,400 jobs to Aldham.",
-         "“We’re going to tax you when those boats come,”", "Okafor"),
-        ("''He views the port as a rival that has its own interests at stake,'' Mr. Abebe said on the "
-         "Courier's ''Harbour Hour.''",
-         "''He views the port as a rival that has its own interests at stake,''", "Abebe"),
-        # "continued creating" is not a statement, so it does not hide the one around it
-        ("The 125,000 suspensions could include users who have continued creating new accounts after old ones "
-         "are suspended, a common practice among smugglers, experts said.",
-         "The 125,000 suspensions could include users who have continued creating new accounts after old ones "
-         "are suspended, a common practice among smugglers", "experts"),
+        ("“We are ready to sail,” Okafor said in March of the shipyard, whose owners have said the hull is sound.",
+         "“We are ready to sail,”", "Okafor"),
+        ("“The harbour will stay open,” Okafor said Tuesday, the guild has learned.",
+         "“The harbour will stay open,”", "Okafor"),
+        # "continued taking" is not a statement, so it does not hide the one around it
+        ("The 4,000 closures may cover boats that have continued taking new licences after older ones are "
+         "revoked, a common trick among trawler owners, inspectors said.",
+         "The 4,000 closures may cover boats that have continued taking new licences after older ones are "
+         "revoked, a common trick among trawler owners", "inspectors"),
         # the previous paragraph's closing mark hung on the statement
-        ('"These berths should be run locally."\n\nFederal rules are a burden that distract from fishing and '
-         "trading in the port, said Wilcox, a Republican councillor who founded two boatyards.",
-         "Federal rules are a burden that distract from fishing and trading in the port", "Wilcox"),
+        ('"Berths ought to be managed by the town."\n\nNational rules are a weight that pulls skippers away from '
+         "fishing and mending nets, said Wilcox, a Republican councillor who founded two boatyards.",
+         "National rules are a weight that pulls skippers away from fishing and mending nets", "Wilcox"),
         # the parser began a sentence at the comma before the cue clause
-        ('Their fees are small, he said.\n\nThose who do take on  heavy harbour debt struggle, even with a "good" '
-         'job, he said.\n\nThe guild disagreed.',
-         'Those who do take on  heavy harbour debt struggle, even with a "good" job', None),
+        ('Their fees are small, he said.\n\nMost who take on  heavy harbour debt struggle, even with a "good" '
+         "job, he said.\n\nThe guild disagreed.",
+         'Most who take on  heavy harbour debt struggle, even with a "good" job', None),
         # a clause set off after "says," belongs to the statement
-        ("Republican candidate Ada Okafor says, win or lose in Tuesday’s crucial harbour primary, she’s staying in "
-         "the race.", "win or lose in Tuesday’s crucial harbour primary, she’s staying in the race", "Ada Okafor"),
+        ("Harbour candidate Ada Okafor says, win or lose at Tuesday’s vital dock ballot, she’s remaining in the "
+         "contest.", "win or lose at Tuesday’s vital dock ballot, she’s remaining in the contest", "Ada Okafor"),
         # a headline and its subtitle parsed as one sentence: the statement keeps to the cue's line
-        ("Historians: Okafor, mayor linked no matter what;\nHer fate in November election hinges on the mayor's "
-         "popularity at the time, analyst says.",
-         "Her fate in November election hinges on the mayor's popularity at the time", "analyst"),
+        ("Critics: Okafor, mayor bound together come what may;\nHer fate in the autumn vote depends on the "
+         "mayor's popularity by then, analyst says.",
+         "Her fate in the autumn vote depends on the mayor's popularity by then", "analyst"),
         # a dateline opening the paragraph is not part of the statement
-        ("Ferry Deficit to Reverse Course.\n\nALDHAM --  A six-year run of shrinking harbour deficits will end "
-         "this year, sooner than expected, the port's budget office reported on Tuesday.",
-         "A six-year run of shrinking harbour deficits will end this year, sooner than expected",
+        ("Port Budget Set to Shift.\n\nALDHAM --  Four straight years of falling harbour deficits will come to an "
+         "end this spring, earlier than forecast, the port's budget office reported on Tuesday.",
+         "Four straight years of falling harbour deficits will come to an end this spring, earlier than forecast",
          "the port's budget office"),
         # a statement ends with its line, however the parser ran on
-        ("Okafor says praise from the mayor helps the port;\nAfter the harbour debate, the candidate for the "
-         "rival party holds the spotlight", "praise from the mayor helps the port", "Okafor"),
+        ("Okafor says a nod from the mayor helps the fleet;\nAfter the dock debate, the rival crew takes centre "
+         "stage", "a nod from the mayor helps the fleet", "Okafor"),
         # a free relative: the statement takes in its cue, as a relative clause does
-        ("It was a sign of what many analysts said was an improving mood in the port.",
-         "what many analysts said was an improving mood in the port", "many analysts"),
+        ("It was a hint of what several pilots said was a calmer mood on the quays.",
+         "what several pilots said was a calmer mood on the quays", "several pilots"),
         # a transcript's speaker label in capitals
         ("The host turned to the harbour.\n\nBRENNER: The ferry does not get to decide when we sail. Least of "
          "all in a storm like this one.",
          "The ferry does not get to decide when we sail. Least of all in a storm like this one", "BRENNER"),
         # a closing cue with an adjunct that holds a verb; "on condition of" is not a topic
-        ("The yard was unable to find a single buyer for the boat, Captain Brenner said, on condition of "
-         "anonymity to speak freely about the talks.",
-         "The yard was unable to find a single buyer for the boat", "Brenner"),
-        ("The ferry line quietly disbanded after the 2008 strike, the Courier reported in 2014.",
-         "The ferry line quietly disbanded after the 2008 strike", None),
+        ("The yard could not find one buyer for the hull, Captain Brenner said, on condition of anonymity to "
+         "speak freely about the sale.", "The yard could not find one buyer for the hull", "Brenner"),
         # a cue set off by commas in a sentence parsed around a noun
         ("The harbour fund, Mr. Abebe said, accompanied letters of thanks from families and the news when a "
          "boat came home.",
@@ -697,29 +692,29 @@ def test_misparsed_cue_clauses_still_give_the_statement(text: str, content: str,
         ("The two ferry companies agreed to share the night crossing from May.",
          "to share the night crossing from May", "The two ferry companies"),
         # the person asked is not the topic
-        ("Hugh Brand asked Bennett about the statements she had made the previous night.",
-         "about the statements she had made the previous night", "Hugh Brand"),
-        ('"We need steady hands," Okafor told the guild, referring to the old harbour master.',
-         "the old harbour master", "Okafor"),
+        ("Hugh Brand asked Bennett about the remarks she had made at the quay that morning.",
+         "about the remarks she had made at the quay that morning", "Hugh Brand"),
+        ('"We want calm waters," Okafor told the guild, referring to the retired harbour master.',
+         "the retired harbour master", "Okafor"),
         ("A judge ordered the release of the internal ferry logs.", "the release of the internal ferry logs",
          "A judge"),
         ("The mayor assured the crew that the night crossing would resume in May.",
          "that the night crossing would resume in May", "The mayor"),
-        ("A survey by the guild in March found Okafor with a lead of 48 percent to 41 percent over the mayor.",
-         "Okafor with a lead of 48 percent to 41 percent over the mayor", "A survey by the guild in March"),
+        ("A guild survey in May found Okafor ahead of the mayor by 52 percent to 40 percent.",
+         "Okafor ahead of the mayor by 52 percent to 40 percent", "A guild survey in May"),
         # a standing in the polls is the polls' finding
         ("Okafor has a decisive lead in the polls ahead of the harbour vote.", "Okafor has a decisive lead",
          "the polls"),
         ("In the latest Courier poll, the mayor trails by nine points.", "the mayor trails by nine points",
          "the latest Courier poll"),
-        ("Okafor reportedly reacted to the ruling by leaving the harbour office.",
-         "Okafor reportedly reacted to the ruling by leaving the harbour office", None),
+        ("Okafor reportedly responded to the ruling by walking out of the harbour office.",
+         "Okafor reportedly responded to the ruling by walking out of the harbour office", None),
         # a coordinated verb takes the first verb's subject
         ("Okafor thanked the crew and called the rescue a small miracle.", "the rescue a small miracle", "Okafor"),
-        ("In a Courier poll released Sunday, just 8 percent of sailors said they would vote for Okafor.",
-         "just 8 percent of sailors said they would vote for Okafor", "a Courier poll released Sunday"),
-        ("In a Courier poll released Sunday, just 8 percent of sailors said they would vote for Okafor.",
-         "they would vote for Okafor", "just 8 percent of sailors"),
+        ("In a Courier survey out Monday, only 9 percent of sailors said they would back Okafor.",
+         "only 9 percent of sailors said they would back Okafor", "a Courier survey out Monday"),
+        ("In a Courier survey out Monday, only 9 percent of sailors said they would back Okafor.",
+         "they would back Okafor", "only 9 percent of sailors"),
         ("The mayor appeared paralyzed.", "The mayor appeared paralyzed", None),
         # an appearance: the subject is part of the content, and no source is named
         ("The mayor appears to be unaware of the gap between a ferry and a bridge.",
