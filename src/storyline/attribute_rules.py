@@ -993,16 +993,11 @@ class _Extractor:
                 hi = t.left_edge.i - 1  # the poll phrase closes the clause: what comes before it
             else:
                 lo = t.right_edge.i + 1  # it opens the clause: what follows it
-            while lo <= hi and (doc[lo].is_punct or doc[lo].is_space):
-                lo += 1
-            while hi >= lo and (doc[hi].is_punct or doc[hi].is_space):
-                hi -= 1
-            if hi - lo < 2 or any("\n" in x.text for x in doc[lo: hi + 1]):
-                continue
-            start, end = _trim(self.text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
-            self.comp = "poll"
-            self._add(start, end, t, direct=False, subject=obj)
-            self.comp = ""
+            span = self._clause_span(lo, hi, min_tokens=3)
+            if span is not None:
+                self.comp = "poll"
+                self._add(*span, t, direct=False, subject=obj)
+                self.comp = ""
 
     def hearsay(self) -> None:
         """A clause marked as second-hand ("Cuccinelli reportedly left the floor"): the clause, no source."""
@@ -1013,17 +1008,26 @@ class _Extractor:
             head = t.head
             if self._in_quote(t.idx) or not any(c.dep_ in _SUBJ for c in head.children):
                 continue
-            lo, hi = head.left_edge.i, head.right_edge.i
-            while lo <= hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].dep_ in ("cc", "mark")):
-                lo += 1
-            while hi >= lo and (doc[hi].is_punct or doc[hi].is_space):
-                hi -= 1
-            if hi - lo < 3 or any("\n" in x.text for x in doc[lo: hi + 1]):
-                continue
-            start, end = _trim(self.text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
-            self.comp = "hearsay"
-            self._add(start, end, t, direct=False, speakerless=True)
-            self.comp = ""
+            span = self._clause_span(head.left_edge.i, head.right_edge.i, min_tokens=4, skip_deps=("cc", "mark"))
+            if span is not None:
+                self.comp = "hearsay"
+                self._add(*span, t, direct=False, speakerless=True)
+                self.comp = ""
+
+    def _clause_span(self, lo: int, hi: int, *, min_tokens: int,
+                     skip_deps: tuple[str, ...] = ()) -> tuple[int, int] | None:
+        """Character span of tokens ``lo..hi`` without edge punctuation (and leading ``skip_deps``).
+
+        None when fewer than ``min_tokens`` remain or the span crosses a line break.
+        """
+        doc = self.doc
+        while lo <= hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].dep_ in skip_deps):
+            lo += 1
+        while hi >= lo and (doc[hi].is_punct or doc[hi].is_space):
+            hi -= 1
+        if hi - lo < min_tokens - 1 or any("\n" in x.text for x in doc[lo: hi + 1]):
+            return None
+        return _trim(self.text, doc[lo].idx, doc[hi].idx + len(doc[hi]))
 
     # -- according to --------------------------------------------------------------------------
     def according(self) -> None:
