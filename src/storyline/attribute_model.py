@@ -265,8 +265,10 @@ def _nested(a: int, b: int, c: int, d: int) -> bool:
 
 
 _QUOTE_RULES = frozenset({"rule=direct", "rule=colon", "rule=orphan"})
-#: Statements that may hold another one inside them ("X said Y, according to Z", "In a poll, X said Y").
-_NESTABLE = frozenset({"rule=according", "rule=poll"})
+#: Rules whose statements may hold another one inside them ("X said Y, according to Z", "In a poll, X
+#: said Y"); the rules module lets such candidates in, and `select` keeps both.
+NESTABLE_RULES = frozenset({"according", "poll"})
+_NESTABLE = frozenset(f"rule={r}" for r in NESTABLE_RULES)
 #: Statements of opinion, evidence and hearsay, kept on their own threshold.
 _BELIEF_RULES = frozenset({"rule=belief", "rule=poll", "rule=hearsay"})
 

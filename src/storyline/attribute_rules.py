@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from storyline.attribute_lexicon import BELIEF_VERBS, CLAUSE_ONLY, CUE_VERBS, HEDGE_WORDS
+from storyline.attribute_model import NESTABLE_RULES
 from storyline.attribute_quotes import QuoteSpan, scan_quotes
 from storyline.attribute_speakers import Resolver, Speaker, describe, is_outlet
 from storyline.records import Quote
@@ -1158,8 +1159,7 @@ class _Extractor:
                                                         and c.end <= end and (c.start, c.end) != (start, end))]
         for c in self.cands:
             inter = min(c.end, end) - max(c.start, start)
-            if self.rule in ("according", "poll") and start <= c.start and c.end <= end and (
-                    c.start, c.end) != (start, end):
+            if self.rule in NESTABLE_RULES and start <= c.start and c.end <= end and (c.start, c.end) != (start, end):
                 continue  # "he told them that X, according to sources": the sources' statement holds his
             if inter > 0.5 * min(c.end - c.start, end - start):
                 return
