@@ -70,20 +70,22 @@ _Alt = tuple[list[str], int, tuple[int, int]]
 
 def _rows(sc: Any, gold_docs: list[Any], parsed: list[Any]) -> list[list[list[_Alt]]]:
     """Per document, per statement: its alternatives as (features, label, span)."""
-    from storyline.attribute_model import alternatives, features
+    from storyline.attribute_model import ParseView, alternatives, features
     from storyline.attribute_rules import extract_with_context
 
     out = []
     for (_, text, gold), doc in zip(gold_docs, parsed, strict=True):
         stmts = []
         found, context = extract_with_context(doc)
+        parse = ParseView(doc)
         for q, ctx in zip(found, context, strict=True):
             spans = alternatives(text, q.start, q.end)
             ious = [max((sc.iou([(a, b)], g["content"]) for g in gold), default=0.0) for _, a, b in spans]
             top = max(ious)
             # Positive: a match, and the best of this statement's alternatives (so the model
             # learns to choose, not merely to accept any span that clears the IoU bar).
-            stmts.append([(features(text, q, kind, a, b, context=ctx), int(v >= 0.5 and v >= top - 0.02), (a, b))
+            stmts.append([(features(text, q, kind, a, b, context=ctx, parse=parse),
+                           int(v >= 0.5 and v >= top - 0.02), (a, b))
                           for (kind, a, b), v in zip(spans, ious, strict=True)])
         out.append(stmts)
     return out

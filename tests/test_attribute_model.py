@@ -6,11 +6,15 @@ All example sentences are invented for these tests.
 from __future__ import annotations
 
 from storyline import extract_quotes
+import pytest
+
 from storyline.attribute_model import (
     BoundaryModel,
+    ParseView,
     alternatives,
     features,
     load_model,
+    parse_features,
     refine,
     select,
     threshold_for,
@@ -60,6 +64,64 @@ def test_features_carry_kind_and_context() -> None:
     feats = features(_TEXT, q, "orig", q.start, q.end, context=["rule=indirect", "lemma=say"])
     assert "k=orig" in feats and "rule=indirect" in feats and "lemma=say" in feats
     assert "cue=said" in feats
+
+
+@pytest.fixture(scope="module")
+def parsed() -> ParseView:
+    return ParseView(get_nlp()(_TEXT))
+
+
+@pytest.mark.parametrize(("needle", "tokens"), [
+    ("Jo", "Jo"),
+    ("o Bel", "Jo Bell"),  # starts and ends inside tokens: both are included
+    ("the ferry would resume in June", "the ferry would resume in June"),
+    ("rise.", "rise."),
+    ("rise.\n", "rise.\n"),
+])
+def test_parse_view_maps_characters_to_overlapping_tokens(parsed: ParseView, needle: str, tokens: str) -> None:
+    start = _TEXT.index(needle)
+    i, j = parsed.tokens(start, start + len(needle))
+    assert parsed.doc[i:j].text == tokens
+
+
+def test_parse_features_see_one_clause_and_sentence_end(parsed: ParseView) -> None:
+    whole = _quote(_TEXT, "the ferry would resume in June, which surprised the harbour board")
+    feats = parse_features(parsed, whole, "orig", whole.start, whole.end)
+    assert "pr=1" in feats  # one constituent: "resume" heads the whole clause
+    assert "pend=orig|True" in feats  # the span stops at the full stop
+    assert "pxs=orig|0" in feats
+    cut = _TEXT.index("the ferry would resume in June") + len("the ferry would resume in June")
+    cut_feats = parse_features(parsed, whole, "cut:which", whole.start, cut)
+    # the removed relative clause hangs off a word the cut span keeps
+    assert any(f.startswith("pdw=cut:which|kept") for f in cut_feats)
+    assert "pend=cut:which|False" in cut_feats
+
+
+def test_parse_features_count_sentences_crossed(parsed: ParseView) -> None:
+    q = _quote(_TEXT, "the ferry would resume in June")
+    end = _TEXT.index("not rise") + len("not rise")
+    feats = parse_features(parsed, q, "ext_para", q.start, end)
+    assert "pxs=ext_para|1" in feats
+    assert any(f.startswith("pr=") and f != "pr=1" for f in feats)  # two sentences: two roots
+
+
+def test_features_add_parse_only_when_given(parsed: ParseView) -> None:
+    q = _quote(_TEXT, "the ferry would resume in June")
+    plain = features(_TEXT, q, "orig", q.start, q.end)
+    with_parse = features(_TEXT, q, "orig", q.start, q.end, parse=parsed)
+    assert not any(f.startswith("pr=") for f in plain)
+    assert set(plain) < set(with_parse) and "pr=1" in with_parse
+
+
+def test_refine_ignores_a_parse_of_another_text() -> None:
+    q = _quote(_TEXT, "the ferry would resume in June, which surprised the harbour board")
+    model = BoundaryModel(weights={"pr=1|k=cut:which": 5.0}, bias=-1.0, threshold=0.2)
+    other = get_nlp()("A different text entirely.")
+    # a stale parse must not be read against the wrong offsets: no parse features, no reshaping
+    (out,) = refine(_TEXT, [q], model=model, doc=other)
+    assert out == q
+    (cut,) = refine(_TEXT, [q], model=model, doc=get_nlp()(_TEXT))
+    assert cut.text == "the ferry would resume in June"
 
 
 def test_refine_without_model_keeps_the_rules_output() -> None:

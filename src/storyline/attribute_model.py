@@ -10,6 +10,7 @@ model's threshold are dropped. The weights ship as ``data/attribution/model.json
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import json
@@ -17,8 +18,12 @@ import math
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from storyline.records import Quote
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 #: Where an indirect statement usually ends: a relative clause, an aside, a dash, a new sentence.
 _CUT = re.compile(
@@ -111,7 +116,7 @@ def _len_bin(n: int) -> str:
 
 
 def features(text: str, quote: Quote, kind: str, start: int, end: int, *,
-             context: list[str] | None = None) -> list[str]:
+             context: list[str] | None = None, parse: ParseView | None = None) -> list[str]:
     """Binary feature names for one alternative span of ``quote``.
 
     Args:
@@ -121,6 +126,7 @@ def features(text: str, quote: Quote, kind: str, start: int, end: int, *,
         start: the alternative's start.
         end: the alternative's end.
         context: binary features of the rule and cue that found the statement.
+        parse: the document's parse; adds the span's syntactic shape (see `parse_features`).
     """
     cue = (quote.cue or "").lower().split()
     cue_word = cue[0] if cue else "<none>"
@@ -164,6 +170,85 @@ def features(text: str, quote: Quote, kind: str, start: int, end: int, *,
         f.extend(context)
         rule = next((c for c in context if c.startswith("rule=") and "|" not in c), "rule=")
         f.extend((f"{rule}|k={kind}", f"{rule}|k={kind}|len={lb}", f"{rule}|len={lb}"))
+    if parse is not None:
+        f.extend(parse_features(parse, quote, kind, start, end))
+    return f
+
+
+class ParseView:
+    """A parsed document with the token lookup by character offset that `parse_features` needs.
+
+    Args:
+        doc: the spaCy ``Doc`` whose text the statements point into.
+    """
+
+    __slots__ = ("doc", "starts")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+
+    def tokens(self, start: int, end: int) -> tuple[int, int]:
+        """Token range ``[i, j)`` of the tokens that overlap the characters ``[start, end)``."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        if i < len(self.doc) and self.doc[i].idx + len(self.doc[i]) <= start:
+            i += 1
+        return i, bisect.bisect_left(self.starts, end)
+
+
+def parse_features(parse: ParseView, quote: Quote, kind: str, start: int, end: int) -> list[str]:
+    """Syntactic shape of an alternative span: whether it is one constituent and ends a sentence.
+
+    A well-chosen content span is usually one clause (one token whose head lies outside it),
+    stays in one sentence and stops at a sentence end or a clause boundary; what an alternative
+    adds or cuts is judged by the dependency that ties it to the rest.
+
+    Args:
+        parse: the document's parse.
+        quote: the statement as the rules found it.
+        kind: the alternative's kind.
+        start: the alternative's start.
+        end: the alternative's end.
+    """
+    doc = parse.doc
+    i, j = parse.tokens(start, end)
+    if j <= i:
+        return ["p_empty"]
+    roots = [k for k in range(i, j) if not i <= doc[k].head.i < j or doc[k].head.i == k]
+    roots = [k for k in roots if not doc[k].is_punct] or roots
+    n_roots = min(len(roots), 3)
+    crossings = min(2, sum(1 for k in range(i + 1, j) if doc[k].is_sent_start))
+    # Only closing punctuation (at most three tokens) may lie between the span and the next sentence.
+    k = j
+    while k < min(len(doc), j + 3) and (doc[k].is_punct or doc[k].is_space) and not (k > j and doc[k].is_sent_start):
+        k += 1
+    at_end = k >= len(doc) or bool(doc[k].is_sent_start)
+    f = [f"pr={n_roots}", f"pr={n_roots}|k={kind}", f"prd={doc[roots[0]].dep_}|k={kind}",
+         f"pxs={kind}|{crossings}", f"pend={kind}|{at_end}"]
+    if kind == "orig" or (start, end) == (quote.start, quote.end):
+        return f
+    if start != quote.start:
+        d_start, d_end = min(start, quote.start), max(start, quote.start)
+    else:
+        d_start, d_end = min(end, quote.end), max(end, quote.end)
+    # The part both spans share decides whether the delta's head is "kept".
+    kept_start, kept_end = (quote.start, quote.end) if end - start > quote.end - quote.start else (start, end)
+    di, dj = bisect.bisect_left(parse.starts, d_start), bisect.bisect_left(parse.starts, d_end)
+    tops = [k for k in range(di, dj)
+            if not di <= doc[k].head.i < dj and not doc[k].is_punct and not doc[k].is_space]
+    if not tops:
+        f.append(f"pdh={kind}|none")
+        return f
+
+    def where(k: int) -> str:
+        head = doc[k].head
+        return "self" if head.i == k else "kept" if kept_start <= head.idx < kept_end else "out"
+
+    top = doc[tops[0]]
+    w = where(tops[0])
+    f.extend((f"pdh={kind}|{top.dep_}|{w}", f"pdw={kind}|{w}", f"pdn={kind}|{min(len(tops), 3)}",
+              f"pdhp={kind}|{top.dep_}|{top.head.pos_}|{w}",
+              f"pdall={kind}|{'+'.join(sorted({where(k) for k in tops}))}"))
     return f
 
 
@@ -221,7 +306,7 @@ def load_model() -> BoundaryModel | None:
 
 
 def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = None,
-           model: BoundaryModel | None = None) -> list[Quote]:
+           model: BoundaryModel | None = None, doc: Doc | None = None) -> list[Quote]:
     """Re-choose each statement's content span and drop unlikely statements.
 
     Args:
@@ -229,15 +314,17 @@ def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = 
         quotes: statements from the rules, in document order.
         context: per statement, binary features of the rule and cue that found it.
         model: the weights (default: the packaged model; without one ``quotes`` is returned).
+        doc: the parse of ``text``; the packaged model was trained with it, so pass it when known.
     """
     model = model if model is not None else load_model()
     if model is None:
         return quotes
+    parse = ParseView(doc) if doc is not None and doc.text == text else None
     best: list[tuple[float, int, int]] = []
     limits: list[float] = []
     for n, q in enumerate(quotes):
         ctx = context[n] if context is not None and n < len(context) else []
-        best.append(max(((score(model, features(text, q, k, a, b, context=ctx)), a, b)
+        best.append(max(((score(model, features(text, q, k, a, b, context=ctx, parse=parse)), a, b)
                          for k, a, b in alternatives(text, q.start, q.end)), key=lambda x: x[0]))
         limits.append(min(threshold_for(model, ctx), _RELAYED) if q.via else threshold_for(model, ctx))
     nestable = [nestable_statement(context[n]) if context is not None and n < len(context) else False

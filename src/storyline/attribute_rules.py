@@ -1276,7 +1276,7 @@ def extract_from_doc(doc: Doc, *, beliefs: bool = True, refine: bool = True) -> 
     found = ex.run()
     if model is None:
         return found
-    return refine_spans(doc.text, found, context=ex.context, model=model)
+    return refine_spans(doc.text, found, context=ex.context, model=model, doc=doc)
 
 
 def extract_with_context(doc: Doc) -> tuple[list[Quote], list[list[str]]]:
