@@ -5,9 +5,9 @@ All example sentences are invented for these tests.
 
 from __future__ import annotations
 
-from storyline import extract_quotes
 import pytest
 
+from storyline import extract_quotes
 from storyline.attribute_model import (
     BoundaryModel,
     ParseView,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import stat
@@ -201,6 +202,34 @@ def test_version_1_database_is_migrated(tmp_path: Path) -> None:
     con.execute("INSERT INTO entities (id, name, kind, aliases) VALUES ('e1', 'Old Entity', 'person', '[]')")
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.schema_version() == SCHEMA_VERSION == 4
         assert store.query("SELECT name, kb_id FROM entities") == [{"name": "Old Entity", "kb_id": None}]
         assert store.query("SELECT count(*) AS n FROM doc_entities") == [{"n": 0}]
+
+
+def test_version_3_database_gains_the_content_dating_of_undated_documents(tmp_path: Path) -> None:
+    import duckdb
+
+    from storyline.store import _SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3
+
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    for sql in (*_SCHEMA_V1, *_SCHEMA_V2, *_SCHEMA_V3):
+        con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '3')")
+    rows = [
+        ("content", "inferred", '["mentions the year 2023"]'),
+        ("story", "inferred", '["its story\'s 2 dated article(s) run from 2025-03-12 to 2025-03-14"]'),
+        ("stated", "stated", '["Published: 12 March 2025"]'),
+    ]
+    for doc_id, basis, evidence in rows:
+        con.execute(
+            "INSERT INTO documents (id, source, content_hash, text, removed, seq, published_latest, "
+            "published_basis, published_evidence) VALUES (?, ?, 'h', 't', '[]', 0, DATE '2023-08-09', ?, ?)",
+            [doc_id, doc_id, basis, evidence],
+        )
+    con.close()
+    with Store(path) as store:
+        got = {r["id"]: r["content_latest"] for r in store.query("SELECT id, content_latest FROM documents")}
+    # only the estimate that came from the content alone is known to be the content's
+    assert got == {"content": dt.date(2023, 8, 9), "story": None, "stated": None}

@@ -29,7 +29,7 @@ from storyline.clean import read_article
 from storyline.ingest import iter_inputs
 from storyline.kb import KnowledgeBase, load_kb
 from storyline.records import Article, DateEstimate, Document, Flag, RawInput, Rejection
-from storyline.staleness import stale_flags
+from storyline.staleness import StoryMember, merge_flags, stale_flags, story_stale_flags
 from storyline.store import Store
 
 #: Documents per store transaction: a crash loses at most this many documents' work.
@@ -270,6 +270,7 @@ def analyze(
         groups = link_duplicates(store)
         link_entities(store, kb=kb)
         link_stories(store, run_id=run_id)
+        link_staleness(store, duplicate_of=groups.duplicate_of)
         link_claims(store, duplicate_of=groups.duplicate_of)
         summary.totals = store.counts()
         summary.duplicates = summary.totals.get("duplicates", 0)
@@ -585,9 +586,39 @@ def link_duplicates(store: Store) -> dedup.DuplicateGroups:
     }
     flags.update(paraphrase_flags(store, duplicate_of=groups.duplicate_of))
     store.replace_flags("dedup", flags, kinds=("duplicate", "derivative"))
-    labels = {row["id"]: f'{row["outlet"] or "unknown outlet"}, "{row["title"] or row["source"]}"' for row in rows}
-    stale = stale_flags(duplicate_of=groups.duplicate_of, dates={k: v[0] for k, v in info.items()}, labels=labels)
-    for doc_id, flag in stale.items():
-        flag.spans = whole.get(doc_id, [])
-    store.replace_flags("staleness", {doc_id: [flag] for doc_id, flag in stale.items()}, kinds=("stale",))
     return groups
+
+
+def link_staleness(store: Store, *, duplicate_of: dict[str, str]) -> int:
+    """Recompute the ``stale`` flags: late copies of early documents, and documents far older than their story.
+
+    Run after `link_stories`, which assigns the stories and re-dates undated documents.
+
+    Args:
+        store: an open store.
+        duplicate_of: doc id -> id of the original it copies.
+
+    Returns:
+        The number of documents flagged.
+    """
+    rows = store.staleness_rows()
+    labels = {r["id"]: f'{r["outlet"] or "unknown outlet"}, "{r["title"] or r["source"]}"' for r in rows}
+    dates = {doc_id: day for doc_id, (day, _) in store.document_dates().items()}
+    copies = stale_flags(duplicate_of=duplicate_of, dates=dates, labels=labels)
+    stories: dict[str, list[StoryMember]] = {}
+    for r in rows:
+        if r["story"] is None:
+            continue
+        # The content's own clues, without the story's span that re-dating added.
+        evidence = tuple(e for e in json.loads(r["published_evidence"] or "[]") if not e.startswith("its story's "))
+        stories.setdefault(r["story"], []).append(
+            StoryMember(doc_id=r["id"], label=labels[r["id"]], stated=r["stated"],
+                        content_latest=r["content_latest"], evidence=evidence)
+        )
+    stale = merge_flags(copies, story_stale_flags(stories))
+    # The whole text carries the date it is judged by.
+    lengths = {r["id"]: int(r["n"]) for r in rows}
+    for doc_id, flag in stale.items():
+        flag.spans = [(0, lengths.get(doc_id, 0))]
+    store.replace_flags("staleness", {doc_id: [flag] for doc_id, flag in stale.items()}, kinds=("stale",))
+    return len(stale)

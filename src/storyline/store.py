@@ -48,7 +48,7 @@ import numpy as np
 from storyline._exceptions import SchemaVersionError, StoreError
 from storyline.records import Document, Flag, Quote, Rejection
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA_V1 = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -128,8 +128,17 @@ _SCHEMA_V3 = [
         PRIMARY KEY (doc_id, stage))""",
 ]
 
+_SCHEMA_V4 = [
+    # The latest day an undated document's own content allows: re-dating from its story replaces
+    # the published interval, and staleness needs the content's verdict alone.
+    "ALTER TABLE documents ADD COLUMN IF NOT EXISTS content_latest DATE",
+    # Stores from before: the published interval is still the content's where the story added nothing.
+    "UPDATE documents SET content_latest = published_latest WHERE content_latest IS NULL "
+    "AND published_basis = 'inferred' AND published_evidence NOT LIKE '%its story''s %'",
+]
+
 #: Ordered migrations: (version reached, statements). Append, never edit a released entry.
-MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3)]
+MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4)]
 
 _DOC_COLUMNS = (
     "id",
@@ -155,6 +164,7 @@ _DOC_COLUMNS = (
     "seq",
     "run_id",
     "ingested_at",
+    "content_latest",
 )
 
 
@@ -496,6 +506,14 @@ class Store:
             "WHERE superseded_by IS NULL AND story IS NOT NULL ORDER BY seq"
         )
 
+    def staleness_rows(self) -> list[dict[str, Any]]:
+        """Per current document: id, story, label fields, stated date, content's latest day, evidence, length."""
+        return self.query(
+            "SELECT id, story, outlet, title, source, length(text) AS n, published_evidence, content_latest, "
+            "CASE WHEN published_basis IN ('stated', 'metadata') THEN published_value END AS stated "
+            "FROM documents WHERE superseded_by IS NULL ORDER BY seq"
+        )
+
     def set_published(self, estimates: dict[str, Any]) -> None:
         """Replace the stored publication estimate of some documents.
 
@@ -809,6 +827,7 @@ def _document_row(doc: Document, *, seq: int, run_id: str, now: str) -> tuple[An
         seq,
         run_id,
         now,
+        pub.latest if pub and pub.basis == "inferred" else None,
     )
 
 
