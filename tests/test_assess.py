@@ -20,7 +20,7 @@ from storyline.assess import (
     weak_sourcing,
 )
 from storyline.assess_headline import headline_contradicts_body, headline_cues
-from storyline.assess_roles import factual_inconsistency, titled_mentions
+from storyline.assess_roles import OFFICE_GAP_DAYS, factual_inconsistency, past_offices, titled_mentions
 from storyline.assess_text import authorial, merge_adjacent, quoted_regions, sentences
 from storyline.kb import Actor, KnowledgeBase, Role
 from storyline.records import Article, Quote
@@ -233,6 +233,41 @@ def test_factual_inconsistency_quiet(text: str) -> None:
 def test_titled_mentions_reads_country() -> None:
     (tm,) = titled_mentions("Erewhonian President Cy Orr spoke.", _kb())
     assert (tm.title, tm.country.id if tm.country else None) == ("president", "erewhon")
+
+
+def test_past_office_written_as_current_is_a_stale_signal() -> None:
+    text = "Interior Minister Di Ray said on Monday that the border would reopen."
+    flag = past_offices(text, published=D(2025, 5, 1), kb=_kb())
+    also = past_offices("The border will reopen, said Interior Minister Di Ray.", published=D(2025, 5, 1), kb=_kb())
+    assert also is not None  # the speaker may follow the verb
+    assert flag is not None and flag.kind == "stale"
+    assert flag.score == 1.0  # ended six years before: far beyond a year
+    assert [text[a:b] for a, b in flag.spans] == ["Interior Minister Di Ray"]
+    assert "2015-01-01 to 2019-01-01" in flag.evidence[0] and "2025-05-01" in flag.evidence[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Interior Minister Di Ray said the border would reopen.", D(2019, 2, 1)),  # just after the handover
+        ("Former Interior Minister Di Ray said the border was closed.", D(2025, 5, 1)),
+        ("In 2017, Interior Minister Di Ray said the border was closed.", D(2025, 5, 1)),  # narrated history
+        ("At the time, Interior Minister Di Ray said no.", D(2025, 5, 1)),
+        ("Foreign Minister Ann Lee said the border was closed.", D(2025, 5, 1)),  # still in office
+        ("Defence Minister Ann Lee said the border was closed.", D(2025, 5, 1)),  # never held: a slip
+        ("Interior Minister Di Ray said the border was closed.", D(2016, 5, 1)),  # in office then
+        ("The law that Interior Minister Di Ray wrote still stands.", D(2025, 5, 1)),  # mentioned, not speaking
+    ],
+)
+def test_past_office_quiet(text: str, published: dt.date) -> None:
+    assert past_offices(text, published=published, kb=_kb()) is None
+
+
+def test_past_office_gap_is_the_named_constant() -> None:
+    text = "Interior Minister Di Ray said the border was closed."
+    ended = D(2019, 1, 1)
+    assert past_offices(text, published=ended + dt.timedelta(days=OFFICE_GAP_DAYS - 1), kb=_kb()) is None
+    assert past_offices(text, published=ended + dt.timedelta(days=OFFICE_GAP_DAYS), kb=_kb()) is not None
 
 
 # ---------------------------------------------------------------- derivative and outlet profiles

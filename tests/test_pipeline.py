@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,31 +215,56 @@ def test_incremental_run_joins_existing_stories(tmp_path: Path) -> None:
     assert after["story-003.txt"] == after["story-004.txt"] == before["story-000.txt"]
 
 
-def test_undated_article_far_older_than_its_story_is_flagged_stale(tmp_path: Path) -> None:
-    corpus = tmp_path / "quay"
-    corpus.mkdir()
+_OLD_EPISODE = (
+    "Port Elsmere quay to close for storm repairs\n\n"
+    "The harbour authority of Port Elsmere said on Tuesday that the northern quay would close for repairs "
+    "until the end of June, after the storms of January 2023 left two cranes unusable.\n\n"
+    "Shipping agents warned that the closure could delay grain exports by several weeks, and two carriers "
+    "said they would divert vessels to the smaller terminal at Kessby.\n\n"
+    "The authority's director, Mara Lindqvist, said the repairs would be finished before the 2023 harvest.\n"
+)
+
+
+def _write_dated(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     for n, day in enumerate(("12 March 2025", "14 March 2025")):
-        (corpus / f"dated-{n}.txt").write_text(
+        (folder / f"dated-{n}.txt").write_text(
             f"Port Elsmere quay closure update {n}\nPublished: {day}\n\n" + "\n\n".join(PARAGRAPHS) + "\n",
             encoding="utf-8",
         )
-    # The same story told two years earlier, with no date on the page: only its content dates it.
-    (corpus / "undated.txt").write_text(
-        "Port Elsmere quay to close for storm repairs\n\n"
-        "The harbour authority of Port Elsmere said on Tuesday that the northern quay would close for repairs "
-        "until the end of June, after the storms of January 2023 left two cranes unusable.\n\n"
-        "Shipping agents warned that the closure could delay grain exports by several weeks, and two carriers "
-        "said they would divert vessels to the smaller terminal at Kessby.\n\n"
-        "The authority's director, Mara Lindqvist, said the repairs would be finished before the 2023 harvest.\n",
-        encoding="utf-8",
-    )
-    analyze([corpus], db=tmp_path / "s.duckdb")
-    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+
+
+def _stale_evidence(db: Path) -> dict[str, Any]:
+    with Store(db, read_only=True) as store:
         rows = store.query("SELECT d.source, d.story, f.evidence FROM documents d "
                            "LEFT JOIN flags f ON f.doc_id = d.id AND f.kind = 'stale'")
-    by_name = {Path(r["source"]).name: r for r in rows}
-    assert len({r["story"] for r in rows}) == 1, "the three articles should form one story"
-    assert by_name["dated-0.txt"]["evidence"] is None and by_name["dated-1.txt"]["evidence"] is None
-    (evidence,) = json.loads(by_name["undated.txt"]["evidence"])
+    assert len({r["story"] for r in rows}) == 1, "the articles should form one story"
+    return {Path(r["source"]).name: r["evidence"] and json.loads(r["evidence"]) for r in rows}
+
+
+def test_undated_article_far_older_than_its_story_is_flagged_stale(tmp_path: Path) -> None:
+    corpus = tmp_path / "quay"
+    _write_dated(corpus)
+    # The same story told two years earlier, with no date on the page: only its content dates it.
+    (corpus / "undated.txt").write_text(_OLD_EPISODE, encoding="utf-8")
+    analyze([corpus], db=tmp_path / "s.duckdb")
+    got = _stale_evidence(tmp_path / "s.duckdb")
+    assert got["dated-0.txt"] is None and got["dated-1.txt"] is None
+    (evidence,) = got["undated.txt"]
     assert evidence.startswith("undated; its content places it no later than 2023-")
-    assert "2023" in evidence and "2025-03-12" in evidence
+    assert "2025-03-12" in evidence
+
+
+def test_staleness_follows_the_story_across_runs(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "undated.txt").write_text(_OLD_EPISODE, encoding="utf-8")
+    analyze([first], db=db)
+    with Store(db, read_only=True) as store:
+        assert store.query("SELECT count(*) AS n FROM flags WHERE kind = 'stale'") == [{"n": 0}]  # nothing to compare
+    _write_dated(tmp_path / "second")
+    summary = analyze([tmp_path / "second"], db=db)
+    assert summary.added == 2
+    got = _stale_evidence(db)
+    assert got["undated.txt"] and "2025-03-12" in got["undated.txt"][0]

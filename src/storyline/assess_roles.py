@@ -21,6 +21,7 @@ from typing import Any
 
 from storyline.kb import Actor, KnowledgeBase, Role, normalise_name
 from storyline.records import Flag
+from storyline.staleness import gap_score
 
 #: Score of a slip the KB shows directly (someone else held the office that day).
 SCORE_OTHER_HOLDER = 0.9
@@ -300,3 +301,73 @@ def factual_inconsistency(
     spans = sorted({s for f in hits for s in f.spans})
     evidence = list(dict.fromkeys(e for f in hits for e in f.evidence))
     return [Flag(kind="factual_inconsistency", score=max(f.score for f in hits), evidence=evidence, spans=spans)]
+
+
+#: Days after an office ended from which naming its holder as current marks old content. Shorter
+#: than the copy gap of `storyline.staleness`: the knowledge base states the change outright, and
+#: news catches up with a new office-holder within weeks.
+OFFICE_GAP_DAYS = 90
+#: Words that place a sentence in the past it narrates ("In 2019, Foreign Minister Tamm said...").
+_NARRATED_PAST = re.compile(
+    r"\b(?:then|former|formerly|previously|once|ago|at the time|had been|back in|used to|served|in office)\b", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+#: The office-holder speaks in the article ("Foreign Minister Tamm said", "said Minister Tamm"): the
+#: text presents them as the one who holds the office now, not as a figure of its background.
+_SAYS = r"(?:said|says|told|tells|announced|announces|added|adds|warned|warns|stated|states|insisted|insists)"
+_SPEAKS_AFTER = re.compile(rf"\s*(?:,[^,.;]{{1,80}},\s*)?{_SAYS}\b", re.I)
+_SPEAKS_BEFORE = re.compile(rf"\b{_SAYS}\s*$", re.I)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[left: min(stops) if stops else len(text)]
+
+
+def past_offices(
+    text: str,
+    *,
+    published: dt.date,
+    kb: KnowledgeBase,
+    mentions: Sequence[Any] | None = None,
+    entities: Sequence[Any] | None = None,
+    min_gap_days: int = OFFICE_GAP_DAYS,
+) -> Flag | None:
+    """A ``stale`` signal: offices the text gives as current that, by the KB, had ended well before its date.
+
+    Only an office-holder who speaks in the text counts ("Foreign Minister Tamm said"), with the title
+    written as a present fact: "former", "then-", or a sentence that names an earlier year or places
+    itself in the past ("at the time", "years ago") narrates history instead, and so does a past
+    office-holder merely mentioned ("whether President Obama was eligible").
+
+    Args:
+        text: the cleaned body.
+        published: the date the page states (not an inferred one, which the same KB roles shaped).
+        kb: the knowledge base.
+        mentions: resolved mentions, when the pipeline has them.
+        entities: their entities.
+        min_gap_days: days between the office's end and ``published`` below which nothing is said.
+    """
+    spans: list[tuple[int, int]] = []
+    evidence: list[str] = []
+    worst = 0
+    for tm in titled_mentions(text, kb, mentions=mentions, entities=entities):
+        fits = [r for r in tm.actor.roles if compatible(tm.title, r, tm.country)]
+        if not fits or any(r.end is None or r.end > published - dt.timedelta(days=min_gap_days) for r in fits):
+            continue  # held now, recently, later, or the KB cannot say when it ended
+        if not (_SPEAKS_AFTER.match(text, tm.end) or _SPEAKS_BEFORE.search(text, max(0, tm.start - 20), tm.start)):
+            continue
+        sentence = _sentence_around(text, tm.start, tm.end)
+        if _NARRATED_PAST.search(sentence) or any(int(y) < published.year for y in _YEAR.findall(sentence)):
+            continue
+        ended = max(r.end for r in fits if r.end is not None)
+        gap = (published - ended).days
+        worst = max(worst, gap)
+        spans.append((tm.start, tm.end))
+        evidence.append(f"{text[tm.start:tm.end]!r} is written as current, but by the knowledge base "
+                        + "; ".join(_describe(tm.actor, r) for r in fits)
+                        + f": ended {gap} days before the article's date {published.isoformat()}")
+    if not spans:
+        return None
+    return Flag(kind="stale", score=gap_score(worst),
+                evidence=list(dict.fromkeys(evidence)), spans=sorted(set(spans)))

@@ -140,7 +140,27 @@ def score_bundle(bundle: dict[str, Any], golden: dict[str, Any]) -> dict[str, fl
                 prec.append(kind in gold_kinds)
         found[f"flag_{kind}_recall"] = rec
         found[f"flag_{kind}_precision"] = prec
+    found["flag_evidence"] = _flag_evidence(gold_docs, ours)
     return {k: round(v, 4) for k, hits in found.items() if (v := _share(hits)) is not None}
+
+
+def _flag_evidence(gold_docs: dict[str, dict[str, Any]], ours: dict[str, dict[str, Any]]) -> list[bool]:
+    """Per golden evidence passage of a flag we raised: whether our flag quotes it or points at it.
+
+    A span that covers most of the text (a copy is stale as a whole) points at nothing in particular.
+    """
+    hits: list[bool] = []
+    for key, gold in gold_docs.items():
+        doc = ours.get(key)
+        if doc is None:
+            continue
+        text = doc.get("text") or ""
+        for flag in doc["flags"]:
+            pointed = [text[a:b] for a, b in flag.get("spans") or [] if b - a < len(text) / 2]
+            said = " ".join([*flag.get("evidence", []), *pointed])
+            needles = gold.get("flag_evidence", {}).get(flag["kind"], [])
+            hits.extend(_squash(needle) in _squash(said) for needle in needles)
+    return hits
 
 
 def _same_quote_source(ours: dict[str, Any], gold: dict[str, Any]) -> bool:

@@ -25,6 +25,7 @@ import numpy as np
 
 from storyline import dedup
 from storyline._exceptions import EngineError, InputError
+from storyline.assess_roles import past_offices
 from storyline.clean import read_article
 from storyline.ingest import iter_inputs
 from storyline.kb import KnowledgeBase, load_kb
@@ -418,6 +419,12 @@ def annotate_documents(docs: list[Document], *, kb: KnowledgeBase | None = None)
                 entities=doc.entities,
             )
         )
+        stated = doc.article.published is not None and doc.article.published.basis in ("stated", "metadata")
+        if kb is not None and day is not None and stated:
+            office = past_offices(doc.article.text, published=day, kb=kb, mentions=doc.mentions,
+                                  entities=doc.entities)
+            if office is not None:
+                doc.signals.append(office)
     for doc, quotes in zip(huge, extract_quotes_batch([d.article.text for d in huge]), strict=True):
         doc.quotes = drop_own_outlet(quotes, doc.article.outlet)
         doc.skipped["entities"] = f"text longer than {CHUNK_CHARS:,} characters"
@@ -590,9 +597,11 @@ def link_duplicates(store: Store) -> dedup.DuplicateGroups:
 
 
 def link_staleness(store: Store, *, duplicate_of: dict[str, str]) -> int:
-    """Recompute the ``stale`` flags: late copies of early documents, and documents far older than their story.
+    """Recompute the ``stale`` flags from the corpus and the documents' own signals.
 
-    Run after `link_stories`, which assigns the stories and re-dates undated documents.
+    Three kinds of evidence, one flag per document: a late copy of an early document, an undated
+    document far older than its story, and (found per document) offices given as current that the
+    knowledge base says had ended. Run after `link_stories`, which assigns stories and re-dates.
 
     Args:
         store: an open store.
@@ -604,9 +613,13 @@ def link_staleness(store: Store, *, duplicate_of: dict[str, str]) -> int:
     rows = store.staleness_rows()
     labels = {r["id"]: f'{r["outlet"] or "unknown outlet"}, "{r["title"] or r["source"]}"' for r in rows}
     dates = {doc_id: day for doc_id, (day, _) in store.document_dates().items()}
-    copies = stale_flags(duplicate_of=duplicate_of, dates=dates, labels=labels)
     stories: dict[str, list[StoryMember]] = {}
+    offices: dict[str, Flag] = {}
     for r in rows:
+        for raw in json.loads(r["signals"] or "[]"):
+            if raw["kind"] == "stale":
+                offices[r["id"]] = Flag(kind="stale", score=float(raw["score"]), evidence=list(raw["evidence"]),
+                                        spans=[(int(a), int(b)) for a, b in raw["spans"]])
         if r["story"] is None:
             continue
         # The content's own clues, without the story's span that re-dating added.
@@ -615,10 +628,11 @@ def link_staleness(store: Store, *, duplicate_of: dict[str, str]) -> int:
             StoryMember(doc_id=r["id"], label=labels[r["id"]], stated=r["stated"],
                         content_latest=r["content_latest"], evidence=evidence)
         )
-    stale = merge_flags(copies, story_stale_flags(stories))
-    # The whole text carries the date it is judged by.
-    lengths = {r["id"]: int(r["n"]) for r in rows}
-    for doc_id, flag in stale.items():
-        flag.spans = [(0, lengths.get(doc_id, 0))]
+    whole = {r["id"]: [(0, int(r["n"]))] for r in rows}
+    corpus = merge_flags(stale_flags(duplicate_of=duplicate_of, dates=dates, labels=labels), story_stale_flags(stories))
+    # A copy or an early episode is stale as a whole: the whole text carries the date it is judged by.
+    for doc_id, flag in corpus.items():
+        flag.spans = whole.get(doc_id, [])
+    stale = merge_flags(corpus, offices)
     store.replace_flags("staleness", {doc_id: [flag] for doc_id, flag in stale.items()}, kinds=("stale",))
     return len(stale)

@@ -263,6 +263,8 @@ class Document:
         story_vector: embedding of headline and lead, for story clustering.
         story_names: names the document mentions, for story clustering.
         skipped: stage name -> why an English-only stage skipped this document.
+        signals: per-document evidence that a corpus stage weighs before it raises a flag (a
+            ``stale`` office the knowledge base says had ended).
     """
 
     id: str
@@ -278,3 +280,4 @@ class Document:
     story_vector: Any = None
     story_names: frozenset[str] = frozenset()
     skipped: dict[str, str] = field(default_factory=dict)
+    signals: list[Flag] = field(default_factory=list)

@@ -29,7 +29,8 @@ FULL_SCORE_GAP_DAYS = 365
 _EVIDENCE_ITEMS = 3
 
 
-def _gap_score(gap: int) -> float:
+def gap_score(gap: int) -> float:
+    """Score of a ``stale`` flag whose evidence is ``gap`` days old: 0.5, rising to 1 at a year."""
     return round(min(1.0, 0.5 + 0.5 * gap / FULL_SCORE_GAP_DAYS), 3)
 
 
@@ -58,7 +59,7 @@ def stale_flags(
             continue
         flags[doc_id] = Flag(
             kind="stale",
-            score=_gap_score(gap),
+            score=gap_score(gap),
             evidence=[
                 f"dated {mine.isoformat()} but its text copies {labels.get(original, original)}, "
                 f"published {theirs.isoformat()} ({gap} days earlier)"
@@ -115,7 +116,7 @@ def story_stale_flags(
             clues = "; ".join(m.evidence[:_EVIDENCE_ITEMS])
             flags[m.doc_id] = Flag(
                 kind="stale",
-                score=_gap_score(gap),
+                score=gap_score(gap),
                 evidence=[
                     f"undated; its content places it no later than {m.content_latest.isoformat()}"
                     + (f" ({clues})" if clues else "")

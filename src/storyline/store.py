@@ -132,6 +132,8 @@ _SCHEMA_V4 = [
     # The latest day an undated document's own content allows: re-dating from its story replaces
     # the published interval, and staleness needs the content's verdict alone.
     "ALTER TABLE documents ADD COLUMN IF NOT EXISTS content_latest DATE",
+    # Per-document evidence that the staleness stage weighs with the corpus (JSON list of flags).
+    "ALTER TABLE documents ADD COLUMN IF NOT EXISTS signals VARCHAR",
     # Stores from before: the published interval is still the content's where the story added nothing.
     "UPDATE documents SET content_latest = published_latest WHERE content_latest IS NULL "
     "AND published_basis = 'inferred' AND published_evidence NOT LIKE '%its story''s %'",
@@ -165,6 +167,7 @@ _DOC_COLUMNS = (
     "run_id",
     "ingested_at",
     "content_latest",
+    "signals",
 )
 
 
@@ -507,9 +510,9 @@ class Store:
         )
 
     def staleness_rows(self) -> list[dict[str, Any]]:
-        """Per current document: id, story, label fields, stated date, content's latest day, evidence, length."""
+        """Per current document: id, story, labels, stated date, content's latest day, evidence, signals, length."""
         return self.query(
-            "SELECT id, story, outlet, title, source, length(text) AS n, published_evidence, content_latest, "
+            "SELECT id, story, outlet, title, source, length(text) AS n, published_evidence, content_latest, signals, "
             "CASE WHEN published_basis IN ('stated', 'metadata') THEN published_value END AS stated "
             "FROM documents WHERE superseded_by IS NULL ORDER BY seq"
         )
@@ -828,6 +831,8 @@ def _document_row(doc: Document, *, seq: int, run_id: str, now: str) -> tuple[An
         run_id,
         now,
         pub.latest if pub and pub.basis == "inferred" else None,
+        json.dumps([{"kind": f.kind, "score": f.score, "evidence": f.evidence, "spans": f.spans} for f in doc.signals])
+        if doc.signals else None,
     )
 
 
