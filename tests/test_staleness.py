@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from storyline.records import Flag
-from storyline.staleness import StoryMember, merge_flags, stale_flags, story_stale_flags
+from storyline.staleness import CONTENT_SCORE_CAP, StoryMember, merge_flags, stale_flags, story_stale_flags
 
 D = dt.date
 
@@ -60,7 +60,7 @@ def test_undated_document_far_before_its_story(undated_latest: dt.date | None, e
         (text,) = flags["old"].evidence
         assert "no later than 2023-06-30" in text and "Mara Venn" in text
         assert "Outlet 0" in text and "2025-01-12" in text and "2 dated in all" in text
-        assert flags["old"].score == 1.0  # 562 days: beyond a year
+        assert flags["old"].score == CONTENT_SCORE_CAP  # content dating alone: a lead, however old
 
 
 def test_dated_early_article_is_not_stale() -> None:
