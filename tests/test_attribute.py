@@ -750,3 +750,24 @@ def test_lemma_fixes_apply_to_cached_parses() -> None:
     doc[1].lemma_ = "hop"  # as a parse cached before the fix would read
     cached = next(iter(DocBin(docs=[doc]).get_docs(nlp.vocab)))
     assert fix_lemmas(cached)[1].lemma_ == "hope"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As the talks continue, harbour officials are expected to publish a new timetable in the coming weeks.",
+        "As the minister spoke, several hundred farmers gathered outside the building with banners.",
+        "As she answered questions from the council, the ferry company quietly raised its winter fares.",
+    ],
+)
+def test_an_as_clause_of_time_is_not_an_attribution(text: str) -> None:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert not [q for q in quotes if q.cue and q.cue.split()[0] in ("continue", "spoke", "answered")]
+
+
+def test_an_as_clause_that_reports_keeps_its_statement() -> None:
+    text = "As the Lenhaven Courier reported last week, the paper mill will close its second line in March."
+    (q,) = extract_quotes(text)
+    assert q.text.startswith("the paper mill will close")
+    assert q.via == ("the Lenhaven Courier",)  # an outlet that reports is the relay of the statement

@@ -53,6 +53,8 @@ _INVERTED_WORDS = 6
 #: Tokens a trailing cue clause may span after the cue ("..., he said in a follow-up interview.").
 _TRAIL_AFTER = 14
 _VERB_POS = ("VERB", "AUX")
+#: Cue lemmas that after "as" mean "while" ("as talks continue", "as he spoke"), not "as X said".
+_WHILE_VERBS = frozenset({"continue", "speak", "talk", "testify", "proceed", "go"})
 #: Cue verbs whose direct object is an addressee or a topic, not the content.
 _NO_OBJECT_SPEAKER = frozenset({"tell", "ask", "warn", "urge", "remind", "assure", "inform", "promise"})
 #: One-word answers that are what was said ("said no").
@@ -801,8 +803,11 @@ class _Extractor:
                 start, end = lo.idx, hi.idx + len(hi)
             elif (t.dep_ == "advcl" and t.i < t.head.i and t.head.pos_ in _VERB_POS
                   and any(m.dep_ == "mark" and m.lower_ == "as" for m in t.children)
-                  and any(c.dep_ in _SUBJ for c in t.children)):
-                # "As the Courier reported, the mill will close": the main clause is the content.
+                  and any(c.dep_ in _SUBJ for c in t.children)
+                  and t.lemma_ not in _WHILE_VERBS and not any(c.dep_ in ("dobj", "obj") for c in t.children)):
+                # "As the Courier reported, the mill will close": the main clause is the content. The
+                # "as" stands for what was said, so a cue with its own object ("as she answered
+                # questions") or one that reads as time ("as talks continue") reports nothing.
                 k = t.right_edge.i + 1
                 while k < t.head.i and (self.doc[k].is_punct or self.doc[k].is_space):
                     k += 1
