@@ -187,3 +187,13 @@ def test_refined_output_keeps_a_plain_direct_quote() -> None:
     qs = extract_quotes(text)
     assert [q.text for q in qs] == ['"The ferry will run again in June,"']
     assert qs[0].speaker == "Jo Bell"
+
+
+def test_a_quotation_split_around_its_speaker_offers_the_last_part() -> None:
+    text = ('"The ferry is safe," Jo Bell told the harbour board on Monday evening. '
+            '"We will sail again in June and every week after."')
+    alts = alternatives(text, 0, len(text))
+    last = [(a, b) for k, a, b in alts if k == "qlast"]
+    assert last and text[last[0][0]: last[0][1]] == '"We will sail again in June and every week after."'
+    # one quotation: nothing to split
+    assert not [k for k, _, _ in alternatives(text, 0, 20) if k == "qlast"]

@@ -33,6 +33,7 @@ _CUT = re.compile(
 )
 _CLOSE_THEN_TEXT = re.compile(r"(?<=\S)[”\"](?=\s*\S)|''(?=\s)")
 _OPEN = re.compile(r"[“\"]|``|''")
+_QUOTE_START = re.compile(r"(?:^|(?<=\s))(?:[“\"]|``|'')")
 _SENT_END = re.compile(r"[.?!][”\"’']?(?=\s|$)")
 _NEXT_WORD = re.compile(r"\s*([^\s\w]|\w+)")
 _PREV_WORD = re.compile(r"([^\s\w]|\w+)\s*$")
@@ -96,6 +97,11 @@ def alternatives(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     opening = _OPEN.search(seg)
     if opening is not None and opening.start() > 0:
         out.append(("qstart", start + opening.start(), end))
+    # '"X," she said. "Y."': the content is both quotations, which one span can only hold with the
+    # attribution between them; the last quotation alone matches when it is the longer part.
+    openings = [m.start() for m in _QUOTE_START.finditer(seg)]
+    if len(openings) >= 2 and end - (start + openings[-1]) >= _MIN_CHARS:
+        out.append(("qlast", start + openings[-1], end))
     nl = text.find("\n", end, end + _MAX_EXTEND)
     # No paragraph end near: extend no further than the bound (keeps huge paragraphs linear).
     nl = min(len(text), end + _MAX_EXTEND) if nl < 0 else nl
