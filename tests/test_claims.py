@@ -52,6 +52,16 @@ def test_quote_claims_carry_speaker_and_split_sentences() -> None:
     assert any("2 million tonnes" in c.text and c.actor is None for c in reporter)
 
 
+def test_what_a_speaker_rules_out_is_a_negated_claim() -> None:
+    text = "The defence minister ruled out sending troops to the border on Monday."
+    start = text.index("sending")
+    q = Quote(text=text[start: text.index(" on Monday")], start=start, end=text.index(" on Monday"),
+              speaker="The defence minister", cue="ruled out", direct=False, cue_class="rule_out")
+    (claim,) = [c for c in _claims(text, [q]) if c.source == "quote"]
+    # the content alone says "sending troops"; the cue says it will not happen
+    assert (claim.actor, claim.polarity, claim.modality) == ("The defence minister", "negated", "ruled_out")
+
+
 def test_anonymous_source_is_attributed_not_named() -> None:
     text = "The ministry is preparing plans to move the archive to Dunmere, two officials said."
     end = text.index(", two officials")

@@ -442,6 +442,9 @@ def _make_claim(
     body = text[start:end]
     if quote is not None and quote.cue_class == "deny" and not negated:
         negated = True
+    if quote is not None and quote.cue_class == "rule_out":
+        # "X ruled out deploying troops": the content is what X says will not happen.
+        negated = ruled_out = True
     modality = _modality(body, negated, ruled_out, quote)
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     obj = next((c for c in root.children if c.dep_ in ("dobj", "attr", "xcomp", "prep", "acomp", "ccomp")), None)
