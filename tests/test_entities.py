@@ -171,6 +171,38 @@ def test_surnames_and_namesakes(text: str, day: dt.date, surface: str, expected:
     assert names_of(res, surface) == [expected]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # with Britain in the text, the shipped KB's "May" (Theresa May) was a plausible reading
+        "Since May, Britain has sent two more air defence batteries to Poland.",
+        "Until May, Britain had refused to send long-range missiles.",
+        "By May 30, Britain will have trained another 10,000 recruits, the ministry said.",
+        "From May, the British army will rotate a battalion through Estonia.",
+    ],
+)
+def test_a_month_written_as_a_date_is_not_a_person(text: str) -> None:
+    res = resolve(text, day=dt.date(2024, 6, 1), kb=load_kb())
+    assert not [m for m in res.mentions if m.text == "May"]
+    assert names_of(res, "Britain") or names_of(res, "British")  # the rest of the sentence still resolves
+
+
+def test_may_the_person_is_still_a_person() -> None:
+    text = "Theresa May met the French president in Paris. May said the talks had been useful."
+    res = resolve(text, day=dt.date(2018, 6, 1), kb=load_kb())
+    assert names_of(res, "May") == ["Theresa May"]
+
+
+def test_a_generational_suffix_keeps_the_kb_link_and_the_surname() -> None:
+    text = ("Gen. Charles Q. Brown Jr., the chairman of the Joint Chiefs of Staff, spoke on Tuesday. "
+            "General Brown briefed reporters on his plane.")
+    res = resolve(text, day=dt.date(2024, 5, 20), kb=load_kb())
+    full, short = names_of(res, "Charles Q. Brown Jr."), names_of(res, "Brown")
+    assert full == short == ["Charles Q. Brown"]
+    (ent,) = {res.entity(m.entity_key) for m in res.mentions if m.text in ("Brown", "Charles Q. Brown Jr.")}
+    assert ent is not None and ent.kb_id == "charles-q-brown"
+
+
 def test_ambiguous_description_is_left_unresolved() -> None:
     res = resolve("The minister said the plan was sound.", day=None)
     assert not [m for m in res.mentions if m.form == "description"]

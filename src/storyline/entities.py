@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storyline.kb import Actor, KnowledgeBase, load_kb
+from storyline.kb import NAME_SUFFIXES, Actor, KnowledgeBase, load_kb
 from storyline.kb import normalise_name as _normalise_name
 
 if TYPE_CHECKING:
@@ -78,6 +78,14 @@ def normalise_name(name: str) -> str:
 @lru_cache(maxsize=65536)
 def _name_tokens(name: str) -> tuple[str, ...]:
     return tuple(normalise_name(name).split())
+
+
+def _surname(tokens: Sequence[str]) -> str:
+    """The family name of a tokenised person name: its last word before "Jr.", "III" and the like."""
+    k = len(tokens)
+    while k > 1 and tokens[k - 1] in NAME_SUFFIXES:
+        k -= 1
+    return tokens[k - 1] if k else ""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -591,10 +599,36 @@ def _candidate_spans(doc: Doc, idx: _KBIndex) -> list[_Span]:
         if s.start >= last_end:
             out.append(s)
             last_end = s.end
+    out = [s for s in out if not _month_as_date(doc, s.start, s.end)]
     for s in out:
         if not s.title:
             s.title = _title_before(doc, s.start)[1]
     return out
+
+
+_MONTH_NAMES = frozenset(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december")
+)
+#: Words before a month that make it a date ("since May", "earlier in June", "last April").
+_BEFORE_MONTH = frozenset(
+    ("in", "since", "until", "till", "by", "from", "through", "early", "mid", "late", "last", "next", "this", "of",
+     "during", "before", "after")
+)
+
+
+def _month_as_date(doc: Doc, start: int, end: int) -> bool:
+    """Whether a one-word name is a month written as a date ("since May 2", "earlier in May").
+
+    The tagger and the KB's short aliases ("May" for Theresa May) otherwise make people of dates.
+    """
+    if end - start != 1 or doc[start].lower_ not in _MONTH_NAMES:
+        return False
+    after = doc[end] if end < len(doc) else None
+    if after is not None and after.lower_ in ("'s", "’s"):
+        return False  # "in May's cabinet": a possessive names the person
+    before = doc[start - 1] if start > 0 else None
+    return bool((after is not None and after.like_num) or (before is not None and before.lower_ in _BEFORE_MONTH))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -745,7 +779,7 @@ class _Resolver:
         return country is not None and normalise_name(country) in self.countries
 
     def _surname_match(self, norm: str, pos: int, title: str = "") -> _Cluster | None:
-        persons = [c for c in self.clusters if c.kind == "person" and len(c.tokens) > 1 and c.tokens[-1] == norm]
+        persons = [c for c in self.clusters if c.kind == "person" and len(c.tokens) > 1 and _surname(c.tokens) == norm]
         if persons and title:  # "President Clinton" is the Clinton who was president
             fits = [c for c in persons if self._title_fits(c, title, norm)]
             if not fits:
@@ -837,7 +871,7 @@ class _Resolver:
             and c.kind == "person"
             and s.label == "PERSON"
             and ntok > len(c.tokens)
-            and c.tokens[-1:] == _name_tokens(text)[-1:]
+            and _surname(c.tokens) == _surname(_name_tokens(text))
         ):
             c.name = text
 
@@ -1130,7 +1164,7 @@ def link_corpus(
     for i, e in enumerate(items):
         toks = normalise_name(e.name).split()
         if e.kind == "person" and len(toks) > 1:
-            full_by_surname.setdefault(toks[-1], set()).add(find(i))
+            full_by_surname.setdefault(_surname(toks), set()).add(find(i))
     for i, e in enumerate(items):
         toks = normalise_name(e.name).split()
         if e.kind == "person" and len(toks) == 1:

@@ -77,6 +77,10 @@ class Actor:
     born: dt.date | None = None
 
 
+#: Generational suffixes after a person's name, in `normalise_name` form.
+NAME_SUFFIXES = frozenset(("jr", "sr", "ii", "iii", "iv"))
+
+
 @lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Lower-case, accent-free, punctuation-light form used for lookups (cached: names recur).
@@ -128,7 +132,15 @@ class KnowledgeBase:
         Args:
             name: a name as written ("Obama", "Barack Obama", "Zelenskyy").
         """
-        return list(self._by_name.get(normalise_name(name), ()))
+        norm = normalise_name(name)
+        found = self._by_name.get(norm)
+        if found is None:
+            # "Charles Q. Brown Jr." is the KB's "Charles Q. Brown" unless the KB lists the suffix
+            words = norm.split()
+            while len(words) > 2 and words[-1] in NAME_SUFFIXES:
+                words.pop()
+            found = self._by_name.get(" ".join(words))
+        return list(found or ())
 
     def terms(self, actor_id: str, *, role: str | None = None) -> list[Role]:
         """The dated roles of an actor, in start order.
