@@ -771,3 +771,16 @@ def test_an_as_clause_that_reports_keeps_its_statement() -> None:
     (q,) = extract_quotes(text)
     assert q.text.startswith("the paper mill will close")
     assert q.via == ("the Lenhaven Courier",)  # an outlet that reports is the relay of the statement
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PORT SELWYN, March 19 (Kestrel Wire) - Arvenia and Dravonia agreed on Tuesday to set up a joint commission.",
+        "LENHAVEN, May 2 (Courier) - The harbour board said on Friday that the old pier would be rebuilt.",
+    ],
+)
+def test_a_dateline_is_not_the_speaker(text: str) -> None:
+    quotes = extract_quotes(text)
+    assert quotes
+    assert all(q.speaker and not q.speaker.isupper() for q in quotes), [q.speaker for q in quotes]

@@ -270,9 +270,11 @@ def _subject(cue: Token, *, quoted: Callable[[int], bool] | None = None) -> Toke
         quoted: tells whether a character offset lies inside a quotation; a "subject" there is
             a misparse of the quoted words ('"... not the farmers," said one of them').
     """
-    for c in cue.children:
-        if c.dep_ in _SUBJ and not (quoted is not None and quoted(c.idx)):
-            return c
+    subjects = [c for c in cue.children if c.dep_ in _SUBJ and not (quoted is not None and quoted(c.idx))]
+    if subjects:
+        # Two subjects are a misparse, most often of a dateline ("PORT SELWYN, March 19 (Wire) - Arvenia
+        # agreed"): the one nearest the verb is the real one.
+        return min(subjects, key=lambda c: abs(cue.i - c.i))
     verb = cue
     if (cue.dep_ == "advcl" and cue.tag_ == "VBG" and cue.head.dep_ == "ccomp" and _is_cue(cue.head.head)
             and cue.head.head.i < cue.head.i):
