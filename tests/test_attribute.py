@@ -784,3 +784,10 @@ def test_a_dateline_is_not_the_speaker(text: str) -> None:
     quotes = extract_quotes(text)
     assert quotes
     assert all(q.speaker and not q.speaker.isupper() for q in quotes), [q.speaker for q in quotes]
+
+
+def test_a_surname_parsed_as_a_modifier_of_the_cue_is_the_speaker() -> None:
+    text = ("The network, led by Amira Ostlund, hands out seed to 600 households on both banks. "
+            "Ostlund said needs on the southern bank were smaller but growing.")
+    (q,) = extract_quotes(text)
+    assert q.text.startswith("needs on the southern bank") and q.speaker == "Amira Ostlund"

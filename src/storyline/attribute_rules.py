@@ -275,6 +275,12 @@ def _subject(cue: Token, *, quoted: Callable[[int], bool] | None = None) -> Toke
         # Two subjects are a misparse, most often of a dateline ("PORT SELWYN, March 19 (Wire) - Arvenia
         # agreed"): the one nearest the verb is the real one.
         return min(subjects, key=lambda c: abs(cue.i - c.i))
+    for c in cue.lefts:
+        # "Ostlund said needs were growing": a name right before the verb, parsed as its modifier
+        if (c.right_edge.i == cue.i - 1 and c.pos_ == "PROPN" and c.dep_ in ("advmod", "npadvmod", "dep", "nmod")
+                and c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                and not (quoted is not None and quoted(c.idx))):
+            return c
     verb = cue
     if (cue.dep_ == "advcl" and cue.tag_ == "VBG" and cue.head.dep_ == "ccomp" and _is_cue(cue.head.head)
             and cue.head.head.i < cue.head.i):
