@@ -791,3 +791,19 @@ def test_a_surname_parsed_as_a_modifier_of_the_cue_is_the_speaker() -> None:
             "Ostlund said needs on the southern bank were smaller but growing.")
     (q,) = extract_quotes(text)
     assert q.text.startswith("needs on the southern bank") and q.speaker == "Amira Ostlund"
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("The talks stalled, according to Kestrel Wire. A negotiator told the agency that the dam would wait.",
+         ("Kestrel Wire",)),
+        ("The Lenhaven Courier first reported the closure. The mayor told the newspaper that the pier would reopen.",
+         ("The Lenhaven Courier",)),
+        # no outlet named before: nothing to relay through
+        ("The talks stalled on Monday. A negotiator told the agency that the dam would wait.", ()),
+    ],
+)
+def test_the_agency_told_is_the_outlet_named_before(text: str, via: tuple[str, ...]) -> None:
+    (q,) = [q for q in extract_quotes(text) if q.text.endswith("wait") or q.text.endswith("reopen")]
+    assert q.via == via

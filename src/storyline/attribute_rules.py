@@ -440,6 +440,23 @@ def _addressees(cue: Token) -> list[Token]:
     return out
 
 
+#: Common nouns that refer back to a news organisation named earlier ("told the agency").
+_OUTLET_ANAPHORS = frozenset({"agency", "newspaper", "paper", "broadcaster", "network", "outlet", "magazine",
+                              "station", "wire", "daily", "channel"})
+#: How far back (tokens) "the agency" looks for the outlet it refers to.
+_ANTECEDENT_WINDOW = 120
+
+
+def _outlet_antecedent(noun: Token) -> Token | None:
+    """The outlet that "the agency" or "the newspaper" refers back to: the nearest one named before it."""
+    if noun.lower_ not in _OUTLET_ANAPHORS or not any(c.lower_ in ("the", "this") for c in noun.lefts):
+        return None
+    for t in reversed(noun.doc[max(0, noun.i - _ANTECEDENT_WINDOW): noun.i]):
+        if t.pos_ == "PROPN" and t.dep_ != "compound" and is_outlet(t):
+            return t
+    return None
+
+
 def _citing(cue: Token, resolver: Resolver) -> Speaker | None:
     """The source an outlet cites: "the Post reported, citing two officials"."""
     for c in _window(cue, 25):
@@ -1189,8 +1206,9 @@ class _Extractor:
         if cue is not None and speaker is not None and not speaker.outlet:
             # "X told Reuters": the outlet that was told relays the words
             for who in _addressees(cue):
-                if is_outlet(who):
-                    spk = describe(who, self.resolver)
+                named = who if is_outlet(who) else _outlet_antecedent(who)
+                if named is not None:
+                    spk = describe(named, self.resolver)
                     if spk.name:
                         via.append((0, spk.name))
         if anchor is not None:
