@@ -1,7 +1,9 @@
 """Staleness: old content in a pile about a later story, or re-published as if it were new.
 
 A document is ``stale`` when the analysis finds it much older than the date it carries or than the
-rest of its story. Two kinds of evidence:
+rest of its story. Two kinds of evidence come from the corpus here; a third, an office given as
+current after the knowledge base says it ended, is found per document
+(`storyline.assess_roles.past_offices`), and `merge_flags` joins them:
 
 * it copies (duplicate or derivative) an earlier document of the corpus published at least
   ``MIN_GAP_DAYS`` before it (`stale_flags`);
