@@ -807,3 +807,18 @@ def test_a_surname_parsed_as_a_modifier_of_the_cue_is_the_speaker() -> None:
 def test_the_agency_told_is_the_outlet_named_before(text: str, via: tuple[str, ...]) -> None:
     (q,) = [q for q in extract_quotes(text) if q.text.endswith("wait") or q.text.endswith("reopen")]
     assert q.via == via
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The Courier spoke to two residents of a farm near the pier who said they had heard a loud crash.",
+         "two residents of a farm near the pier"),
+        ("Negotiators from the ministry, who said the talks were over, left on Friday.",
+         "Negotiators from the ministry"),
+    ],
+)
+def test_who_said_names_the_noun_it_stands_for(text: str, speaker: str) -> None:
+    (q,) = extract_quotes(text)
+    assert q.speaker == speaker
+    assert q.speaker_span is not None and text[q.speaker_span[0]: q.speaker_span[1]] == "who"

@@ -6,6 +6,7 @@ person; surnames ("Trump") resolve to the fullest earlier form of the same name 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -168,14 +169,19 @@ def _is_subject(tok: Token) -> bool:
     return False
 
 
-def _phrase_tokens(head: Token) -> list[Token]:
-    """The head's noun phrase, without relative clauses or appositions after a comma."""
+def _phrase_tokens(head: Token, *, before: int | None = None) -> list[Token]:
+    """The head's noun phrase, without relative clauses or appositions after a comma.
+
+    Args:
+        head: the phrase's head token.
+        before: a token index the phrase stops before (the relative pronoun of "residents who said").
+    """
     doc = head.doc
     toks = list(doc[max(head.left_edge.i, head.i - _MAX_PHRASE_TOKENS): min(head.right_edge.i, head.i + 30) + 1])
     # cut at the first comma after the head: what follows is an apposition or a relative clause
     out: list[Token] = []
     for t in toks:
-        if t.i > head.i and t.text in (",", "(", "—", "–", "-") :
+        if t.i > head.i and (t.text in (",", "(", "—", "–", "-") or (before is not None and t.i >= before)):
             break
         out.append(t)
     while out and (out[0].is_punct or out[0].is_space):
@@ -207,12 +213,13 @@ def is_outlet(head: Token) -> bool:
         t.pos_ == "PROPN" for t in head.doc[max(head.left_edge.i, head.i - 8): head.i + 8])
 
 
-def describe(head: Token, resolver: Resolver) -> Speaker:
+def describe(head: Token, resolver: Resolver, *, before: int | None = None) -> Speaker:
     """Resolve the speaker whose mention is headed by ``head``.
 
     Args:
         head: the head token of the subject (or of the "according to" object).
         resolver: the document's resolver.
+        before: a token index the mention stops before (see `_phrase_tokens`).
     """
     doc = head.doc
     if head.ent_type_ == "PERSON":
@@ -222,13 +229,21 @@ def describe(head: Token, resolver: Resolver) -> Speaker:
                 # an outlet the tagger took for a person ("Kestrel Wire reported")
                 return Speaker(ent.text, (ent.start_char, ent.end_char), outlet=True)
             return Speaker(resolver.canonical(ent.text), (ent.start_char, ent.end_char))
-    toks = _phrase_tokens(head)
+    toks = _phrase_tokens(head, before=before)
     span = (toks[0].idx, toks[-1].idx + len(toks[-1]))
     text = doc[toks[0].i: toks[-1].i + 1].text  # doc.text would join the whole document
     low = head.lower_
     if head.pos_ == "PRON":
         if low in ("he", "she", "him", "her"):
             return Speaker(resolver.antecedent(head.idx), (head.idx, head.idx + len(head)))
+        if low in ("who", "that", "which") and head.head.dep_ == "relcl" and head.head.head.pos_ in ("NOUN", "PROPN"):
+            # "two residents who said ...": the pronoun's noun speaks; the span stays on the pronoun
+            noun = head.head.head
+            while low == "who" and noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in (
+                    "NOUN", "PROPN"):
+                noun = noun.head.head  # "residents of a farm near the scene who": people speak, not scenes
+            ante = describe(noun, resolver, before=head.i)
+            return dataclasses.replace(ante, span=(head.idx, head.idx + len(head)))
         return Speaker(None, (head.idx, head.idx + len(head)))
     # a named person as apposition: "the spokesman, Josh Smith" / "spokesman Josh Smith"
     for t in doc[head.left_edge.i: min(head.right_edge.i, head.i + 12) + 1]:
