@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["StoryDated", "date_from_story", "redate_from_stories", "story_hints"]
 
 SPAN_PAD = 30
+#: How the story's span starts its evidence line (staleness reads the content's evidence without it).
+SPAN_EVIDENCE = "its story's "
 SPAN_P = 0.95
 EVENT_P = 0.9
 MIN_SHARED = 3
@@ -119,7 +121,8 @@ def story_hints(
         DateHint(
             earliest=days[0] - pad,
             latest=days[-1] + pad,
-            reason=f"its story's {len(days)} dated article(s) run from {days[0].isoformat()} to {days[-1].isoformat()}",
+            reason=f"{SPAN_EVIDENCE}{len(days)} dated article(s) run from {days[0].isoformat()} "
+            f"to {days[-1].isoformat()}",
             p=SPAN_P,
         )
     ]

@@ -27,6 +27,7 @@ from storyline import dedup
 from storyline._exceptions import EngineError, InputError
 from storyline.assess_roles import past_offices
 from storyline.clean import read_article
+from storyline.dating_story import SPAN_EVIDENCE
 from storyline.ingest import iter_inputs
 from storyline.kb import KnowledgeBase, load_kb
 from storyline.records import Article, DateEstimate, Document, Flag, RawInput, Rejection
@@ -623,7 +624,7 @@ def link_staleness(store: Store, *, duplicate_of: dict[str, str]) -> int:
         if r["story"] is None:
             continue
         # The content's own clues, without the story's span that re-dating added.
-        evidence = tuple(e for e in json.loads(r["published_evidence"] or "[]") if not e.startswith("its story's "))
+        evidence = tuple(e for e in json.loads(r["published_evidence"] or "[]") if not e.startswith(SPAN_EVIDENCE))
         stories.setdefault(r["story"], []).append(
             StoryMember(doc_id=r["id"], label=labels[r["id"]], stated=r["stated"],
                         content_latest=r["content_latest"], evidence=evidence)
