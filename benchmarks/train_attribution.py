@@ -116,31 +116,31 @@ def _fit(rows: list[Any], c: float) -> tuple[dict[str, float], float]:
     return weights, float(clf.intercept_[0])
 
 
-def _choose(rows_doc: list[Any], weights: dict[str, float], bias: float) -> list[tuple[float, int, int, int, bool]]:
-    """Per statement: (probability, start, end) of its best alternative, its threshold group and
-    whether it may nest with another statement."""
+def _choose(rows_doc: list[Any], weights: dict[str, float], bias: float) -> list[tuple[list[Any], int, bool]]:
+    """Per statement: its alternatives as (probability, start, end), best first, its threshold
+    group and whether it may nest with another statement."""
     from storyline.attribute_model import BoundaryModel, nestable_statement, score, threshold_for
 
     model = BoundaryModel(weights=weights, bias=bias, threshold=0.0, belief_threshold=1.0, quote_threshold=2.0,
                           short_threshold=3.0)
     out = []
     for st in rows_doc:
-        p, span = max(((score(model, feats), span) for feats, _, span in st), key=lambda x: x[0])
-        out.append((p, span[0], span[1], int(threshold_for(model, st[0][0])), nestable_statement(st[0][0])))
+        ranked = sorted(((score(model, feats), span[0], span[1]) for feats, _, span in st), key=lambda x: -x[0])
+        out.append((ranked, int(threshold_for(model, st[0][0])), nestable_statement(st[0][0])))
     return out
 
 
-def _evaluate(sc: Any, gold_docs: list[Any], chosen: list[list[tuple[float, int, int, int, bool]]],
+def _evaluate(sc: Any, gold_docs: list[Any], chosen: list[list[tuple[list[Any], int, bool]]],
               t: float, tb: float, tq: float, ts: float) -> dict[str, Any]:
-    from storyline.attribute_model import select
+    from storyline.attribute_model import select_spans
 
     preds = []
     for doc in chosen:
-        best = [(p, a, b) for p, a, b, _, _ in doc]
-        limits = [(t, tb, tq, ts)[group] for _, _, _, group, _ in doc]
-        nestable = [nest for *_, nest in doc]
-        preds.append([{"span": [(best[n][1], best[n][2])], "speaker": None, "speaker_span": None}
-                      for n in select(best, thresholds=limits, nestable=nestable)])
+        ranked = [r for r, _, _ in doc]
+        limits = [(t, tb, tq, ts)[group] for _, group, _ in doc]
+        nestable = [nest for _, _, nest in doc]
+        preds.append([{"span": [(a, b)], "speaker": None, "speaker_span": None}
+                      for _, a, b in select_spans(ranked, thresholds=limits, nestable=nestable)])
     res: dict[str, Any] = sc.score(gold_docs, preds)
     return res
 

@@ -822,3 +822,43 @@ def test_who_said_names_the_noun_it_stands_for(text: str, speaker: str) -> None:
     (q,) = extract_quotes(text)
     assert q.speaker == speaker
     assert q.speaker_span is not None and text[q.speaker_span[0]: q.speaker_span[1]] == "who"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # a quotation that closes its sentence does not take the next sentence's cue when that
+        # cue has a clause of its own, even one that runs into a quotation
+        ('The mayor spoke of "shared goals" and a "close and honest partnership" between the two towns in '
+         'pursuit of "common good." Okafor said the towns should be "rowing in one direction, and that, I '
+         'believe, will come soon."',
+         'the towns should be "rowing in one direction', "Okafor"),
+        # a quoted programme title inside the clause before the cue is not the statement
+        ('Asked why she had not yet signed during an appearance on "Harbour Hour Tonight," Okafor said '
+         'she had not "seen a lease worth signing."',
+         'she had not "seen a lease worth signing."', "Okafor"),
+    ],
+)
+def test_a_cue_with_its_own_clause_keeps_it(text: str, content: str, speaker: str) -> None:
+    q = _one(text, content)
+    assert q.speaker == speaker
+    assert not [x for x in extract_quotes(text) if x.text in ('"common good."', '"Harbour Hour Tonight,"')]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('The vote did not surprise the harbour pilot Maria Szabo: "Every captain on this river has '
+         'wanted a second berth for years."', "Maria Szabo"),
+    ],
+)
+def test_a_named_person_before_a_colon_speaks_the_quotation(text: str, speaker: str) -> None:
+    q = _one(text, "Every captain")
+    assert q.direct
+    assert q.speaker == speaker
+
+
+def test_a_byline_before_a_colon_is_not_a_speaker() -> None:
+    text = ('The weekend reading. "Ferry fares rise again," by the Courier\'s Jo Bell: "The night crossing '
+            'will cost more from May, the operator announced on Friday."')
+    assert not [q for q in extract_quotes(text) if q.speaker == "Jo Bell" and "night crossing" in q.text]

@@ -17,6 +17,7 @@ from storyline.attribute_model import (
     parse_features,
     refine,
     select,
+    select_spans,
     threshold_for,
 )
 from storyline.attribute_rules import extract_from_doc, extract_with_context
@@ -144,6 +145,16 @@ def test_select_keeps_one_of_overlapping_statements() -> None:
     best = [(0.9, 0, 50), (0.8, 5, 48), (0.3, 60, 90), (0.7, 100, 120)]
     assert select(best, thresholds=[0.5] * 4) == [0, 3]
     assert select(best, thresholds=[0.5, 0.5, 0.2, 0.95]) == [0, 2]
+
+
+def test_select_spans_falls_back_to_an_alternative_clear_of_a_kept_statement() -> None:
+    # "X said A - B, Y noted, C": the first statement's best span runs over the second one's
+    ranked = [[(0.6, 0, 90), (0.45, 0, 40)], [(0.9, 45, 90)]]
+    assert select_spans(ranked, thresholds=[0.4, 0.4]) == [(0, 0, 40), (1, 45, 90)]
+    # below its threshold, the fallback is not taken
+    assert select_spans(ranked, thresholds=[0.5, 0.5]) == [(1, 45, 90)]
+    # the best-only view keeps what it kept before
+    assert select([r[0] for r in ranked], thresholds=[0.4, 0.4]) == [1]
 
 
 def test_select_lets_a_nestable_statement_hold_a_kept_one() -> None:

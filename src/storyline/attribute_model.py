@@ -326,18 +326,18 @@ def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = 
     if model is None:
         return quotes
     parse = ParseView(doc) if doc is not None and doc.text == text else None
-    best: list[tuple[float, int, int]] = []
+    ranked: list[list[tuple[float, int, int]]] = []
     limits: list[float] = []
     for n, q in enumerate(quotes):
         ctx = context[n] if context is not None and n < len(context) else []
-        best.append(max(((score(model, features(text, q, k, a, b, context=ctx, parse=parse)), a, b)
-                         for k, a, b in alternatives(text, q.start, q.end)), key=lambda x: x[0]))
+        ranked.append(sorted(((score(model, features(text, q, k, a, b, context=ctx, parse=parse)), a, b)
+                              for k, a, b in alternatives(text, q.start, q.end)), key=lambda x: -x[0]))
         limits.append(min(threshold_for(model, ctx), _RELAYED) if q.via else threshold_for(model, ctx))
     nestable = [nestable_statement(context[n]) if context is not None and n < len(context) else False
                 for n in range(len(quotes))]
     out: list[Quote] = []
-    for n in select(best, thresholds=limits, nestable=nestable):
-        q, (_, a, b) = quotes[n], best[n]
+    for n, a, b in select_spans(ranked, thresholds=limits, nestable=nestable):
+        q = quotes[n]
         out.append(q if (a, b) == (q.start, q.end) else dataclasses.replace(q, start=a, end=b, text=text[a:b]))
     out.sort(key=lambda q: q.start)
     return out
@@ -393,22 +393,40 @@ def select(best: list[tuple[float, int, int]], *, thresholds: list[float],
         nestable: per statement, whether it may contain or sit inside a kept one ("X told Y
             that Z, according to W" holds two statements, one inside the other).
     """
-    kept: list[int] = []
+    return [n for n, _, _ in select_spans([[b] for b in best], thresholds=thresholds, nestable=nestable)]
+
+
+def select_spans(ranked: list[list[tuple[float, int, int]]], *, thresholds: list[float],
+                 nestable: list[bool] | None = None) -> list[tuple[int, int, int]]:
+    """The statements to keep and their spans, as (index, start, end) in document order.
+
+    Statements are taken most likely first. One whose best span mostly overlaps a kept statement
+    falls back to its next alternative that scores at least its threshold and stays clear (two
+    cues in one sentence: "X said A - B, Y noted, C"); with none, it is dropped.
+
+    Args:
+        ranked: per statement, its alternatives as (probability, start, end), best first.
+        thresholds: per statement, the keep threshold.
+        nestable: per statement, whether it may contain or sit inside a kept one ("X told Y
+            that Z, according to W" holds two statements, one inside the other).
+    """
+    kept: list[tuple[int, int, int]] = []
     spans: list[tuple[int, int]] = []
-    for n in sorted(range(len(best)), key=lambda k: -best[k][0]):
-        p, a, b = best[n]
-        if p < thresholds[n]:
-            continue
+    for n in sorted(range(len(ranked)), key=lambda k: -ranked[k][0][0] if ranked[k] else 0.0):
         # Only the nestable statement itself may join a kept one it holds or sits in: the reverse,
         # tried on train, adds inner statements that are mostly not annotated.
         nest = nestable is not None and nestable[n]
-        if any(min(b, d) - max(a, c) > 0.5 * min(b - a, d - c) and not (nest and _nested(a, b, c, d))
-               for c, d in spans):
-            continue
-        kept.append(n)
-        spans.append((a, b))
+        for p, a, b in ranked[n]:
+            if p < thresholds[n]:
+                break
+            if any(min(b, d) - max(a, c) > 0.5 * min(b - a, d - c) and not (nest and _nested(a, b, c, d))
+                   for c, d in spans):
+                continue
+            kept.append((n, a, b))
+            spans.append((a, b))
+            break
     return sorted(kept)
 
 
 __all__ = ["BoundaryModel", "alternatives", "features", "load_model", "nestable_statement", "refine", "score", "select",
-           "threshold_for"]
+           "select_spans", "threshold_for"]

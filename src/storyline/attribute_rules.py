@@ -539,8 +539,7 @@ class _Extractor:
                 # A quotation closed by a comma runs on into its cue clause ('"…," Trump said in February
                 # of Carrier, whose parent relocated …'): a clause after the cue is not its own content.
                 runs_on = self.text[q.start: q.end].rstrip("”\"'’» ").endswith(",") and not governed
-                if not adjacent and not runs_on and any(c.dep_ == "ccomp" and c.i > t.i and not self._in_quote(c.idx)
-                                                        for c in t.children):
+                if not adjacent and not runs_on and self._own_clause(t):
                     return None  # '"…Before." The scientist says she …': the cue has words of its own
                 named = self._speaker_between(q.end, t)
                 if _subject(t) is None and _inverted_subject(t) is None and named is None:
@@ -684,12 +683,22 @@ class _Extractor:
                     cue = None  # a fragment quoted inside another clause, not this cue's content
                 elif _under_adjunct(self.doc[first], cue):
                     cue = None  # 'In an interview on "The Axe Files", Henry said': a title, not words
+                elif self._own_clause(cue):
+                    # 'Asked … on "CBS This Morning," Sanders said he had not …': the cue has its own
+                    # content; the quotation is a name inside the clause before it
+                    cue = None
             after = cue is not None
             cue = cue or self._before(q)
             dash = None
             if cue is None:
                 dash = self._dash_speaker(q)
                 if dash is None:
+                    named = self._colon_name(q)
+                    if named is not None:
+                        used_q.add(qi)
+                        self.rule = "colon"
+                        self._add(q.start, q.end, None, direct=True, cue_text=":", subject=named)
+                        self.rule = "direct"
                     continue
             start, end = q.start, q.end
             if cue is not None:
@@ -725,6 +734,24 @@ class _Extractor:
                     # '"...," Trump, the front-runner, said' names the speaker between the two.
                     subj = self._speaker_between(q.end, cue) or subj
                 self._add(start, end, cue, direct=True, subject=subj)
+
+    def _own_clause(self, cue: Token) -> bool:
+        """The cue has a clause of its own after it that begins outside any quotation."""
+        return any(c.dep_ == "ccomp" and c.i > cue.i and not self._in_quote(c.left_edge.idx) for c in cue.children)
+
+    def _colon_name(self, q: QuoteSpan) -> Token | None:
+        """A person named right before a colon that opens the quote ('… pollster Daron Shaw: "…"')."""
+        gap = self.text[: q.start].rstrip(" \t")
+        if not gap.endswith(":"):
+            return None
+        j = self.idx.last_before(len(gap) - 1)
+        if j < 0:
+            return None
+        last = self.doc[j]
+        if last.ent_type_ != "PERSON" or last.pos_ != "PROPN" or "\n" in self.text[last.idx: q.start]:
+            return None
+        # '"Title," by Times' Jo Bell: "…"' cites an article's byline; 'contrasted X with Clinton:' a topic
+        return None if last.dep_ == "pobj" else last
 
     def _speaker_between(self, quote_end: int, cue: Token) -> Token | None:
         """The head of the first noun phrase between a quote's end and its cue (before any comma)."""
