@@ -208,3 +208,23 @@ def test_a_quotation_split_around_its_speaker_offers_the_last_part() -> None:
     assert last and text[last[0][0]: last[0][1]] == '"We will sail again in June and every week after."'
     # one quotation: nothing to split
     assert not [k for k, _, _ in alternatives(text, 0, 20) if k == "qlast"]
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "cue"),
+    [
+        ('Their envoy speaks of "narrowing gaps" as though the dispute were a matter of bookkeeping.',
+         '"narrowing gaps"', "Their envoy", "speaks"),
+        ('The harbour master warned of "grave consequences for the night ferry" if the dredging failed.',
+         '"grave consequences for the night ferry"', "The harbour master", "warned"),
+    ],
+)
+def test_a_quotation_after_talk_of_is_the_talkers_words(text: str, quoted: str, speaker: str, cue: str) -> None:
+    found, context = extract_with_context(get_nlp()(text))
+    hits = [(q, c) for q, c in zip(found, context, strict=True) if q.text == quoted]
+    assert hits, found
+    q, c = hits[0]
+    assert (q.speaker, q.cue, q.direct) == (speaker, cue, True)
+    assert "rule=talk" in c
+    # the cue is spent on the quotation: its "if" clause is not a second statement
+    assert not [x for x in found if x.text.startswith("if the dredging")]

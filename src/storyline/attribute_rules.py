@@ -68,6 +68,9 @@ _ASK_WHOM = frozenset({"ask", "question", "press", "quiz", "tell", "warn", "brie
 _NO_OBJECT = frozenset({"tell", "ask", "answer", "question", "post", "write", "continue", "add", "say", "state"})
 #: Prepositions introducing what a statement is about ("asked about", "warned of", "responded to").
 _TOPIC_PREPS = frozenset({"about", "of", "on", "to", "for", "against"})
+#: Verbs of talk whose words a quotation after "of"/"about" gives ('speaks of "narrowing gaps"').
+_TALK_OF = frozenset({"speak", "talk", "warn", "write", "boast", "brag", "complain", "joke", "rail", "muse",
+                      "tweet", "rave", "gush"})
 #: Subordinators of an embedded question ("asked whether ...").
 _QUESTION_MARKS = frozenset({"if", "whether"})
 
@@ -694,11 +697,17 @@ class _Extractor:
                 dash = self._dash_speaker(q)
                 if dash is None:
                     named = self._colon_name(q)
+                    talk = None if named is not None else self._talk_of(q)
                     if named is not None:
                         used_q.add(qi)
                         self.rule = "colon"
                         self._add(q.start, q.end, None, direct=True, cue_text=":", subject=named)
-                        self.rule = "direct"
+                    elif talk is not None:
+                        used_q.add(qi)
+                        self.used_cues.add(talk.i)
+                        self.rule = "talk"
+                        self._add(q.start, q.end, talk, direct=True, subject=_subject(talk, quoted=self._in_quote))
+                    self.rule = "direct"
                     continue
             start, end = q.start, q.end
             if cue is not None:
@@ -738,6 +747,17 @@ class _Extractor:
     def _own_clause(self, cue: Token) -> bool:
         """The cue has a clause of its own after it that begins outside any quotation."""
         return any(c.dep_ == "ccomp" and c.i > cue.i and not self._in_quote(c.left_edge.idx) for c in cue.children)
+
+    def _talk_of(self, q: QuoteSpan) -> Token | None:
+        """A verb of talk right before 'of'/'about' and the quote ('Their envoy speaks of "narrowing gaps"')."""
+        j = self.idx.last_before(q.start)
+        if j < 0:
+            return None
+        prep = self.doc[j]
+        verb = prep.head
+        if prep.lower_ not in ("of", "about") or prep.dep_ != "prep" or verb.lemma_.lower() not in _TALK_OF:
+            return None
+        return None if verb.i in self.used_cues or self._in_quote(verb.idx) else verb
 
     def _colon_name(self, q: QuoteSpan) -> Token | None:
         """A person named right before a colon that opens the quote ('… pollster Daron Shaw: "…"')."""
