@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from storyline import extract_quotes, extract_quotes_batch
 from storyline.attribute import _chunks
 from storyline.attribute_quotes import scan_quotes
+from storyline.attribute_rules import extract_with_context
 from storyline.nlp import get_nlp
 from storyline.records import Quote
 
@@ -391,6 +392,13 @@ def test_headline_label_colon() -> None:
     text = "Poll: Harbour party leads in the coastal seats\n\nThe survey was taken in May."
     q = _raw(text, "Harbour party leads")
     assert q.speaker == "Poll"
+
+
+@pytest.mark.parametrize("label", ["Breaking", "EXCLUSIVE", "Correction", "Wow", "LOOK", "Bombshell"])
+def test_a_kicker_label_before_a_colon_is_not_a_speaker(label: str) -> None:
+    text = f"{label}: Harbour board votes to close the night ferry for good\n\nThe vote was taken in May."
+    found, _ = extract_with_context(get_nlp()(text))
+    assert not [q for q in found if "Harbour board votes" in q.text]
 
 
 def test_embedded_question_after_asked() -> None:

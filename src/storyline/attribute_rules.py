@@ -29,7 +29,11 @@ _AFTER_WINDOW = 24
 _MAX_PARAGRAPHS = 3
 #: Labels before a colon that introduce no speaker's words.
 _COLON_LABELS = frozenset({"q", "question", "twitter", "facebook", "email", "e-mail", "photo", "source", "update",
-                           "note", "editor", "follow", "contact", "read", "watch", "related", "video"})
+                           "note", "editor", "follow", "contact", "read", "watch", "related", "video",
+                           # kicker labels of headlines and alerts
+                           "breaking", "exclusive", "correction", "clarification", "look", "listen", "wow", "boom",
+                           "bombshell", "developing", "alert", "live", "opinion", "analysis", "editorial",
+                           "explainer", "podcast", "photos", "gallery", "transcript", "sponsored", "advertisement"})
 #: Cue classes whose content may be an infinitive ("promised to...", "asked them to...").
 _XCOMP_CLASSES = frozenset({"promise", "warn", "deny", "suggest", "ask"})
 _ORPHAN_WORDS = 4
