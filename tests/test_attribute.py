@@ -870,3 +870,19 @@ def test_a_byline_before_a_colon_is_not_a_speaker() -> None:
     text = ('The weekend reading. "Ferry fares rise again," by the Courier\'s Jo Bell: "The night crossing '
             'will cost more from May, the operator announced on Friday."')
     assert not [q for q in extract_quotes(text) if q.speaker == "Jo Bell" and "night crossing" in q.text]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The Harbour Party, whose leader said the ferry must run all winter, won the vote.",
+         "leader of the Harbour Party"),
+        ("Okafor met the dockers' union, whose chairman told reporters that the strike would go on.",
+         "chairman of the dockers' union"),
+    ],
+)
+def test_whose_speaker_is_named_by_its_owner(text: str, speaker: str) -> None:
+    q = _one(text, "")
+    assert q.speaker == speaker
+    assert q.speaker_span is not None
+    assert text[q.speaker_span[0]: q.speaker_span[1]].startswith("whose")
