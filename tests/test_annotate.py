@@ -61,3 +61,37 @@ def test_annotate_documents_bundles_parse_entities_and_times(day: dt.date | None
     names = {ann.resolution.entity(m.entity_key).name for m in ann.resolution.mentions}  # type: ignore[union-attr]
     assert "Irena Kovalt" in names
     assert value in {t.value for t in ann.times}
+
+
+@pytest.mark.parametrize(
+    ("text", "first_word", "starts"),
+    [
+        # a blank line always starts a sentence, even after a closing quotation mark
+        ("“We will sail at dawn,” the captain said.”\n\nOfficials said the harbour was shut.", "Officials", True),
+        ("The pier was closed for repairs\n\nOfficials said the harbour was shut.", "Officials", True),
+        # a single line break starts one after sentence-final punctuation only
+        ("The pier was closed for repairs.\nOfficials said the harbour was shut.", "Officials", True),
+        ("The pier was closed for repairs by\nOfficials of the harbour board.", "Officials", None),
+    ],
+)
+def test_paragraph_breaks_preset_sentence_starts(text: str, first_word: str, starts: bool | None) -> None:
+    from storyline.nlp import mark_paragraphs
+
+    doc = mark_paragraphs(get_nlp().make_doc(text))
+    tok = next(t for t in doc if t.text == first_word)
+    assert tok.is_sent_start is starts
+
+
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        # without the preset start the parser runs these across the blank line
+        ("The crowd heckled the minister. “How about talking about the things the valley actually cares "
+         "about?”\n\nOkafor was sharp as he answered, with contempt, every point the minister had made.", "Okafor was"),
+        ("The board called the report an “awful” piece of “work.”\n\n“The board has done an awful job this "
+         "year,” Okafor said.", "“The board"),
+    ],
+)
+def test_the_parser_keeps_a_paragraph_break_as_a_sentence_start(text: str, second: str) -> None:
+    starts = [s.text.strip() for s in get_nlp()(text).sents]
+    assert any(s.startswith(second) for s in starts), starts

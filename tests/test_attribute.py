@@ -886,3 +886,10 @@ def test_whose_speaker_is_named_by_its_owner(text: str, speaker: str) -> None:
     assert q.speaker == speaker
     assert q.speaker_span is not None
     assert text[q.speaker_span[0]: q.speaker_span[1]].startswith("whose")
+
+
+def test_whose_speaker_named_in_apposition_keeps_the_name() -> None:
+    text = ("The contingent comes from the Harbour Guard, whose spokesman, Colonel Maria Szabo, said it would "
+            "number about 250 officers.")
+    q = _one(text, "250 officers")
+    assert q.speaker == "Maria Szabo"

@@ -923,6 +923,7 @@ class _Extractor:
                     start, end = _trim(self.text, self.text.rfind("\n", start, end) + 1, end)
                 else:
                     start, end = _trim(self.text, start, nl)
+            start, end = self._drop_next_opening(start, end)
             end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
             if end - start < (2 if short else 8):
                 continue
@@ -1027,6 +1028,13 @@ class _Extractor:
             self._add(start, end, t, direct=False, subject=agent,
                       speakerless=raising or ("nsubj" not in subj and not inherits))
             self.comp = ""
+
+    def _drop_next_opening(self, start: int, end: int) -> tuple[int, int]:
+        """Leave out the opening mark of the next sentence's quotation that the parser hung on this one."""
+        k = bisect_left(self._qstarts, end) - 1
+        if k >= 0 and start < self.quotes[k].start and not self.text[self.quotes[k].start: end].strip(_CLOSERS + " "):
+            return _trim(self.text, start, self.quotes[k].start)
+        return start, end
 
     def _extend_over_quotes(self, start: int, end: int) -> int:
         """Extend indirect content over a quotation it opens, or one it introduces with a colon."""

@@ -245,15 +245,6 @@ def describe(head: Token, resolver: Resolver, *, before: int | None = None) -> S
             ante = describe(noun, resolver, before=head.i)
             return dataclasses.replace(ante, span=(head.idx, head.idx + len(head)))
         return Speaker(None, (head.idx, head.idx + len(head)))
-    whose = next((c for c in head.children if c.dep_ == "poss" and c.lower_ == "whose"), None)
-    if whose is not None and head.head.dep_ == "relcl" and head.head.head.pos_ in ("NOUN", "PROPN"):
-        # "the union, whose chairman said": the chairman of the union, not "whose chairman"
-        ante = describe(head.head.head, resolver, before=whose.i)
-        if ante.name:
-            owner = ante.name[:1].lower() + ante.name[1:] if ante.name.startswith("The ") else ante.name
-            rest = doc[whose.i + 1: toks[-1].i + 1].text if toks[-1].i > whose.i else head.text
-            return Speaker(f"{rest} of {owner}", span, anonymous=head.lemma_.lower() in ANON_NOUNS,
-                           affiliation=ante.name)
     # a named person as apposition: "the spokesman, Josh Smith" / "spokesman Josh Smith"
     for t in doc[head.left_edge.i: min(head.right_edge.i, head.i + 12) + 1]:
         if t.i == head.i or t.dep_ not in ("appos", "compound", "flat"):
@@ -270,6 +261,15 @@ def describe(head: Token, resolver: Resolver, *, before: int | None = None) -> S
             written = doc[lo: t.i + 1].text
             if not is_outlet(t) and (t.i > lo or resolver.known(written)):
                 return Speaker(resolver.canonical(written), span)
+    whose = next((c for c in head.children if c.dep_ == "poss" and c.lower_ == "whose"), None)
+    if whose is not None and head.head.dep_ == "relcl" and head.head.head.pos_ in ("NOUN", "PROPN"):
+        # "the union, whose chairman said" (and no name given): the chairman of the union, not "whose chairman"
+        ante = describe(head.head.head, resolver, before=whose.i)
+        if ante.name:
+            owner = ante.name[:1].lower() + ante.name[1:] if ante.name.startswith("The ") else ante.name
+            rest = doc[whose.i + 1: toks[-1].i + 1].text if toks[-1].i > whose.i else head.text
+            return Speaker(f"{rest} of {owner}", span, anonymous=head.lemma_.lower() in ANON_NOUNS,
+                           affiliation=ante.name)
     if head.lemma_.lower() in _PARTITIVE:
         # "one of the residents", "two of the officials": the group noun decides
         group = next((o for p in head.children if p.dep_ == "prep" and p.lower_ == "of"
