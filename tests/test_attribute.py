@@ -893,3 +893,19 @@ def test_whose_speaker_named_in_apposition_keeps_the_name() -> None:
             "number about 250 officers.")
     q = _one(text, "250 officers")
     assert q.speaker == "Maria Szabo"
+
+
+def test_they_is_the_group_that_spoke_before_it() -> None:
+    text = ("Two harbour officials said the ferry would not run this winter. With the pier closed, they said, "
+            "the board had no choice.")
+    q = _one(text, "the board had no choice")
+    first = _one(text, "would not run")
+    assert q.speaker == first.speaker == "Two harbour officials"
+    assert q.anonymous and (q.source_count, q.affiliation) == (first.source_count, first.affiliation)
+    assert q.speaker_span is not None and text[q.speaker_span[0]: q.speaker_span[1]] == "they"
+
+
+def test_they_without_a_group_that_spoke_stays_unknown() -> None:
+    text = "The candidates met in Selwyn on Monday.\n\nThey said the vote was fair."
+    q = _one(text, "the vote was fair")
+    assert q.speaker is None

@@ -103,7 +103,8 @@ ANON_NOUNS = frozenset(
      "individual", "officer", "staffer", "member", "lawmaker", "analyst", "expert", "observer",
      "spokesman", "spokeswoman", "spokesperson", "representative", "investigator", "executive",
      "employee", "negotiator", "operative", "strategist", "ally", "confidant", "witness", "resident",
-     "critic", "supporter", "associate", "colleague", "administrator", "agent", "worker"}
+     "critic", "supporter", "associate", "colleague", "administrator", "agent", "worker", "envoy",
+     "emissary", "mediator"}
 )
 
 #: Count words for unnamed sources.

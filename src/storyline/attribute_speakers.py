@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from storyline.attribute_lexicon import ANON_NOUNS, NUMBER_WORDS, OUTLET_NAMES, OUTLET_WORDS, TITLES
+from storyline.attribute_lexicon import ANON_NOUNS, CUE_VERBS, NUMBER_WORDS, OUTLET_NAMES, OUTLET_WORDS, TITLES
 
 _TITLE_ABBR = {"sen": "senator", "gov": "governor", "rep": "representative", "gen": "general",
                "pres": "president", "atty": "attorney", "sec": "secretary", "supt": "superintendent"}
@@ -236,6 +236,11 @@ def describe(head: Token, resolver: Resolver, *, before: int | None = None) -> S
     if head.pos_ == "PRON":
         if low in ("he", "she", "him", "her"):
             return Speaker(resolver.antecedent(head.idx), (head.idx, head.idx + len(head)))
+        if low == "they":
+            group = _plural_speaker_before(head)
+            if group is not None:
+                # "officials said … With X, they said, …": the same group speaks again
+                return dataclasses.replace(describe(group, resolver), span=(head.idx, head.idx + len(head)))
         if low in ("who", "that", "which") and head.head.dep_ == "relcl" and head.head.head.pos_ in ("NOUN", "PROPN"):
             # "two residents who said ...": the pronoun's noun speaks; the span stays on the pronoun
             noun = head.head.head
@@ -294,6 +299,22 @@ def describe(head: Token, resolver: Resolver, *, before: int | None = None) -> S
         if name:
             return Speaker(name, span)
     return Speaker(text, span)
+
+
+#: How far back (tokens) a "they" looks for the group that spoke before it.
+_THEY_WINDOW = 80
+
+
+def _plural_speaker_before(they: Token) -> Token | None:
+    """The nearest earlier plural subject of a verb of saying, within a few sentences of "they"."""
+    doc = they.doc
+    for t in reversed(doc[max(0, they.i - _THEY_WINDOW): they.i]):
+        if "\n\n" in t.text:
+            return None  # a new paragraph's "they" may mean anyone
+        if (t.dep_ == "nsubj" and t.tag_ in ("NNS", "NNPS") and t.head.lemma_.lower() in CUE_VERBS
+                and t.head.i > t.i):
+            return t
+    return None
 
 
 def _count(head: Token) -> int | None:
