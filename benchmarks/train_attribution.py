@@ -51,7 +51,7 @@ def _parse(texts: list[str], cache: Path | None) -> list[Any]:
     from spacy.tokens import DocBin
 
     from storyline.clean.decode import scrub_surrogates
-    from storyline.nlp import fix_lemmas, get_nlp
+    from storyline.nlp import fix_lemmas, get_nlp, pipe_texts
 
     nlp = get_nlp()
     if cache is not None and cache.exists():
@@ -59,7 +59,7 @@ def _parse(texts: list[str], cache: Path | None) -> list[Any]:
         docs = [fix_lemmas(d) for d in DocBin().from_disk(cache).get_docs(nlp.vocab)]
         if len(docs) == len(texts):
             return docs
-    docs = list(nlp.pipe((scrub_surrogates(t) for t in texts), batch_size=16))
+    docs = list(pipe_texts((scrub_surrogates(t) for t in texts), batch_size=16))
     if cache is not None:
         bin_ = DocBin(store_user_data=False)
         for d in docs:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.annotate import annotate_documents, docbin_bytes, docs_from_bytes, parse_documents
 from storyline.nlp import get_nlp
@@ -95,3 +97,43 @@ def test_paragraph_breaks_preset_sentence_starts(text: str, first_word: str, sta
 def test_the_parser_keeps_a_paragraph_break_as_a_sentence_start(text: str, second: str) -> None:
     starts = [s.text.strip() for s in get_nlp()(text).sents]
     assert any(s.startswith(second) for s in starts), starts
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        ("Harbour Minister Says Ferry Will Run All Winter\n\nThe body.", "Harbour Minister says Ferry will Run all Winter"),
+        ("Okafor Tells Council: ‘We Will Not Sign.’\n\nThe body.", "Okafor tells Council: ‘We will not Sign.’"),
+        # sentence case already, a single line, or a long first line: unchanged
+        ("Harbour minister says ferry will run\n\nThe body.", "Harbour minister says ferry will run"),
+        ("Harbour Minister Says Ferry Will Run", "Harbour Minister Says Ferry Will Run"),
+        ("A Long Line " * 30 + "\n\nThe body.", ("A Long Line " * 30)),
+    ],
+)
+def test_sentence_case_headline(text: str, headline: str) -> None:
+    from storyline.nlp import sentence_case_headline
+
+    out = sentence_case_headline(text)
+    assert out.split("\n")[0] == headline.split("\n")[0]
+    assert out[len(headline):] == text[len(headline):]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_sentence_case_headline_keeps_every_offset(text: str) -> None:
+    from storyline.nlp import sentence_case_headline
+
+    out = sentence_case_headline(text)
+    assert len(out) == len(text)
+    assert out.lower() == text.lower() or out == text
+
+
+def test_pipe_texts_keeps_the_text_and_reads_the_headline_in_sentence_case() -> None:
+    from storyline.nlp import pipe_texts
+
+    texts = ["Harbour Minister Jo Bell Praises Ferry Crews\n\nThe crews worked all night.", "No headline here."]
+    docs = list(pipe_texts(texts))
+    assert [d.text for d in docs] == texts
+    praises = next(t for t in docs[0] if t.text == "Praises")
+    assert praises.pos_ == "VERB" and praises.lemma_ == "praise"
+    assert any(e.text == "Jo Bell" and e.label_ == "PERSON" for e in docs[0].ents)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storyline.nlp import get_nlp
+from storyline.nlp import get_nlp, pipe_texts
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -49,8 +49,7 @@ def parse_documents(texts: Iterable[str], *, batch_size: int = 32, n_process: in
         batch_size: documents per spaCy batch.
         n_process: worker processes for spaCy (1 keeps everything in this process).
     """
-    nlp = get_nlp()
-    yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+    yield from pipe_texts(texts, batch_size=batch_size, n_process=n_process)
 
 
 def docbin_bytes(docs: Iterable[Doc]) -> bytes:

@@ -64,7 +64,7 @@ def extract_quotes_batch(texts: Iterable[str]) -> list[list[Quote]]:
         texts: cleaned article bodies.
     """
     from storyline.attribute_rules import extract_from_doc
-    from storyline.nlp import get_nlp
+    from storyline.nlp import pipe_texts
 
     items = list(texts)
     results: list[list[Quote]] = [[] for _ in items]
@@ -76,8 +76,7 @@ def extract_quotes_batch(texts: Iterable[str]) -> list[list[Quote]]:
         pieces.extend((i, off, piece) for off, piece in _chunks(scrub_surrogates(text)))
     if not pieces:
         return results
-    nlp = get_nlp()
-    docs = nlp.pipe((p for _, _, p in pieces), batch_size=_BATCH_SIZE)
+    docs = pipe_texts((p for _, _, p in pieces), batch_size=_BATCH_SIZE)
     for (i, off, _), doc in zip(pieces, docs, strict=True):
         results[i].extend(_shift(q, off) for q in extract_from_doc(doc))
     for i, text in enumerate(items):
