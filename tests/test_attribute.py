@@ -909,3 +909,17 @@ def test_they_without_a_group_that_spoke_stays_unknown() -> None:
     text = "The candidates met in Selwyn on Monday.\n\nThey said the vote was fair."
     q = _one(text, "the vote was fair")
     assert q.speaker is None
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # the person asked is not the speaker of the question; a named asker is
+        ("Okafor was asked by the host whether she would sign the lease.", "whether she would sign", "the host"),
+        ("Okafor was asked if she stood by her comments about the harbour.", "if she stood by", None),
+        ("Okafor asked the council whether the ferry would run.", "whether the ferry would run", "Okafor"),
+    ],
+)
+def test_the_person_asked_is_not_the_asker(text: str, content: str, speaker: str | None) -> None:
+    q = _raw(text, content)
+    assert q.speaker == speaker

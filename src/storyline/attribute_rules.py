@@ -9,6 +9,7 @@ opinion/evaluation verbs. A candidate that mostly overlaps an earlier one is dro
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -1364,9 +1365,36 @@ def extract_from_doc(doc: Doc, *, beliefs: bool = True, refine: bool = True) -> 
     # With a model, the rules also propose weaker candidates that the model filters.
     ex = _Extractor(doc, with_beliefs=beliefs, loose=model is not None)
     found = ex.run()
-    if model is None:
-        return found
-    return refine_spans(doc.text, found, context=ex.context, model=model, doc=doc)
+    if model is not None:
+        found = refine_spans(doc.text, found, context=ex.context, model=model, doc=doc)
+    return [_asker(q, doc, ex.resolver) for q in found]
+
+
+def _asker(quote: Quote, doc: Doc, resolver: Resolver) -> Quote:
+    """The statement with the asker as speaker when its speaker was only the person asked.
+
+    "Macron was asked if …": Macron is asked, the question is someone else's; the asker is the
+    agent when named ("by the host"), else unknown. Applied after the boundary model, whose
+    features were learned with the subject as found.
+
+    Args:
+        quote: a statement.
+        doc: its parse.
+        resolver: the document's name resolver.
+    """
+    if quote.speaker_span is None or not quote.cue:
+        return quote
+    lo, hi = quote.speaker_span
+    subj = next((t for t in doc if lo <= t.idx < hi and t.dep_ == "nsubjpass"), None)
+    if subj is None or subj.head.lemma_.lower() not in _ASK_WHOM or subj.head.lower_ not in quote.cue.lower():
+        return quote
+    agent = next((o for a in subj.head.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"), None)
+    if agent is None:
+        return dataclasses.replace(quote, speaker=None, speaker_span=None, anonymous=False, source_count=None,
+                                   affiliation=None)
+    spk = describe(agent, resolver)
+    return dataclasses.replace(quote, speaker=spk.name, speaker_span=spk.span, anonymous=spk.anonymous,
+                               source_count=spk.count, affiliation=spk.affiliation)
 
 
 def extract_with_context(doc: Doc) -> tuple[list[Quote], list[list[str]]]:
