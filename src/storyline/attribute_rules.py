@@ -1385,7 +1385,8 @@ def _asker(quote: Quote, doc: Doc, resolver: Resolver) -> Quote:
     if quote.speaker_span is None or not quote.cue:
         return quote
     lo, hi = quote.speaker_span
-    subj = next((t for t in doc if lo <= t.idx < hi and t.dep_ == "nsubjpass"), None)
+    span = doc.char_span(lo, hi, alignment_mode="expand")
+    subj = next((t for t in span if t.dep_ == "nsubjpass"), None) if span is not None else None
     if subj is None or subj.head.lemma_.lower() not in _ASK_WHOM or subj.head.lower_ not in quote.cue.lower():
         return quote
     agent = next((o for a in subj.head.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -146,16 +147,16 @@ def pipe_texts(texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1
         n_process: worker processes for spaCy.
     """
     nlp = get_nlp()
-    originals: list[str] = []
+    # spaCy reads a batch ahead of what it yields: the texts read and not yet yielded wait here
+    originals: deque[str] = deque()
 
     def shadows() -> Iterator[str]:
         for t in texts:
             originals.append(t)
             yield sentence_case_headline(t)
 
-    for k, doc in enumerate(nlp.pipe(shadows(), batch_size=batch_size, n_process=n_process)):
-        text = originals[k]
-        originals[k] = ""  # keep memory flat on long streams
+    for doc in nlp.pipe(shadows(), batch_size=batch_size, n_process=n_process):
+        text = originals.popleft()
         yield doc if doc.text == text else _with_text(doc, text)
 
 
