@@ -102,7 +102,8 @@ def test_the_parser_keeps_a_paragraph_break_as_a_sentence_start(text: str, secon
 @pytest.mark.parametrize(
     ("text", "headline"),
     [
-        ("Harbour Minister Says Ferry Will Run All Winter\n\nThe body.", "Harbour Minister says Ferry will Run all Winter"),
+        ("Harbour Minister Says Ferry Will Run All Winter\n\nThe body.",
+         "Harbour Minister says Ferry will Run all Winter"),
         ("Okafor Tells Council: ‘We Will Not Sign.’\n\nThe body.", "Okafor tells Council: ‘We will not Sign.’"),
         # sentence case already, a single line, or a long first line: unchanged
         ("Harbour minister says ferry will run\n\nThe body.", "Harbour minister says ferry will run"),

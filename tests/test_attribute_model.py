@@ -5,17 +5,22 @@ All example sentences are invented for these tests.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from storyline import extract_quotes
 from storyline.attribute_model import (
     BoundaryModel,
     ParseView,
+    TreeEnsemble,
     alternatives,
     features,
     load_model,
     parse_features,
     refine,
+    score,
+    score_rows,
     select,
     select_spans,
     threshold_for,
@@ -39,7 +44,7 @@ def test_packaged_model_loads_once() -> None:
     model = load_model()
     assert model is not None
     assert model is load_model()
-    assert model.weights and 0.0 < model.threshold < 1.0
+    assert (model.weights or model.trees is not None) and 0.0 < model.threshold < 1.0
     assert 0.0 < model.belief_threshold < 1.0 and 0.0 < model.quote_threshold < 1.0
 
 
@@ -181,6 +186,7 @@ def test_threshold_by_rule() -> None:
     assert threshold_for(model, ["rule=belief"]) == 0.6
     assert threshold_for(model, ["rule=poll"]) == threshold_for(model, ["rule=hearsay"]) == 0.6
     assert threshold_for(model, ["rule=direct"]) == 0.2
+    assert threshold_for(model, ["rule=talk"]) == 0.2  # "speaks of" + a quotation is a quotation
     assert threshold_for(model, ["rule=indirect"]) == 0.5
     assert threshold_for(model, ["rule=indirect", "comp=short-dobj"]) == 0.7
 
@@ -228,3 +234,43 @@ def test_a_quotation_after_talk_of_is_the_talkers_words(text: str, quoted: str, 
     assert "rule=talk" in c
     # the cue is spent on the quotation: its "if" clause is not a second statement
     assert not [x for x in found if x.text.startswith("if the dredging")]
+
+
+def _stump_trees() -> dict[str, object]:
+    # Two trees. Tree 1 tests "k=cut:which": absent -> -1.0, present -> +2.0.
+    # Tree 2 tests "q0=True", then "dir=d" when present: leaves 0.0, 0.5, 1.5.
+    return {"features": ["k=cut:which", "q0=True", "dir=d"], "baseline": -0.5, "depth": 2, "roots": [0, 3],
+            "feature": [0, 3, 3, 1, 3, 2, 3, 3], "left": [1, 1, 2, 4, 4, 6, 6, 7], "right": [2, 1, 2, 5, 4, 7, 6, 7],
+            "value": [0.0, -1.0, 2.0, 0.0, 0.0, 0.0, 0.5, 1.5]}
+
+
+@pytest.mark.parametrize(("feats", "expected"), [
+    ([], -0.5 - 1.0 + 0.0),
+    (["k=cut:which"], -0.5 + 2.0 + 0.0),
+    (["q0=True"], -0.5 - 1.0 + 0.5),
+    (["q0=True", "dir=d", "unknown"], -0.5 - 1.0 + 1.5),
+    (["k=cut:which", "q0=True", "dir=d"], -0.5 + 2.0 + 1.5),
+])
+def test_tree_ensemble_walks_each_tree_to_its_leaf(feats: list[str], expected: float) -> None:
+    trees = TreeEnsemble.from_json(_stump_trees())
+    assert trees.raw([feats])[0] == pytest.approx(expected)
+    model = BoundaryModel(weights={"k=cut:which": -50.0}, bias=0.0, threshold=0.5, trees=trees)
+    # the trees score instead of the weights, one span or many at a time
+    assert score(model, feats) == pytest.approx(1.0 / (1.0 + math.exp(-expected)))
+    assert score_rows(model, [feats, feats]) == pytest.approx([score(model, feats)] * 2)
+
+
+def test_refine_with_trees_prefers_the_span_they_score_higher() -> None:
+    q = _quote(_TEXT, "the ferry would resume in June, which surprised the harbour board")
+    model = BoundaryModel(weights={}, bias=0.0, threshold=0.5, trees=TreeEnsemble.from_json(_stump_trees()))
+    (out,) = refine(_TEXT, [q], model=model)
+    assert out.text == "the ferry would resume in June"
+    assert score_rows(model, []) == []
+
+
+def test_packaged_model_scores_with_what_it_ships() -> None:
+    model = load_model()
+    assert model is not None
+    assert model.trees is not None or model.weights
+    probs = score_rows(model, [["k=orig", "dir=d", "q0=True", "q1=True"], ["k=orig"]])
+    assert all(0.0 < p < 1.0 for p in probs)

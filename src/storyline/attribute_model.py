@@ -2,9 +2,10 @@
 
 For each statement the rules find, a few alternative content spans are proposed (the span as
 found, cut before a trailing relative clause or aside, the first quotation alone, extended to the
-sentence or paragraph end...). A logistic model over binary text features scores each
-alternative; the best one replaces the span, and statements whose best score is under the
-model's threshold are dropped. The weights ship as ``data/attribution/model.json`` (trained by
+sentence or paragraph end...). A model over binary text features scores each alternative: a
+logistic model, or gradient-boosted trees (`TreeEnsemble`) when the shipped file holds them. The
+best alternative replaces the span, and statements whose best score is under the model's threshold
+are dropped. The model ships as ``data/attribution/model.json`` (trained by
 ``benchmarks/train_attribution.py``); without that file the rules' output is returned unchanged.
 """
 
@@ -18,7 +19,9 @@ import math
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from storyline.records import Quote
 
@@ -49,6 +52,66 @@ _RELAYED = 0.2
 _CONTEXT = 40
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class TreeEnsemble:
+    """Gradient-boosted decision trees over binary features, stored as flat node arrays.
+
+    A node sends a row right when its feature is present and left otherwise; a leaf points to
+    itself on both sides (its feature is the always-absent last column), so every row can take
+    ``depth`` steps from its roots and end on a leaf.
+
+    Args:
+        columns: feature name -> column.
+        baseline: raw score before any tree (log-odds).
+        feature: per node, the column it tests.
+        left: per node, the next node when the feature is absent.
+        right: per node, the next node when it is present.
+        value: per node, the raw score a leaf adds.
+        roots: the first node of each tree.
+        depth: the deepest leaf's depth.
+    """
+
+    columns: dict[str, int]
+    baseline: float
+    feature: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray
+    depth: int
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TreeEnsemble:
+        """Build from the ``trees`` object of the shipped model file.
+
+        Args:
+            data: ``features`` (column names), ``baseline``, ``roots``, ``depth`` and per-node lists
+                ``feature``, ``left``, ``right``, ``value``.
+        """
+        names = [str(f) for f in data["features"]]
+        return cls(columns={f: i for i, f in enumerate(names)}, baseline=float(data["baseline"]),
+                   feature=np.asarray(data["feature"], dtype=np.int64), left=np.asarray(data["left"], dtype=np.int64),
+                   right=np.asarray(data["right"], dtype=np.int64), value=np.asarray(data["value"], dtype=np.float64),
+                   roots=np.asarray(data["roots"], dtype=np.int64), depth=int(data["depth"]))
+
+    def raw(self, rows: list[list[str]]) -> np.ndarray:
+        """Raw scores (log-odds), one per row of feature names.
+
+        Args:
+            rows: binary feature names per row; names the trees never test are ignored.
+        """
+        present = np.zeros((len(rows), len(self.columns) + 1), dtype=bool)
+        for i, feats in enumerate(rows):
+            cols = [j for j in map(self.columns.get, feats) if j is not None]
+            present[i, cols] = True
+        node = np.repeat(self.roots[None, :], len(rows), axis=0)
+        row = np.arange(len(rows))[:, None]
+        for _ in range(self.depth):
+            node = np.where(present[row, self.feature[node]], self.right[node], self.left[node])
+        out: np.ndarray = self.baseline + self.value[node].sum(axis=1)
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class BoundaryModel:
     """Weights of the alternative-span scorer.
@@ -61,6 +124,7 @@ class BoundaryModel:
         quote_threshold: the same for quotations found next to a cue, a colon or a dash.
         short_threshold: the same for short objects and topics of a cue ("announced his
             resignation", "asked about the deal"), the least precise candidates.
+        trees: boosted trees that score instead of ``weights`` and ``bias`` when given.
     """
 
     weights: dict[str, float]
@@ -69,6 +133,7 @@ class BoundaryModel:
     belief_threshold: float = 0.5
     quote_threshold: float = 0.5
     short_threshold: float = 0.5
+    trees: TreeEnsemble | None = None
 
 
 def alternatives(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -291,9 +356,26 @@ def score(model: BoundaryModel, feats: list[str]) -> float:
         model: the weights.
         feats: binary feature names.
     """
-    z = model.bias + sum(model.weights.get(name, 0.0) for name in feats)
-    z = max(-30.0, min(30.0, z))
-    return 1.0 / (1.0 + math.exp(-z))
+    return score_rows(model, [feats])[0]
+
+
+def score_rows(model: BoundaryModel, rows: list[list[str]]) -> list[float]:
+    """`score` for many spans at once (one pass through the trees).
+
+    Args:
+        model: the weights.
+        rows: binary feature names per span.
+    """
+    if not rows:
+        return []
+    if model.trees is not None:
+        z = np.clip(model.trees.raw(rows), -30.0, 30.0)
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
+    out = []
+    for feats in rows:
+        v = model.bias + sum(model.weights.get(name, 0.0) for name in feats)
+        out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))))
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -304,11 +386,12 @@ def load_model() -> BoundaryModel | None:
     except (FileNotFoundError, OSError):  # not shipped: the rules' spans stand
         return None
     data = json.loads(raw)
+    trees = TreeEnsemble.from_json(data["trees"]) if data.get("trees") else None
     return BoundaryModel(weights={str(k): float(v) for k, v in data["weights"].items()},
                          bias=float(data["bias"]), threshold=float(data["threshold"]),
                          belief_threshold=float(data.get("belief_threshold", data["threshold"])),
                          quote_threshold=float(data.get("quote_threshold", data["threshold"])),
-                         short_threshold=float(data.get("short_threshold", data["threshold"])))
+                         short_threshold=float(data.get("short_threshold", data["threshold"])), trees=trees)
 
 
 def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = None,
@@ -326,13 +409,17 @@ def refine(text: str, quotes: list[Quote], *, context: list[list[str]] | None = 
     if model is None:
         return quotes
     parse = ParseView(doc) if doc is not None and doc.text == text else None
-    ranked: list[list[tuple[float, int, int]]] = []
     limits: list[float] = []
+    spans: list[list[tuple[int, int]]] = []
+    rows: list[list[str]] = []
     for n, q in enumerate(quotes):
         ctx = context[n] if context is not None and n < len(context) else []
-        ranked.append(sorted(((score(model, features(text, q, k, a, b, context=ctx, parse=parse)), a, b)
-                              for k, a, b in alternatives(text, q.start, q.end)), key=lambda x: -x[0]))
+        alts = alternatives(text, q.start, q.end)
+        spans.append([(a, b) for _, a, b in alts])
+        rows.extend(features(text, q, k, a, b, context=ctx, parse=parse) for k, a, b in alts)
         limits.append(min(threshold_for(model, ctx), _RELAYED) if q.via else threshold_for(model, ctx))
+    probs = iter(score_rows(model, rows))
+    ranked = [sorted(((next(probs), a, b) for a, b in alts), key=lambda x: -x[0]) for alts in spans]
     nestable = [nestable_statement(context[n]) if context is not None and n < len(context) else False
                 for n in range(len(quotes))]
     out: list[Quote] = []
@@ -357,7 +444,7 @@ def _nested(a: int, b: int, c: int, d: int) -> bool:
     return (a, b) != (c, d) and ((a <= c and d <= b) or (c <= a and b <= d))
 
 
-_QUOTE_RULES = frozenset({"rule=direct", "rule=colon", "rule=orphan"})
+_QUOTE_RULES = frozenset({"rule=direct", "rule=colon", "rule=orphan", "rule=talk"})
 #: Rules whose statements may hold another one inside them ("X said Y, according to Z", "In a poll, X
 #: said Y"); the rules module lets such candidates in, and `select` keeps both.
 NESTABLE_RULES = frozenset({"according", "poll"})
@@ -428,5 +515,5 @@ def select_spans(ranked: list[list[tuple[float, int, int]]], *, thresholds: list
     return sorted(kept)
 
 
-__all__ = ["BoundaryModel", "alternatives", "features", "load_model", "nestable_statement", "refine", "score", "select",
-           "select_spans", "threshold_for"]
+__all__ = ["BoundaryModel", "TreeEnsemble", "alternatives", "features", "load_model", "nestable_statement", "refine",
+           "score", "score_rows", "select", "select_spans", "threshold_for"]
