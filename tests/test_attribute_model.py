@@ -274,3 +274,14 @@ def test_packaged_model_scores_with_what_it_ships() -> None:
     assert model.trees is not None or model.weights
     probs = score_rows(model, [["k=orig", "dir=d", "q0=True", "q1=True"], ["k=orig"]])
     assert all(0.0 < p < 1.0 for p in probs)
+
+
+def test_tree_scores_do_not_depend_on_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyline.attribute_model as am
+
+    trees = TreeEnsemble.from_json(_stump_trees())
+    rows = [["k=cut:which"], [], ["q0=True", "dir=d"], ["q0=True"], ["k=cut:which", "q0=True"]] * 3
+    whole = trees.raw(rows)
+    monkeypatch.setattr(am, "_TREE_BLOCK", 2)
+    assert trees.raw(rows).tolist() == pytest.approx(whole.tolist())
+    assert len(whole) == len(rows)

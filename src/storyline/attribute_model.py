@@ -48,6 +48,8 @@ _MIN_CHARS = 8
 #: Keep threshold for statements relayed by a named outlet ("..., Reuters reported"): the chain
 #: of sources is the point of attribution, so these are kept on weaker evidence.
 _RELAYED = 0.2
+#: Spans scored together by the trees (bounds the presence matrix: rows x features booleans).
+_TREE_BLOCK = 512
 #: Characters of context looked at around a span.
 _CONTEXT = 40
 
@@ -100,15 +102,18 @@ class TreeEnsemble:
         Args:
             rows: binary feature names per row; names the trees never test are ignored.
         """
-        present = np.zeros((len(rows), len(self.columns) + 1), dtype=bool)
-        for i, feats in enumerate(rows):
-            cols = [j for j in map(self.columns.get, feats) if j is not None]
-            present[i, cols] = True
-        node = np.repeat(self.roots[None, :], len(rows), axis=0)
-        row = np.arange(len(rows))[:, None]
-        for _ in range(self.depth):
-            node = np.where(present[row, self.feature[node]], self.right[node], self.left[node])
-        out: np.ndarray = self.baseline + self.value[node].sum(axis=1)
+        out = np.empty(len(rows), dtype=np.float64)
+        # In blocks, so a document with thousands of statements keeps the presence matrix small.
+        for at in range(0, len(rows), _TREE_BLOCK):
+            block = rows[at: at + _TREE_BLOCK]
+            present = np.zeros((len(block), len(self.columns) + 1), dtype=bool)
+            for i, feats in enumerate(block):
+                present[i, [j for j in map(self.columns.get, feats) if j is not None]] = True
+            node = np.repeat(self.roots[None, :], len(block), axis=0)
+            row = np.arange(len(block))[:, None]
+            for _ in range(self.depth):
+                node = np.where(present[row, self.feature[node]], self.right[node], self.left[node])
+            out[at: at + len(block)] = self.baseline + self.value[node].sum(axis=1)
         return out
 
 
