@@ -96,8 +96,9 @@ def test_second_run_equals_one_run_and_embeds_only_new_sentences(
     assert second_run, "the new documents' sentences are embedded"
     assert not set(second_run) & set(assess.paraphrase_sentences(ORIGINAL)), "old documents are not re-embedded"
     assert _bundle(one) == _bundle(two)
-    # A third run over nothing new changes nothing and embeds nothing.
-    analyze(files[3:], db=two)
+    # A third run over nothing new changes nothing and embeds nothing: stored inputs are not analysed.
+    third = analyze(files[3:], db=two)
+    assert (third.seen, third.added, third.unchanged) == (2, 0, 2)
     assert len(embedded) == first_run + len(second_run)
     assert _bundle(one) == _bundle(two)
 
@@ -146,3 +147,36 @@ def test_a_later_run_redates_an_undated_article_from_its_grown_story(tmp_path: P
     analyze([later], db=db, kb_files=kb)
     # The second run put dated reports into its story, so the old, undated article is re-dated from them.
     assert "its story's" in evidence() and "matches the event of 2025-04-15" in evidence()
+
+
+def test_sentence_vectors_are_stored_with_their_documents_and_the_fallback_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    import storyline.crossdoc as crossdoc
+    from storyline.embed import DIM
+
+    files = _files(tmp_path / "docs")
+    late: list[int] = []
+    real = crossdoc.embed_missing_sentences
+
+    def counting(store: Store) -> int:
+        late.append(real(store))
+        return late[-1]
+
+    monkeypatch.setattr(crossdoc, "embed_missing_sentences", counting)
+    db = tmp_path / "s.duckdb"
+    analyze(files, db=db)
+    assert late == [0], "the cross-document stage re-embedded sentences the batch had embedded"
+    with Store(db) as store:
+        ids = [r[0] for r in store.con.execute("SELECT id FROM documents ORDER BY seq").fetchall()]
+        stored = store.sentence_vectors(ids, dim=DIM)
+        assert set(stored) == set(ids)
+        assert all(len(v) for v in stored.values())
+        # A store without them (written by an older version) is filled in by the fallback alike.
+        store.con.execute("DELETE FROM doc_sentences")
+        assert real(store) == len(ids)
+        again = store.sentence_vectors(ids, dim=DIM)
+    for doc_id in ids:
+        np.testing.assert_allclose(again[doc_id], stored[doc_id], atol=1e-5)

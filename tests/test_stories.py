@@ -85,3 +85,22 @@ def test_demo_corpus_stories_match_golden() -> None:
     assert sorted(map(sorted, groups.values())) == sorted(sorted(s["documents"]) for s in golden["stories"])
     main = next(s for s in stories if "castrel-herald_kolvar-clash.txt" in s.documents)
     assert (main.start, main.end) == (dt.date(2024, 6, 11), dt.date(2025, 9, 10))
+
+
+@pytest.mark.parametrize("noise", [-3e-6, 0.0, 3e-6])
+def test_a_two_member_story_takes_its_first_headline_whatever_the_float_noise(noise: float) -> None:
+    # Two members sit at the same angle from their centroid; only rounding error separates them,
+    # and it differs between processes (a Ray actor and the driver), so the first member must win.
+    first = [1.0, 0.3, 0.0]
+    second = [1.0, 0.0, 0.3 + noise]
+    _, stories = assign_stories([_doc("a1", first, 0), _doc("a2", second, 1)], [])
+    assert len(stories) == 1 and stories[0].title == "title a1"
+    # Members join in date order: the earlier one is the first.
+    _, stories = assign_stories([_doc("a1", first, 1), _doc("a2", second, 0)], [])
+    assert stories[0].title == "title a2"
+
+
+def test_a_clearly_closer_member_still_gives_the_title() -> None:
+    docs = [_doc("a1", [1.0, 0.6, 0.0], 0), _doc("a2", [1.0, 0.0, 0.0], 1), _doc("a3", [1.0, 0.0, 0.05], 2)]
+    _, stories = assign_stories(docs, [])
+    assert len(stories) == 1 and stories[0].title == "title a2"

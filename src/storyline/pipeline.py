@@ -249,13 +249,18 @@ def analyze(
                 show_progress=progress is not None,
             )
         else:
-            batches = (process_inputs(batch, kb=kb) for batch in _batched(iter_inputs(paths, stdin=stdin), batch_size))
+            batches = (
+                process_inputs(fresh, kb=kb, stored=stored)
+                for fresh, stored in (
+                    _split_stored(store, batch) for batch in _batched(iter_inputs(paths, stdin=stdin), batch_size)
+                )
+            )
         for done in batches:
             docs, rejections = done.documents, done.rejections
             result = store.write_batch(docs, rejections, done.signatures, run_id=run_id, vectors=done.vectors)
-            summary.seen += len(done.outcomes)
+            summary.seen += len(done.outcomes) + len(done.stored)
             summary.added += len(result.added)
-            summary.unchanged += len(result.unchanged)
+            summary.unchanged += len(result.unchanged) + len(done.stored)
             summary.new_versions += len(result.versions)
             summary.rejected.extend(rejections)
             added = set(result.added)
@@ -281,19 +286,37 @@ def analyze(
     return summary
 
 
+def _split_stored(store: Store, batch: Sequence[RawInput | Rejection]) -> tuple[list[RawInput | Rejection], list[str]]:
+    """The inputs of a batch still to analyse, and the ids of those the store already holds.
+
+    A document's id comes from its raw content, so a stored one is known before it is cleaned,
+    and re-reading a folder that grew costs only its new files.
+
+    Args:
+        store: the open store.
+        batch: inputs, and ingest rejections.
+    """
+    ids = [None if isinstance(item, Rejection) else document_id(item) for item in batch]
+    known = store.known_ids([i for i in ids if i is not None])
+    fresh = [item for item, doc_id in zip(batch, ids, strict=True) if doc_id is None or doc_id not in known]
+    return fresh, [doc_id for doc_id in ids if doc_id is not None and doc_id in known]
+
+
 @dataclass(slots=True)
 class BatchResult:
     """The per-document stages' output for one batch of inputs, ready for `Store.write_batch`.
 
     Args:
-        outcomes: one per input, in input order: the analysed document or why it was rejected.
+        outcomes: one per analysed input, in input order: the document or why it was rejected.
         signatures: MinHash signature per document id.
         vectors: doc id -> claim id -> claim embedding.
+        stored: ids of inputs left out because the store already holds them.
     """
 
     outcomes: list[Document | Rejection] = field(default_factory=list)
     signatures: dict[str, np.ndarray] = field(default_factory=dict)
     vectors: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    stored: list[str] = field(default_factory=list)
 
     @property
     def documents(self) -> list[Document]:
@@ -306,12 +329,15 @@ class BatchResult:
         return [x for x in self.outcomes if isinstance(x, Rejection)]
 
 
-def process_inputs(batch: Sequence[RawInput | Rejection], *, kb: KnowledgeBase | None = None) -> BatchResult:
+def process_inputs(
+    batch: Sequence[RawInput | Rejection], *, kb: KnowledgeBase | None = None, stored: Sequence[str] = ()
+) -> BatchResult:
     """Run every per-document stage on one batch of inputs (compute only; every engine calls this).
 
     Args:
         batch: inputs, and ingest rejections that pass through unchanged.
         kb: the knowledge base (None: the shipped one).
+        stored: ids of this batch's inputs that were left out because the store holds them.
     """
     outcomes: list[Document | Rejection] = []
     for item in batch:
@@ -326,7 +352,7 @@ def process_inputs(batch: Sequence[RawInput | Rejection], *, kb: KnowledgeBase |
             outcomes.append(
                 Rejection(item.source, "malformed", f"{item.source}: document is nested too deeply to parse")
             )
-    done = BatchResult(outcomes=outcomes)
+    done = BatchResult(outcomes=outcomes, stored=list(stored))
     docs = done.documents
     annotate_documents(docs, kb=kb)
     done.vectors = embed_documents(docs)
@@ -335,10 +361,11 @@ def process_inputs(batch: Sequence[RawInput | Rejection], *, kb: KnowledgeBase |
 
 
 def embed_documents(docs: list[Document]) -> dict[str, dict[str, np.ndarray]]:
-    """Embed each English document's headline and lead (for stories) and its claims (for matching).
+    """Embed each English document's headline and lead (stories), sentences (paraphrase) and claims (matching).
 
     Args:
-        docs: annotated documents of one batch; ``story_vector`` and ``story_names`` are set in place.
+        docs: annotated documents of one batch; ``story_vector``, ``story_names`` and
+            ``sentence_vectors`` are set in place.
 
     Returns:
         doc id -> claim id -> claim embedding.
@@ -348,7 +375,8 @@ def embed_documents(docs: list[Document]) -> dict[str, dict[str, np.ndarray]]:
     english = [d for d in docs if "attribution" not in d.skipped]
     if not english:
         return {}
-    from storyline.embed import embed
+    from storyline.assess import paraphrase_sentences, sentence_vectors
+    from storyline.embed import DIM, embed
 
     records = story_docs(
         [
@@ -359,6 +387,15 @@ def embed_documents(docs: list[Document]) -> dict[str, dict[str, np.ndarray]]:
     for doc, record in zip(english, records, strict=True):
         doc.story_vector = record.embedding
         doc.story_names = record.names
+    # Paraphrase sentences mostly repeat the editorial ones already embedded for this batch, so
+    # they cost little here; embedded later, after the cache has moved on, they cost a second pass.
+    sentences = [paraphrase_sentences(d.article.text) for d in english]
+    flat = [s for ss in sentences for s in ss]
+    sentence_vecs = sentence_vectors(flat) if flat else np.zeros((0, DIM), dtype=np.float32)
+    at = 0
+    for doc, ss in zip(english, sentences, strict=True):
+        doc.sentence_vectors = sentence_vecs[at : at + len(ss)].reshape(len(ss), DIM)
+        at += len(ss)
     claims = [(d.id, c) for d in english for c in d.claims]
     vecs = embed([c.text for _, c in claims]) if claims else np.zeros((0, 0), dtype=np.float32)
     out: dict[str, dict[str, np.ndarray]] = {}

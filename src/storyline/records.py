@@ -262,6 +262,8 @@ class Document:
         claims: checkable propositions (`storyline.claims.Claim`).
         story_vector: embedding of headline and lead, for story clustering.
         story_names: names the document mentions, for story clustering.
+        sentence_vectors: unit vectors of the sentences paraphrase detection compares (n x dim),
+            embedded with the rest of the batch so the cross-document stage never re-embeds them.
         skipped: stage name -> why an English-only stage skipped this document.
         signals: per-document evidence that a corpus stage weighs before it raises a flag (a
             ``stale`` office the knowledge base says had ended).
@@ -279,5 +281,6 @@ class Document:
     claims: list[Any] = field(default_factory=list)
     story_vector: Any = None
     story_names: frozenset[str] = frozenset()
+    sentence_vectors: Any = None
     skipped: dict[str, str] = field(default_factory=dict)
     signals: list[Flag] = field(default_factory=list)

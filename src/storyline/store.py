@@ -423,6 +423,8 @@ class Store:
                         )
                     )
                 child["quotes"].extend(_quote_row(doc.id, q) for q in doc.quotes)
+                if doc.sentence_vectors is not None:
+                    child["doc_sentences"].append(_sentence_row(doc.id, doc.sentence_vectors))
             for name, (head, key_width) in _BULK.items():
                 _insert_rows(con, head, child[name], key_width=key_width)
             _insert_rows(con, f"INSERT INTO documents ({', '.join(_DOC_COLUMNS)})", rows, key_width=0)
@@ -690,12 +692,7 @@ class Store:
         Args:
             rows: (doc id, sentence vectors) pairs.
         """
-        out = []
-        for doc_id, vecs in rows:
-            v = np.asarray(vecs, dtype=np.float32)
-            cent = v.mean(axis=0) if len(v) else np.zeros(v.shape[1] if v.ndim == 2 else 0, dtype=np.float32)
-            cent = cent / max(float(np.linalg.norm(cent)), 1e-9)
-            out.append((doc_id, len(v), cent.astype(np.float32).tobytes(), v.tobytes()))
+        out = [_sentence_row(doc_id, vecs) for doc_id, vecs in rows]
         if out:
             with self.transaction() as con:
                 con.executemany("INSERT OR REPLACE INTO doc_sentences VALUES (?, ?, ?, ?)", out)
@@ -908,11 +905,25 @@ _BULK: dict[str, tuple[str, int]] = {
     "claim_vectors": ("INSERT OR REPLACE INTO claim_vectors", 1),
     "story_docs": ("INSERT OR REPLACE INTO story_docs", 1),
     "quotes": ("INSERT OR REPLACE INTO quotes", 1),
+    "doc_sentences": ("INSERT OR REPLACE INTO doc_sentences", 1),
 }
 #: Rows per multi-row INSERT statement.
 _ROWS_PER_INSERT = 256
 #: From this many rows, `_insert_rows` goes through Arrow.
 _ARROW_MIN_ROWS = 32
+
+
+def _sentence_row(doc_id: str, vectors: Any) -> tuple[str, int, bytes, bytes]:
+    """A ``doc_sentences`` row: the document's unit sentence vectors (n x dim) and their unit centroid.
+
+    Args:
+        doc_id: the document.
+        vectors: its sentence vectors.
+    """
+    v = np.asarray(vectors, dtype=np.float32)
+    cent = v.mean(axis=0) if len(v) else np.zeros(v.shape[1] if v.ndim == 2 else 0, dtype=np.float32)
+    cent = cent / max(float(np.linalg.norm(cent)), 1e-9)
+    return (doc_id, len(v), cent.astype(np.float32).tobytes(), v.tobytes())
 
 
 def _insert_rows(con: Any, head: str, rows: Sequence[tuple[Any, ...]], *, key_width: int) -> None:

@@ -27,6 +27,8 @@ NAME_WEIGHT = 0.4
 #: Resemblance lost per 30 days between a document and a story's span, capped at `MAX_TIME_PENALTY`.
 TIME_PENALTY_PER_MONTH = 0.01
 MAX_TIME_PENALTY = 0.1
+#: Members whose closeness to the centroid is within this of the best tie for the title.
+TITLE_TIE = 1e-4
 
 
 @dataclass(slots=True)
@@ -134,7 +136,10 @@ def _retitle(story: Story) -> None:
     titled = [d for d in story.documents if d in story.titles]
     if titled:
         scores = np.stack([story.vectors[d] for d in titled]) @ _unit(story.centroid)
-        story.title = story.titles[titled[int(np.argmax(scores))]]
+        # Two members are always equally close to their centroid: within float noise (which differs
+        # between processes and batch shapes) the first member wins, so every engine picks alike.
+        best = int(np.flatnonzero(scores >= scores.max() - TITLE_TIE)[0])
+        story.title = story.titles[titled[best]]
 
 
 def assign_stories(
