@@ -13,8 +13,9 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -101,12 +102,142 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n else v
 
 
-def _resemblance(doc: StoryDoc, story: Story) -> float:
-    assert story.centroid is not None
-    cos = float(_unit(doc.embedding) @ _unit(story.centroid))
-    size = len(story.documents)
-    # The story's names: those mentioned by more than one member (all of them for a one-member story).
-    common = {n for n, k in story.names.items() if k >= 2 or size == 1}
+class _Features:
+    """Each story's unit centroid and frequent names, worked out once per state of the story.
+
+    A story changes only by gaining members, so its size tells a stale entry from a current one;
+    without this, every comparison rebuilt both from the story's name counts.
+    """
+
+    def __init__(self) -> None:
+        self._by_story: dict[str, tuple[int, np.ndarray, frozenset[str]]] = {}
+
+    def of(self, story: Story) -> tuple[np.ndarray, frozenset[str]]:
+        """(unit centroid, names mentioned by more than one member, or all of a one-member story's).
+
+        Args:
+            story: a story with a centroid.
+        """
+        assert story.centroid is not None
+        size = len(story.documents)
+        hit = self._by_story.get(story.id)
+        if hit is None or hit[0] != size:
+            common = frozenset(n for n, k in story.names.items() if k >= 2 or size == 1)
+            hit = (size, _unit(story.centroid), common)
+            self._by_story[story.id] = hit
+        return hit[1], hit[2]
+
+    def forget(self, story: Story) -> None:
+        """Drop a story that was merged away (its id may not come back with other members)."""
+        self._by_story.pop(story.id, None)
+
+
+#: Slack on the reach test of `_best_reaching`: a matrix product and a dot product of the same
+#: vectors may differ in the last bits.
+_REACH_SLACK = 1e-6
+
+
+class _Centroids:
+    """The stories' unit centroids as one matrix, rows in story order, so a document is compared
+    with every story in one product.
+
+    Args:
+        stories: the stories, in the order their rows take.
+        features: the per-story cache the rows come from.
+        capacity: rows to reserve (stories to come included).
+        dim: vector width.
+    """
+
+    def __init__(self, stories: Sequence[Story], features: _Features, *, capacity: int, dim: int) -> None:
+        self._features = features
+        self._rows: dict[str, int] = {}
+        self._matrix = np.zeros((max(capacity, len(stories), 1), dim), dtype=np.float32)
+        self._live = np.zeros(len(self._matrix), dtype=bool)
+        self._names = np.zeros(len(self._matrix), dtype=np.float64)
+        for story in stories:
+            self.update(story)
+
+    def update(self, story: Story) -> None:
+        """Set the row of ``story`` (a new story gets the next row).
+
+        Args:
+            story: a story that changed or is new.
+        """
+        row = self._rows.setdefault(story.id, len(self._rows))
+        if row >= len(self._matrix):
+            self._matrix = np.vstack([self._matrix, np.zeros_like(self._matrix)])
+            self._live = np.concatenate([self._live, np.zeros_like(self._live)])
+            self._names = np.concatenate([self._names, np.zeros_like(self._names)])
+        if story.centroid is not None:
+            centroid, names = self._features.of(story)
+            self._matrix[row] = centroid
+            self._live[row] = True
+            self._names[row] = len(names)
+
+    def cosines(self, unit: np.ndarray) -> np.ndarray:
+        """Cosine of ``unit`` with each story's centroid, in story order; -inf for a story without one.
+
+        Args:
+            unit: a unit vector.
+        """
+        n = len(self._rows)
+        return np.where(self._live[:n], self._matrix[:n] @ unit, -np.inf)
+
+    def name_reach(self, names: int) -> np.ndarray:
+        """The most the name term can add for each story, given how many names the other side has.
+
+        The overlap of two name sets is at most the smaller size over the larger.
+
+        Args:
+            names: the size of the other side's name set.
+        """
+        sizes = self._names[: len(self._rows)]
+        if not names:
+            return np.zeros_like(sizes)
+        return np.asarray(NAME_WEIGHT * np.minimum(sizes, names) / np.maximum(sizes, names))
+
+
+def _width(docs: Sequence[StoryDoc], stories: Sequence[Story]) -> int:
+    """The width of the vectors in play (1 when there are none)."""
+    for story in stories:
+        if story.centroid is not None:
+            return len(story.centroid)
+    return len(docs[0].embedding) if docs else 1
+
+
+def _best_reaching(
+    stories: Sequence[Story],
+    cosines: np.ndarray,
+    *,
+    reach: np.ndarray,
+    threshold: float,
+    score: Callable[[Story], float],
+) -> tuple[float, Story] | None:
+    """The best-scoring story (the first on ties) among those that could score ``threshold``.
+
+    A score is a cosine plus at most ``reach``, less a penalty, so a story whose cosine falls short
+    of ``threshold - reach`` cannot reach it; when no story reaches it, which one is best does
+    not matter.
+
+    Args:
+        stories: the candidates, in the order of ``cosines``.
+        cosines: each story's centroid cosine.
+        reach: the most the rest of the score can add to each story's cosine.
+        threshold: the score that matters.
+        score: the exact score of a story.
+    """
+    best: tuple[float, Story] | None = None
+    for k in np.flatnonzero(cosines + reach >= threshold - _REACH_SLACK):
+        story = stories[int(k)]
+        value = score(story)
+        if best is None or value > best[0]:
+            best = (value, story)
+    return best
+
+
+def _resemblance(doc: StoryDoc, unit: np.ndarray, story: Story, features: _Features) -> float:
+    centroid, common = features.of(story)
+    cos = float(unit @ centroid)
     overlap = len(doc.names & common) / len(doc.names | common) if doc.names and common else 0.0
     penalty = 0.0
     if doc.date and story.start and story.end:
@@ -159,47 +290,57 @@ def assign_stories(
         (document id -> story id, all stories).
     """
     stories = list(existing)
-    placed = {d for s in stories for d in s.documents}
+    placed = {d: s.id for s in stories for d in s.documents}
     assignments: dict[str, str] = {}
+    features = _Features()
     order = sorted(new_docs, key=lambda d: (d.date is None, d.date or dt.date.min, d.id))
+    taken = {s.id for s in stories}
+    # Unit centroids, one row per story in list order (rows of stories without one stay out of reach).
+    units = _Centroids(stories, features, capacity=len(stories) + len(order), dim=_width(order, stories))
     for doc in order:
         if doc.id in placed:
-            assignments[doc.id] = next(s.id for s in stories if doc.id in s.documents)
+            assignments[doc.id] = placed[doc.id]
             continue
-        scored = [(_resemblance(doc, s), s) for s in stories if s.centroid is not None]
-        best = max(scored, key=lambda x: x[0], default=None)
+        unit = _unit(np.asarray(doc.embedding, dtype=np.float32))
+        best = _best_reaching(
+            stories,
+            units.cosines(unit),
+            reach=units.name_reach(len(doc.names)),
+            threshold=threshold,
+            score=partial(_resemblance, doc, unit, features=features),
+        )
         if best is not None and best[0] >= threshold:
             story = best[1]
         else:
             sid = story_id(doc.id)
-            taken = {s.id for s in stories}
             while sid in taken:
                 sid = story_id(sid)
+            taken.add(sid)
             story = Story(id=sid)
             stories.append(story)
         _add(story, doc)
-        placed.add(doc.id)
+        units.update(story)
+        placed[doc.id] = story.id
         assignments[doc.id] = story.id
     touched = set(assignments.values())
     for story in stories:
         if story.id in touched:
             _retitle(story)
-    stories = _merge_touched(stories, touched, threshold=MERGE_THRESHOLD)
+    stories = _merge_touched(stories, touched, threshold=MERGE_THRESHOLD, features=features)
     final = {d: s.id for s in stories for d in s.documents}
     return {d: final[d] for d in assignments}, stories
 
 
-def _story_resemblance(a: Story, b: Story) -> float:
+def _story_resemblance(a: Story, b: Story, features: _Features) -> float:
     """Centroid cosine plus overlap of the names both stories mention often."""
-    assert a.centroid is not None and b.centroid is not None
-    cos = float(_unit(a.centroid) @ _unit(b.centroid))
-    na = {n for n, k in a.names.items() if k >= 2 or len(a.documents) == 1}
-    nb = {n for n, k in b.names.items() if k >= 2 or len(b.documents) == 1}
+    ca, na = features.of(a)
+    cb, nb = features.of(b)
+    cos = float(ca @ cb)
     overlap = len(na & nb) / len(na | nb) if na and nb else 0.0
     return cos + NAME_WEIGHT * overlap
 
 
-def _merge_touched(stories: list[Story], touched: set[str], *, threshold: float) -> list[Story]:
+def _merge_touched(stories: list[Story], touched: set[str], *, threshold: float, features: _Features) -> list[Story]:
     """Merge stories this batch touched into any story they now clearly belong with.
 
     Early documents of one story can start separate stories (a dam filling, then a border
@@ -208,11 +349,19 @@ def _merge_touched(stories: list[Story], touched: set[str], *, threshold: float)
     merged = True
     while merged:
         merged = False
-        for a in [s for s in stories if s.id in touched]:
-            best = max(
-                ((_story_resemblance(a, b), b) for b in stories if b is not a and b.centroid is not None),
-                key=lambda x: x[0],
-                default=None,
+        units = _Centroids(stories, features, capacity=len(stories), dim=_width((), stories))
+        for row, a in [(k, s) for k, s in enumerate(stories) if s.id in touched]:
+            if a.centroid is None:
+                continue
+            centroid, names = features.of(a)
+            cosines = units.cosines(centroid)
+            cosines[row] = -np.inf
+            best = _best_reaching(
+                stories,
+                cosines,
+                reach=units.name_reach(len(names)),
+                threshold=threshold,
+                score=partial(_story_resemblance, a, features=features),
             )
             if best is None or best[0] < threshold:
                 continue
@@ -230,6 +379,7 @@ def _merge_touched(stories: list[Story], touched: set[str], *, threshold: float)
             keep.end = max((x for x in (keep.end, drop.end) if x), default=None)
             _retitle(keep)
             stories.remove(drop)
+            features.forget(drop)
             touched.add(keep.id)
             merged = True
             break
