@@ -98,6 +98,37 @@ def test_similar_pairs_matches_brute_force(n: int, threshold: float, k: int) -> 
         assert sorted(j[i == row].tolist()) == sorted(want)
 
 
+@pytest.mark.parametrize("max_floats", [3000 * 16, 3000 * 64, 16_000_000])
+def test_similar_pairs_bounds_its_step_and_finds_the_same_pairs(max_floats: int) -> None:
+    import tracemalloc
+
+    v = normalise(np.random.default_rng(3).normal(size=(3000, 8)))
+    want = similar_pairs(v, threshold=0.9, k=6)
+    tracemalloc.start()
+    try:
+        got = similar_pairs(v, threshold=0.9, k=6, max_floats=max_floats)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    for a, b in zip(want, got, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # One step's similarity block is the largest allocation: at most max(16, max_floats / n) rows.
+    rows = min(2048, max(16, max_floats // 3000))
+    assert peak < 3 * rows * 3000 * 4 + 2_000_000
+
+
+def test_normalise_in_place_and_skip_unit() -> None:
+    raw = np.array([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32)
+    unit = normalise(raw)
+    assert unit is not raw and raw[0, 0] == 3.0
+    np.testing.assert_allclose(unit, [[0.6, 0.8], [0.0, 0.0]])
+    assert normalise(unit, skip_unit=True) is unit
+    assert normalise(raw, skip_unit=True) is not raw
+    same = normalise(raw, in_place=True)
+    assert same is raw
+    np.testing.assert_allclose(raw, [[0.6, 0.8], [0.0, 0.0]])
+
+
 # --- the demo corpus --------------------------------------------------------------------------------
 
 

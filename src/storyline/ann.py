@@ -1,7 +1,7 @@
 """Neighbour search over unit-length embeddings: blocked exact search, bounded memory.
 
-Every row is compared with every later row, one block of rows at a time, so memory stays at
-``block * n`` floats while the BLAS matrix product does the work. Exact, and fast enough for a
+Every row is compared with every later row, one block of rows at a time, so a step's memory stays
+under a fixed number of floats while the BLAS matrix product does the work. Exact, and fast enough for a
 few hundred thousand claims on a laptop (100k x 384 is about 10^10 multiply-adds); beyond that,
 shard by story or date first.
 """
@@ -11,15 +11,23 @@ from __future__ import annotations
 import numpy as np
 
 
-def normalise(vectors: np.ndarray) -> np.ndarray:
+def normalise(vectors: np.ndarray, *, in_place: bool = False, skip_unit: bool = False) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero), as float32.
 
     Args:
         vectors: a 2-D array, one row per item.
+        in_place: scale a float32 array's own rows instead of a copy (a large matrix is not held twice).
+        skip_unit: return a float32 array unchanged when its rows are already unit or zero.
     """
     v = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    # einsum: no temporary as large as the matrix, unlike norm(axis=1).
+    norms = np.sqrt(np.einsum("ij,ij->i", v, v))[:, None]
+    if skip_unit and np.all((np.abs(norms - 1.0) < 1e-4) | (norms == 0)):
+        return v
     norms[norms == 0] = 1.0
+    if in_place and v is vectors:
+        v /= norms
+        return v
     return v / norms
 
 
@@ -29,6 +37,7 @@ def similar_pairs(
     threshold: float,
     k: int = 20,
     block: int = 2048,
+    max_floats: int = 16_000_000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i < j) whose cosine similarity is at least ``threshold``, at most ``k`` per row.
 
@@ -36,13 +45,16 @@ def similar_pairs(
         vectors: unit-length rows (see `normalise`).
         threshold: the least cosine similarity kept.
         k: the most neighbours kept per row (the most similar ones).
-        block: rows compared per step; bounds memory at ``block * n`` floats.
+        block: the most rows compared per step.
+        max_floats: bound on one step's similarity block (``rows * n`` floats); fewer rows per step
+            as ``n`` grows, so memory does not grow with the square of the corpus.
 
     Returns:
         (i, j, similarity) arrays of equal length.
     """
     v = np.asarray(vectors, dtype=np.float32)
     n = v.shape[0]
+    block = max(16, min(block, max_floats // max(n, 1)))
     out_i: list[np.ndarray] = []
     out_j: list[np.ndarray] = []
     out_s: list[np.ndarray] = []

@@ -275,9 +275,11 @@ def _cached_claim_rows(
 def _matrix(rows: Sequence[Mapping[str, Any]], dim: int) -> np.ndarray:
     from storyline.ann import normalise
 
-    if not rows:
-        return np.zeros((0, dim), dtype=np.float32)
-    return normalise(np.stack([r["vector"] if r["vector"] is not None else np.zeros(dim, np.float32) for r in rows]))
+    out = np.zeros((len(rows), dim), dtype=np.float32)
+    for i, r in enumerate(rows):
+        if r["vector"] is not None:
+            out[i] = r["vector"]
+    return normalise(out, in_place=True)
 
 
 def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[set[str]]:

@@ -582,7 +582,10 @@ def match_claims(
 
         vecs = embed([c.text for c in items])
     else:
-        vecs = normalise(np.asarray(embeddings)[keep])
+        given = np.asarray(embeddings, dtype=np.float32)
+        # Indexing copies; with every claim kept, unit rows serve as they are (a large store's
+        # matrix is then held once).
+        vecs = normalise(given if len(keep) == len(given) else given[keep], skip_unit=True)
     # Parts are worked out only for claims in a candidate pair (with ``focus``, a few of the subset).
     parts: dict[int, ClaimParts] = {}
 
