@@ -268,3 +268,27 @@ def test_staleness_follows_the_story_across_runs(tmp_path: Path) -> None:
     assert summary.added == 2
     got = _stale_evidence(db)
     assert got["undated.txt"] and "2025-03-12" in got["undated.txt"][0]
+
+
+def test_analyze_hands_freed_memory_back_after_every_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyline.pipeline as pipeline
+
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline, "_malloc_trim", lambda: calls.append)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"{n}.txt").write_text(f"Report {n}\n\nThe council of Varnholt met on Monday to discuss item {n}.\n")
+    summary = pipeline.analyze([folder], db=tmp_path / "t.duckdb", batch_size=2)
+    assert summary.added == 5
+    assert calls == [0, 0, 0], "one release per batch of two"
+
+
+def test_release_free_memory_runs_here() -> None:
+    import sys
+
+    from storyline.pipeline import _malloc_trim, release_free_memory
+
+    release_free_memory()
+    if sys.platform.startswith("linux"):
+        assert _malloc_trim() is not None

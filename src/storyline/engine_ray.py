@@ -37,7 +37,7 @@ import numpy as np
 from storyline._exceptions import EngineError
 from storyline.ingest import iter_inputs
 from storyline.kb import KnowledgeBase
-from storyline.pipeline import BatchResult, process_inputs
+from storyline.pipeline import BatchResult, process_inputs, release_free_memory
 from storyline.records import Document, RawInput, Rejection
 
 #: Columns of the input shards.
@@ -246,6 +246,8 @@ class DocumentWorker:
             rows = pq.read_table(shard).to_pylist()
             done = process_inputs([_input_item(row) for row in rows], kb=self.kb)
             tables.append(result_table([row["ordinal"] for row in rows], done))
+            del done
+            release_free_memory()
         return pa.concat_tables(tables)
 
 
