@@ -6,7 +6,8 @@ a run over everything would. Each stage records the documents it has compared
 the documents that are new, or whose date or group changed, against candidates drawn from the
 whole store, and keeps the stored results for pairs of older documents:
 
-- paraphrase (``derivative`` flags): sentence vectors are embedded once per document and stored;
+- paraphrase (``derivative`` flags): sentence vectors are embedded once per document, by the
+  per-document stage, and stored with it;
   a document is assessed against the documents whose centroid is near its own, and an older one
   is assessed again only when a changed document could now be its source.
 - claims (relations, positions): the claims of changed documents are compared with their
@@ -67,6 +68,9 @@ def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
 
 def embed_missing_sentences(store: Store) -> int:
     """Embed and store the paraphrase sentences of English documents that have none stored yet.
+
+    The per-document stage stores them with each document; this fills in stores written before it
+    did, and documents an engine delivered without them.
 
     Args:
         store: an open store.

@@ -610,8 +610,8 @@ def link_claims(store: Store, *, duplicate_of: dict[str, str]) -> int:
 def paraphrase_flags(store: Store, *, duplicate_of: dict[str, str]) -> dict[str, list[Flag]]:
     """``derivative`` flags for documents that paraphrase an earlier one without copying it word for word.
 
-    Incremental (`storyline.crossdoc.update_paraphrases`): sentence vectors are embedded once per
-    document and stored; only new or changed documents are assessed.
+    Incremental (`storyline.crossdoc.update_paraphrases`): sentence vectors come stored with each
+    document from the per-document stage; only new or changed documents are assessed.
 
     Args:
         store: an open store.
