@@ -151,3 +151,30 @@ def test_local_engine_never_imports_ray() -> None:
         "assert not any(m == 'ray' or m.startswith('ray.') for m in sys.modules), 'ray was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@needs_ray
+def test_ray_engine_leaves_stored_inputs_out_and_counts_them_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.engine_ray as engine_ray
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text(f"Note {n}\n\nThe mill at Orrin Ford reopened on Friday, item {n}.\n")
+    db = tmp_path / "t.duckdb"
+    assert analyze([folder], db=db).added == 3
+    (folder / "3.txt").write_text("Note 3\n\nA new footbridge over the Orrin opened on Saturday.\n")
+    shipped: list[int] = []
+    real = engine_ray.write_input_shards
+
+    def counting(items: Any, out: Path, *, rows_per_file: int) -> int:
+        shipped.append(real(items, out, rows_per_file=rows_per_file))
+        # Nothing reaches Ray: the new file is left out too, so no instance is started here.
+        return 0
+
+    monkeypatch.setattr(engine_ray, "write_input_shards", counting)
+    summary = analyze([folder], db=db, engine="ray")
+    assert shipped == [1], "only the new input goes to the shards"
+    assert (summary.seen, summary.unchanged, summary.added) == (3, 3, 0)

@@ -27,7 +27,7 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -37,7 +37,7 @@ import numpy as np
 from storyline._exceptions import EngineError
 from storyline.ingest import iter_inputs
 from storyline.kb import KnowledgeBase
-from storyline.pipeline import BatchResult, process_inputs, release_free_memory
+from storyline.pipeline import BatchResult, batched, process_inputs, release_free_memory
 from storyline.records import Document, RawInput, Rejection
 
 #: Columns of the input shards.
@@ -66,6 +66,8 @@ def ray_batches(
     address: str | None = None,
     workers: int | None = None,
     show_progress: bool = False,
+    split_stored: Callable[[Sequence[RawInput | Rejection]], tuple[list[RawInput | Rejection], list[str]]]
+    | None = None,
 ) -> Iterator[BatchResult]:
     """Run the per-document stages on Ray and yield the results batch by batch, in input order.
 
@@ -78,6 +80,8 @@ def ray_batches(
         address: None or "local" starts a private Ray instance; "auto" or "ray://host:port" joins a cluster.
         workers: actors in the pool (None: one per CPU but one, at most one per input shard).
         show_progress: let Ray Data draw its progress bars on stderr.
+        split_stored: per batch of inputs, (those to analyse, ids of those already stored); the
+            stored ones are reported first, in one result, and never sent to Ray.
 
     Raises:
         EngineError: Ray is not installed or the cluster cannot be reached.
@@ -95,7 +99,17 @@ def ray_batches(
     saved = (ctx.execution_options.preserve_order, ctx.enable_progress_bars)
     try:
         inputs, outputs = folder / "inputs", folder / "outputs"
-        total = write_input_shards(iter_inputs(paths, stdin=stdin), inputs, rows_per_file=batch_size)
+        stored: list[str] = []
+
+        def fresh_inputs() -> Iterator[RawInput | Rejection]:
+            for batch in batched(iter_inputs(paths, stdin=stdin), batch_size):
+                fresh, known = split_stored(batch) if split_stored else (batch, [])
+                stored.extend(known)
+                yield from fresh
+
+        total = write_input_shards(fresh_inputs(), inputs, rows_per_file=batch_size)
+        if stored:
+            yield BatchResult(stored=stored)
         if total == 0:
             return
         started_here = _connect(ray, address=address, workers=workers)

@@ -196,7 +196,13 @@ def parse_record_date(value: str) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
-def _batched(items: Iterable[RawInput | Rejection], size: int) -> Iterator[list[RawInput | Rejection]]:
+def batched(items: Iterable[RawInput | Rejection], size: int) -> Iterator[list[RawInput | Rejection]]:
+    """Inputs in lists of ``size`` (the last may be shorter), read lazily.
+
+    Args:
+        items: inputs and ingest rejections.
+        size: items per list.
+    """
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
@@ -250,12 +256,13 @@ def analyze(
                 address=address,
                 workers=workers,
                 show_progress=progress is not None,
+                split_stored=lambda batch: _split_stored(store, batch),
             )
         else:
             batches = (
                 process_inputs(fresh, kb=kb, stored=stored)
                 for fresh, stored in (
-                    _split_stored(store, batch) for batch in _batched(iter_inputs(paths, stdin=stdin), batch_size)
+                    _split_stored(store, batch) for batch in batched(iter_inputs(paths, stdin=stdin), batch_size)
                 )
             )
         for done in batches:
