@@ -188,9 +188,7 @@ class WriteResult:
 
 #: DuckDB's buffer pool otherwise grows to 80% of RAM and keeps the pages it has read, so a long run's
 #: memory would grow with the store; with a cap, larger work spills to a temporary folder on disk.
-#: Writing 20,000 documents' rows, resident size levelled off some 150 MB lower at 256 MB than at
-#: 512 MB (about 1.02 against 1.18 GB, models included).
-MEMORY_LIMIT = "256MB"
+MEMORY_LIMIT = "512MB"
 
 
 class Store:
@@ -199,7 +197,7 @@ class Store:
     Args:
         path: the DuckDB file (":memory:" for a throwaway store).
         read_only: open without write access (the web app does).
-        memory_limit: DuckDB's memory cap, such as "256MB" (default: ``$STORYLINE_DB_MEMORY`` or
+        memory_limit: DuckDB's memory cap, such as "512MB" (default: ``$STORYLINE_DB_MEMORY`` or
             `MEMORY_LIMIT`).
     """
 
