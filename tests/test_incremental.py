@@ -180,3 +180,38 @@ def test_sentence_vectors_are_stored_with_their_documents_and_the_fallback_match
         again = store.sentence_vectors(ids, dim=DIM)
     for doc_id in ids:
         np.testing.assert_allclose(again[doc_id], stored[doc_id], atol=1e-5)
+
+
+def test_whole_store_claims_stream_in_order_with_their_own_vectors(tmp_path: Path) -> None:
+    import numpy as np
+
+    import storyline.crossdoc as crossdoc
+
+    files = _files(tmp_path / "docs")
+    # A word-for-word copy of the original: its claims are the original's and are left out.
+    copy = tmp_path / "docs" / "f-copy.txt"
+    copy.write_text(files[0].read_text(encoding="utf-8") + "\nShare this article.\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    analyze([*files, copy], db=db)
+    with Store(db) as store:
+        rows = list(store.iter_claims())
+        assert [r["id"] for r in store.iter_claims(chunk=1)] == [r["id"] for r in rows]
+        seq = dict(store.con.execute("SELECT id, seq FROM documents").fetchall())
+        assert [(seq[r["doc_id"]], r["start"], r["id"]) for r in rows] == sorted(
+            (seq[r["doc_id"]], r["start"], r["id"]) for r in rows)
+        dup = dict(
+            store.con.execute("SELECT id, duplicate_of FROM documents WHERE duplicate_of IS NOT NULL").fetchall())
+        assert dup, "the copy is grouped with its original"
+        stored = {i: v for ids, chunk in store.iter_claim_vectors(chunk=3) for i, v in zip(ids, chunk, strict=True)}
+        claims, matrix = crossdoc._all_claims(store, duplicate_of=dup)
+    def folded(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    originals = {(r["doc_id"], folded(r["text"])) for r in rows if r["doc_id"] not in dup}
+    copies = {r["id"] for r in rows if r["doc_id"] in dup and (dup[r["doc_id"]], folded(r["text"])) in originals}
+    assert copies, "the copy repeats the original's claims"
+    assert [c.id for c in claims] == [r["id"] for r in rows if r["id"] not in copies]
+    assert matrix is not None and matrix.shape == (len(claims), len(next(iter(stored.values()))))
+    for n, c in enumerate(claims):
+        want = stored[c.id] / np.linalg.norm(stored[c.id])
+        np.testing.assert_allclose(matrix[n], want, atol=1e-6)

@@ -129,6 +129,108 @@ def test_normalise_in_place_and_skip_unit() -> None:
     np.testing.assert_allclose(raw, [[0.6, 0.8], [0.0, 0.0]])
 
 
+def _candidates_all_at_once(claims: list[Claim], vecs: np.ndarray, *, k: int) -> dict[tuple[int, int], float]:
+    """The candidates as one dict, the way they were made before they were streamed: neighbours, then blocks."""
+    from storyline.link import BLOCK_COSINE, CANDIDATE_COSINE, MAX_BLOCK, block_keys
+
+    ii, jj, ss = similar_pairs(vecs, threshold=CANDIDATE_COSINE, k=k)
+    pairs = {(i, j): s for i, j, s in zip(ii.tolist(), jj.tolist(), ss.tolist(), strict=True)}
+    blocks: dict[str, list[int]] = {}
+    for n, c in enumerate(claims):
+        for key in block_keys(c.text, predicate=c.predicate, subject=c.subject):
+            blocks.setdefault(key, []).append(n)
+    for members in blocks.values():
+        if 2 <= len(members) <= MAX_BLOCK:
+            for x in members:
+                for y in members:
+                    if x < y and float(vecs[x] @ vecs[y]) >= BLOCK_COSINE:
+                        pairs.setdefault((x, y), float(vecs[x] @ vecs[y]))
+    return pairs
+
+
+@pytest.mark.parametrize(("n", "max_floats", "k"), [(120, 16 * 120, 4), (120, 16_000_000, 20), (400, 40 * 400, 3)])
+def test_streamed_candidates_equal_the_candidates_made_at_once(
+    n: int, max_floats: int, k: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functools import partial
+
+    from storyline import ann, link
+
+    rng = np.random.default_rng(n + k)
+    # Low dimension: many neighbours above the cut. Verbs and numbers repeat: lexical blocks, some of
+    # them also neighbours, and one number block too large to use.
+    vecs = normalise(rng.normal(size=(n, 6)))
+    verbs = ["send", "close", "inspect", "repair"]
+    claims = [_claim(f"c{m}", f"d{m % 7}", f"Harbour crews {verbs[m % 4]} {m % 9} cranes and {m % 3 + 10} quays",
+                     predicate=verbs[m % 4], subject=f"crew {m % 5}") for m in range(n)]
+    # Small steps: the pairs of a row are made in one step, but a row's block partners span many.
+    monkeypatch.setattr(link, "iter_similar_pairs", partial(ann.iter_similar_pairs, max_floats=max_floats))
+    got = list(link._candidates(claims, vecs, k=k))
+    want = _candidates_all_at_once(claims, vecs, k=k)
+    assert [(i, j) for i, j, _ in got] == sorted(want)
+    assert [s for _, _, s in got] == pytest.approx([want[i, j] for i, j, _ in got], abs=1e-6)
+    focus = np.asarray([m % 11 == 0 for m in range(n)])
+    focused = [(i, j) for i, j, _ in link._candidates(claims, vecs, k=k, focus=focus)]
+    assert focused == [(i, j) for i, j in sorted(want) if focus[i] or focus[j]]
+
+
+def test_similar_pairs_steps_cover_every_row_once() -> None:
+    from storyline.ann import iter_similar_pairs
+
+    v = normalise(np.random.default_rng(5).normal(size=(100, 4)))
+    steps = list(iter_similar_pairs(v, threshold=0.99, k=2, max_floats=16 * 100))
+    assert [(lo, hi) for lo, hi, *_ in steps] == [(lo, min(lo + 16, 100)) for lo in range(0, 100, 16)]
+    for lo, hi, i, _j, _s in steps:
+        assert np.all((i >= lo) & (i < hi))
+
+
+def test_a_bounded_parts_cache_gives_the_same_relations(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline import link
+
+    texts = [TEXT, TEXT.replace("will send", "sends"), TEXT.replace("40", "45"), TEXT + " next week"]
+    claims = [_claim(f"c{n}", f"d{n % 4 + 1}", t, polarity="negated" if n == 2 else "affirmed")
+              for n, t in enumerate(texts * 3)]
+    vecs = _vectors(len(claims), list(range(len(claims))))
+    kwargs: dict = {"doc_dates": DATES, "doc_outlets": OUTLETS, "duplicate_of": {}, "embeddings": vecs}
+    want = match_claims(claims, **kwargs)
+    assert want
+    monkeypatch.setattr(link, "PARTS_CACHE", 2)
+    assert match_claims(claims, **kwargs) == want
+
+
+def test_original_claims_drop_only_what_a_copy_repeats_of_its_original() -> None:
+    from storyline.link import original_claims
+
+    claims = [
+        _claim("a", "d1", TEXT),
+        _claim("b", "d2", "  " + TEXT.upper() + " "),  # the copy repeats it: spacing and case aside
+        _claim("c", "d2", TEXT + " in May"),  # the copy's own claim
+        _claim("d", "d3", TEXT),  # an independent document saying the same
+    ]
+    assert original_claims(claims, duplicate_of={"d2": "d1"}) == [0, 2, 3]
+    assert original_claims(claims, duplicate_of={}) == [0, 1, 2, 3]
+
+
+def test_shared_figure_explanation_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from storyline.link import _shared_quantity, quantities\n"
+        "a = quantities('the publication missed 6 plus launch details')\n"
+        "b = quantities('it has 6 plus models and 6 launch dates')\n"
+        "print(_shared_quantity(a, b))\n"
+    )
+    outs = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+        for seed in range(6)
+    }
+    # The first of the other side's figures in sorted order: "date launch" before "model plus".
+    assert outs == {"6 launch\n"}
+
+
 # --- the demo corpus --------------------------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ shard by story or date first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 
@@ -31,6 +33,47 @@ def normalise(vectors: np.ndarray, *, in_place: bool = False, skip_unit: bool = 
     return v / norms
 
 
+def iter_similar_pairs(
+    vectors: np.ndarray,
+    *,
+    threshold: float,
+    k: int = 20,
+    block: int = 2048,
+    max_floats: int = 16_000_000,
+) -> Iterator[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
+    """`similar_pairs`, one step of rows at a time: (lo, hi, i, j, similarity) for rows lo to hi - 1.
+
+    Every step is yielded, with empty arrays when it has no pairs. A caller can act on each step's
+    pairs and let them go, so the pairs of a large corpus are never held at once (at k = 20 they are
+    about 20 per row).
+
+    Args:
+        vectors: unit-length rows (see `normalise`).
+        threshold: the least cosine similarity kept.
+        k: the most neighbours kept per row (the most similar ones).
+        block: the most rows compared per step.
+        max_floats: bound on one step's similarity block (``rows * n`` floats); fewer rows per step
+            as ``n`` grows, so memory does not grow with the square of the corpus.
+    """
+    v = np.asarray(vectors, dtype=np.float32)
+    n = v.shape[0]
+    block = max(16, min(block, max_floats // max(n, 1)))
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        sims = v[lo:hi] @ v[lo:].T
+        # Only pairs with j > i: blank the diagonal block's lower triangle and the diagonal.
+        width = hi - lo
+        sims[:, :width][np.tril_indices(width)] = -np.inf
+        rows, cols = np.nonzero(sims >= threshold)
+        vals = sims[rows, cols]
+        # Keep the k best per row: sort by (row, -similarity) and cut each row's run at k.
+        order = np.lexsort((-vals, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        starts = np.searchsorted(rows, rows, side="left")
+        keep = (np.arange(len(rows)) - starts) < k
+        yield lo, hi, rows[keep] + lo, cols[keep] + lo, vals[keep]
+
+
 def similar_pairs(
     vectors: np.ndarray,
     *,
@@ -46,37 +89,14 @@ def similar_pairs(
         threshold: the least cosine similarity kept.
         k: the most neighbours kept per row (the most similar ones).
         block: the most rows compared per step.
-        max_floats: bound on one step's similarity block (``rows * n`` floats); fewer rows per step
-            as ``n`` grows, so memory does not grow with the square of the corpus.
+        max_floats: bound on one step's similarity block (see `iter_similar_pairs`).
 
     Returns:
         (i, j, similarity) arrays of equal length.
     """
-    v = np.asarray(vectors, dtype=np.float32)
-    n = v.shape[0]
-    block = max(16, min(block, max_floats // max(n, 1)))
-    out_i: list[np.ndarray] = []
-    out_j: list[np.ndarray] = []
-    out_s: list[np.ndarray] = []
-    for lo in range(0, n, block):
-        hi = min(n, lo + block)
-        sims = v[lo:hi] @ v[lo:].T
-        # Only pairs with j > i: blank the diagonal block's lower triangle and the diagonal.
-        width = hi - lo
-        sims[:, :width][np.tril_indices(width)] = -np.inf
-        rows, cols = np.nonzero(sims >= threshold)
-        if not len(rows):
-            continue
-        vals = sims[rows, cols]
-        # Keep the k best per row: sort by (row, -similarity) and cut each row's run at k.
-        order = np.lexsort((-vals, rows))
-        rows, cols, vals = rows[order], cols[order], vals[order]
-        starts = np.searchsorted(rows, rows, side="left")
-        keep = (np.arange(len(rows)) - starts) < k
-        out_i.append(rows[keep] + lo)
-        out_j.append(cols[keep] + lo)
-        out_s.append(vals[keep])
-    if not out_i:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy(), np.zeros(0, dtype=np.float32)
+    out_i, out_j, out_s = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.float32)]
+    for _, _, i, j, s in iter_similar_pairs(vectors, threshold=threshold, k=k, block=block, max_floats=max_floats):
+        out_i.append(i)
+        out_j.append(j)
+        out_s.append(s)
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)

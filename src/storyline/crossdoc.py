@@ -38,8 +38,9 @@ CHUNK = 4096
 #: Documents assessed for paraphrase per step, and candidate sources loaded per step.
 TARGETS_PER_STEP = 128
 SOURCES_PER_STEP = 1024
-#: Documents whose sentences are embedded per step.
+#: Documents whose sentences are embedded per step, and whose claims get block keys per step.
 EMBED_DOCS_PER_STEP = 256
+DOC_CHUNK = 256
 #: Float slack for candidate pre-filters; the deciding functions apply the exact thresholds.
 _SLACK = 1e-3
 #: Stored embedding neighbours of each changed claim passed on to matching (besides block partners).
@@ -236,17 +237,18 @@ def write_claim_blocks(store: Store, doc_ids: Sequence[str]) -> None:
     """
     from storyline.link import block_keys
 
-    if not doc_ids:
-        return
-    rows = store.con.execute(
-        "SELECT id, text, predicate, subject FROM claims WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)]
-    ).fetchall()
-    keys = [
-        (claim_id, key)
-        for claim_id, text, pred, subject in rows
-        for key in block_keys(text, predicate=pred, subject=subject)
-    ]
-    store.replace_claim_blocks([r[0] for r in rows], keys)
+    # A few hundred documents at a time: a first run over a large corpus has a block key or two for
+    # each of hundreds of thousands of claims.
+    for some in _chunks(doc_ids, DOC_CHUNK):
+        rows = store.con.execute(
+            "SELECT id, text, predicate, subject FROM claims WHERE doc_id IN (SELECT unnest(?))", [list(some)]
+        ).fetchall()
+        keys = [
+            (claim_id, key)
+            for claim_id, text, pred, subject in rows
+            for key in block_keys(text, predicate=pred, subject=subject)
+        ]
+        store.replace_claim_blocks([r[0] for r in rows], keys)
 
 
 def _claim_rows(store: Store, claim_ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -291,28 +293,19 @@ def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[se
     nd = len(dirty)
     top_s = np.full((nd, NEIGHBOURS), -np.inf, dtype=np.float32)
     top_id = np.full((nd, NEIGHBOURS), "", dtype=object)
-    cur = store.con.cursor()
-    try:
-        cur.execute(
-            "SELECT c.id, v.vector FROM claims c JOIN documents d ON d.id = c.doc_id JOIN claim_vectors v "
-            "ON v.claim_id = c.id WHERE d.superseded_by IS NULL"
-        )
-        while batch := cur.fetchmany(CHUNK):
-            chunk_ids = np.asarray([r[0] for r in batch], dtype=object)
-            mat = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in batch])
-            mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
-            sims = dirty @ mat.T
-            sims[sims < threshold - _SLACK] = -np.inf
-            # The chunk's best few per row first (linear), then a small sort merges them with the best so far.
-            k = min(NEIGHBOURS, sims.shape[1])
-            part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-            all_s = np.concatenate([top_s, np.take_along_axis(sims, part, axis=1)], axis=1)
-            all_id = np.concatenate([top_id, chunk_ids[part]], axis=1)
-            keep = np.argsort(-all_s, axis=1, kind="stable")[:, :NEIGHBOURS]
-            top_s = np.take_along_axis(all_s, keep, axis=1)
-            top_id = np.take_along_axis(all_id, keep, axis=1)
-    finally:
-        cur.close()
+    for ids, mat in store.iter_claim_vectors(chunk=CHUNK):
+        chunk_ids = np.asarray(ids, dtype=object)
+        mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
+        sims = dirty @ mat.T
+        sims[sims < threshold - _SLACK] = -np.inf
+        # The chunk's best few per row first (linear), then a small sort merges them with the best so far.
+        k = min(NEIGHBOURS, sims.shape[1])
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        all_s = np.concatenate([top_s, np.take_along_axis(sims, part, axis=1)], axis=1)
+        all_id = np.concatenate([top_id, chunk_ids[part]], axis=1)
+        keep = np.argsort(-all_s, axis=1, kind="stable")[:, :NEIGHBOURS]
+        top_s = np.take_along_axis(all_s, keep, axis=1)
+        top_id = np.take_along_axis(all_id, keep, axis=1)
     return [{str(x) for x in ids[np.isfinite(sims)]} for ids, sims in zip(top_id, top_s, strict=True)]
 
 
@@ -361,6 +354,39 @@ def _match_subset(
     return out
 
 
+def _all_claims(store: Store, *, duplicate_of: Mapping[str, str]) -> tuple[list[Any], np.ndarray | None]:
+    """The claims `storyline.link.match_claims` compares across the whole store, with a unit matrix of
+    their stored embeddings (None when none is stored), both read in chunks.
+
+    A copy's claims that its original carries word for word are left out here, so the matrix (430 MB
+    at 280,000 claims) is built once at its final size and never copied.
+    """
+    from storyline.link import original_claims
+
+    interned: dict[str, str] = {}
+    claims = []
+    for row in store.iter_claims(chunk=CHUNK):
+        # One string per document id, not one per claim.
+        row["doc_id"] = interned.setdefault(row["doc_id"], row["doc_id"])
+        claims.append(_claim(row))
+    claims = [claims[i] for i in original_claims(claims, duplicate_of=duplicate_of)]
+    row_of = {c.id: n for n, c in enumerate(claims)}
+    matrix: np.ndarray | None = None
+    for ids, chunk in store.iter_claim_vectors(chunk=CHUNK):
+        if matrix is None:
+            matrix = np.zeros((len(claims), chunk.shape[1]), dtype=np.float32)
+        for claim_id, vector in zip(ids, chunk, strict=True):
+            n = row_of.get(claim_id)
+            if n is not None:
+                matrix[n] = vector
+    del row_of
+    if matrix is None:
+        return claims, None
+    from storyline.ann import normalise
+
+    return claims, normalise(matrix, in_place=True)
+
+
 def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
     """Match the claims of new or changed documents against the store; write relations and positions.
 
@@ -389,14 +415,11 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
     outlets = store.document_outlets()
     if not linked_row or not linked_row[0] or len(dirty_ids) >= FULL_SHARE * total:
         # Everything (or most of it) is new: one match over all claims.
-        rows = store.claims()
-        claims = [_claim(r) for r in rows]
-        dim = next((len(r["vector"]) for r in rows if r["vector"] is not None), 0)
-        vectors = _matrix(rows, dim) if dim else None
-        del rows
+        claims, vectors = _all_claims(store, duplicate_of=duplicate_of)
         relations = match_claims(
             claims, doc_dates=doc_dates, doc_outlets=outlets, duplicate_of=duplicate_of, embeddings=vectors
         )
+        del vectors
         found = positions(claims, relations, doc_dates=doc_dates)
         store.replace_links([_relation_dict(r) for r in relations], found)
         store.mark_linked(CLAIMS, unlinked)

@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from storyline.ann import normalise, similar_pairs
+from storyline.ann import iter_similar_pairs, normalise
 from storyline.claims import Claim
 
 RelationKind = str
@@ -253,8 +253,9 @@ def quantities(text: str) -> frozenset[tuple[str, frozenset[str]]]:
 
 def _shared_quantity(a: frozenset[tuple[str, frozenset[str]]], b: frozenset[tuple[str, frozenset[str]]]) -> str | None:
     """The first number both count with a common unit word, rendered "250 arvenian soldier", or None."""
+    # Both sides in a fixed order: a set's own order changes with each process's string hashing.
     for value, unit in sorted(a, key=lambda q: (q[0], sorted(q[1]))):
-        for other, unit_b in b:
+        for other, unit_b in sorted(b, key=lambda q: (q[0], sorted(q[1]))):
             if other == value and unit & unit_b:
                 return f"{value} {' '.join(sorted(unit & unit_b))}"
     return None
@@ -509,9 +510,38 @@ def _block_keys(text: str, predicate: str | None, subject: str | None) -> tuple[
     return tuple(keys)
 
 
+def _block_pairs(claims: Sequence[Claim], vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j) that share a small lexical block, with their cosine, in the order the blocks are met."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for idx, c in enumerate(claims):
+        for key in block_keys(c.text, predicate=c.predicate, subject=c.subject):
+            blocks[key].append(idx)
+    out_i: list[np.ndarray] = []
+    out_j: list[np.ndarray] = []
+    out_s: list[np.ndarray] = []
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > MAX_BLOCK:
+            continue
+        rows_of = np.asarray(sorted(set(members)))
+        sims = vecs[rows_of] @ vecs[rows_of].T
+        # Within a block a weaker embedding agreement is enough to be worth scoring.
+        rows, cols = np.nonzero(np.triu(sims >= BLOCK_COSINE, k=1))
+        out_i.append(rows_of[rows])
+        out_j.append(rows_of[cols])
+        out_s.append(sims[rows, cols])
+    if not out_i:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), np.zeros(0, dtype=np.float32)
+    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
+
+
 def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int,
-                focus: np.ndarray | None = None) -> dict[tuple[int, int], float]:
-    """Candidate pairs (i < j) with their cosine similarity: embedding neighbours and lexical blocks.
+                focus: np.ndarray | None = None) -> Iterator[tuple[int, int, float]]:
+    """Candidate pairs (i < j) with their cosine similarity, ordered by (i, j): embedding neighbours and
+    lexical blocks, each pair once (with the neighbour search's cosine when both found it).
+
+    Pairs are made one step of rows at a time (`storyline.ann.iter_similar_pairs`), so the candidates of
+    a large corpus (about k per claim) are never all held at once.
 
     Args:
         claims: the claims.
@@ -519,28 +549,49 @@ def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int,
         k: the most embedding neighbours per claim.
         focus: a boolean per claim; when given, only pairs with at least one focused claim are returned.
     """
-    ii, jj, ss = similar_pairs(vecs, threshold=CANDIDATE_COSINE, k=k)
+    n = len(claims)
+    bi, bj, bs = _block_pairs(claims, vecs)
     if focus is not None:
-        wanted = focus[ii] | focus[jj]
-        ii, jj, ss = ii[wanted], jj[wanted], ss[wanted]
-    pairs: dict[tuple[int, int], float] = {
-        (i, j): s for i, j, s in zip(ii.tolist(), jj.tolist(), ss.tolist(), strict=True)}
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for idx, c in enumerate(claims):
-        for key in block_keys(c.text, predicate=c.predicate, subject=c.subject):
-            blocks[key].append(idx)
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > MAX_BLOCK:
+        wanted = focus[bi] | focus[bj]
+        bi, bj, bs = bi[wanted], bj[wanted], bs[wanted]
+    # By first row, stable: within a row the blocks keep the order they were met in.
+    order = np.argsort(bi, kind="stable")
+    bi, bj, bs = bi[order], bj[order], bs[order]
+    for lo, hi, ii, jj, ss in iter_similar_pairs(vecs, threshold=CANDIDATE_COSINE, k=k):
+        if focus is not None:
+            wanted = focus[ii] | focus[jj]
+            ii, jj, ss = ii[wanted], jj[wanted], ss[wanted]
+        start, stop = np.searchsorted(bi, [lo, hi])
+        keys = np.concatenate([ii.astype(np.int64) * n + jj, bi[start:stop].astype(np.int64) * n + bj[start:stop]])
+        if not len(keys):
             continue
-        rows_of = np.asarray(sorted(set(members)))
-        if focus is not None and not focus[rows_of].any():
-            continue
-        sims = vecs[rows_of] @ vecs[rows_of].T
-        # Within a block a weaker embedding agreement is enough to be worth scoring.
-        rows, cols = np.nonzero(np.triu(sims >= BLOCK_COSINE, k=1))
-        for r, col in zip(rows.tolist(), cols.tolist(), strict=True):
-            pairs.setdefault((int(rows_of[r]), int(rows_of[col])), float(sims[r, col]))
-    return pairs
+        sims = np.concatenate([ss, bs[start:stop]])
+        # np.unique sorts the pairs and keeps each one's first occurrence: the neighbour search's.
+        unique, first = np.unique(keys, return_index=True)
+        yield from zip((unique // n).tolist(), (unique % n).tolist(), sims[first].tolist(), strict=True)
+
+
+def original_claims(claims: Sequence[Claim], *, duplicate_of: Mapping[str, str]) -> list[int]:
+    """Indices of the claims that count: all but a copy's claims that its original carries word for word.
+
+    Args:
+        claims: claims of all documents.
+        duplicate_of: document id -> id of the document it copies.
+    """
+    roots = [_root(c.doc, duplicate_of) for c in claims]
+    copied = {root for c, root in zip(claims, roots, strict=True) if c.doc != root}
+    source_texts = {(root, _folded(c.text)) for c, root in zip(claims, roots, strict=True)
+                    if c.doc == root and root in copied}
+    return [i for i, (c, root) in enumerate(zip(claims, roots, strict=True))
+            if c.doc == root or (root, _folded(c.text)) not in source_texts]
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+#: Most claims whose `ClaimParts` one `match_claims` call keeps (about 2 KB each); it starts over beyond.
+PARTS_CACHE = 65_536
 
 
 def match_claims(
@@ -556,6 +607,10 @@ def match_claims(
 ) -> list[Relation]:
     """Relations between claims of different documents that state the same proposition.
 
+    Memory beyond the claims and their embeddings stays bounded: candidate pairs are made and scored
+    a step of rows at a time. Pass claims without a copy's repeated claims (`original_claims`) and unit
+    embeddings, and the embedding matrix is used as it is, not copied.
+
     Args:
         claims: claims of all documents.
         doc_dates: publication date per document id (None when unknown).
@@ -570,13 +625,10 @@ def match_claims(
     items = list(claims)
     if len(items) < 2:
         return []
-    roots = [_root(c.doc, duplicate_of) for c in items]
     # A copy's claims that its source also carries word for word are the source's claims.
-    source_texts = {(roots[i], " ".join(c.text.split()).casefold()) for i, c in enumerate(items) if c.doc == roots[i]}
-    keep = [i for i, c in enumerate(items)
-            if c.doc == roots[i] or (roots[i], " ".join(c.text.split()).casefold()) not in source_texts]
+    keep = original_claims(items, duplicate_of=duplicate_of)
     items = [items[i] for i in keep]
-    roots = [roots[i] for i in keep]
+    roots = [_root(c.doc, duplicate_of) for c in items]
     if embeddings is None:
         from storyline.embed import embed
 
@@ -591,15 +643,19 @@ def match_claims(
 
     def part(n: int) -> ClaimParts:
         if n not in parts:
+            if len(parts) >= PARTS_CACHE:
+                parts.clear()
             parts[n] = claim_parts(items[n])
         return parts[n]
 
-    outlets = [_outlet_key(doc_outlets.get(c.doc), roots[i]) for i, c in enumerate(items)]
+    outlet_keys: dict[tuple[str | None, str], str] = {}
+    outlets = [outlet_keys.setdefault((doc_outlets.get(c.doc), root), _outlet_key(doc_outlets.get(c.doc), root))
+               for c, root in zip(items, roots, strict=True)]
     preds = [c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None for c in items]
     subjects = [_head(c.subject) for c in items]
     relations: list[Relation] = []
     focused = None if focus is None else np.asarray([c.id in focus for c in items], dtype=bool)
-    for (i, j), cos in sorted(_candidates(items, vecs, k=k, focus=focused).items()):
+    for i, j, cos in _candidates(items, vecs, k=k, focus=focused):
         if roots[i] == roots[j]:
             continue
         a, b = items[i], items[j]

@@ -572,17 +572,51 @@ class Store:
                          [(wanted.get(quote_id), quote_id) for quote_id, entity in current
                           if wanted.get(quote_id) != entity])
 
-    def claims(self) -> list[dict[str, Any]]:
-        """Every claim of current documents, with its embedding under "vector" (None if missing)."""
-        rows = self.query(
-            "SELECT c.*, v.vector FROM claims c JOIN documents d ON d.id = c.doc_id "
-            "LEFT JOIN claim_vectors v ON v.claim_id = c.id WHERE d.superseded_by IS NULL ORDER BY d.seq, c.start"
-        )
-        for row in rows:
-            row["vector"] = np.frombuffer(row["vector"], dtype=np.float32) if row["vector"] is not None else None
-            row["via"] = json.loads(row["via"])
-            row["numbers"] = json.loads(row["numbers"] or "[]")
-        return rows
+    def _chunks(self, sql: str, chunk: int) -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
+        """(column names, rows) of a read query, ``chunk`` rows at a time, on a cursor of its own."""
+        cur = self.con.cursor()
+        try:
+            try:
+                cur.execute(sql)
+                names = [d[0] for d in cur.description or ()]
+                while batch := cur.fetchmany(chunk):
+                    yield names, batch
+            except duckdb.Error as exc:
+                raise StoreError(f"query on {self.path} failed: {exc}") from exc
+        finally:
+            cur.close()
+
+    def iter_claims(self, *, chunk: int = 4096) -> Iterator[dict[str, Any]]:
+        """Every claim of current documents, in ingestion order, streamed (vectors: `iter_claim_vectors`).
+
+        Rows are fetched ``chunk`` at a time, so a store with hundreds of thousands of claims is never
+        materialised in one result.
+
+        Args:
+            chunk: rows per fetch.
+        """
+        for names, batch in self._chunks(
+            "SELECT c.* FROM claims c JOIN documents d ON d.id = c.doc_id "
+            "WHERE d.superseded_by IS NULL ORDER BY d.seq, c.start, c.id",
+            chunk,
+        ):
+            yield from (dict(zip(names, row, strict=True)) for row in batch)
+
+    def iter_claim_vectors(self, *, chunk: int = 4096) -> Iterator[tuple[list[str], np.ndarray]]:
+        """The stored claim embeddings of current documents, a chunk at a time, in no particular order.
+
+        Args:
+            chunk: rows per fetch.
+
+        Yields:
+            (claim ids, float32 matrix with one row each).
+        """
+        for _, batch in self._chunks(
+            "SELECT v.claim_id, v.vector FROM claim_vectors v JOIN claims c ON c.id = v.claim_id "
+            "JOIN documents d ON d.id = c.doc_id WHERE d.superseded_by IS NULL",
+            chunk,
+        ):
+            yield [r[0] for r in batch], np.stack([np.frombuffer(r[1], dtype=np.float32) for r in batch])
 
     def replace_links(self, relations: Sequence[dict[str, Any]], positions: Sequence[dict[str, Any]]) -> None:
         """Replace all relations and positions in one transaction.
