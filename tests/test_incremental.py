@@ -182,7 +182,9 @@ def test_sentence_vectors_are_stored_with_their_documents_and_the_fallback_match
         np.testing.assert_allclose(again[doc_id], stored[doc_id], atol=1e-5)
 
 
-def test_whole_store_claims_stream_in_order_with_their_own_vectors(tmp_path: Path) -> None:
+def test_whole_store_claims_stream_in_order_with_their_own_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import numpy as np
 
     import storyline.crossdoc as crossdoc
@@ -204,6 +206,19 @@ def test_whole_store_claims_stream_in_order_with_their_own_vectors(tmp_path: Pat
         assert dup, "the copy is grouped with its original"
         stored = {i: v for ids, chunk in store.iter_claim_vectors(chunk=3) for i, v in zip(ids, chunk, strict=True)}
         claims, matrix = crossdoc._all_claims(store, duplicate_of=dup)
+
+        # Neighbours, streamed in small chunks with few kept per claim, are the best few by brute force.
+        monkeypatch.setattr(crossdoc, "CHUNK", 5)
+        monkeypatch.setattr(crossdoc, "NEIGHBOURS", 3)
+        assert matrix is not None
+        near = crossdoc._neighbours(store, matrix[:6], threshold=0.35)
+    unit = {i: v / np.linalg.norm(v) for i, v in stored.items()}
+    for n, got in enumerate(near):
+        ranked = sorted(((float(matrix[n] @ v), i) for i, v in unit.items()), reverse=True)
+        best = [i for sim, i in ranked if sim >= 0.35 - 1e-3][:3]
+        assert got == set(best), n
+    assert any(len(got) == 3 for got in near), "some claims have more neighbours than are kept"
+
     def folded(text: str) -> str:
         return " ".join(text.split()).casefold()
 

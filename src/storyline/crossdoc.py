@@ -289,24 +289,43 @@ def _matrix(rows: Sequence[Mapping[str, Any]], dim: int) -> np.ndarray:
 
 
 def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[set[str]]:
-    """Per row of ``dirty``, the ids of its `NEIGHBOURS` most similar stored claims (streamed)."""
+    """Per row of ``dirty``, the ids of its `NEIGHBOURS` most similar stored claims at or above
+    ``threshold`` (less the float slack), the stored vectors streamed a chunk at a time."""
     nd = len(dirty)
-    top_s = np.full((nd, NEIGHBOURS), -np.inf, dtype=np.float32)
-    top_id = np.full((nd, NEIGHBOURS), "", dtype=object)
+    found_rows: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    found_sims: list[np.ndarray] = [np.zeros(0, dtype=np.float32)]
+    found_ids: list[np.ndarray] = [np.zeros(0, dtype=object)]
+    held = 0
     for ids, mat in store.iter_claim_vectors(chunk=CHUNK):
-        chunk_ids = np.asarray(ids, dtype=object)
-        mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-9)
+        mat /= np.maximum(np.sqrt(np.einsum("ij,ij->i", mat, mat)), 1e-9)[:, None]
         sims = dirty @ mat.T
-        sims[sims < threshold - _SLACK] = -np.inf
-        # The chunk's best few per row first (linear), then a small sort merges them with the best so far.
-        k = min(NEIGHBOURS, sims.shape[1])
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        all_s = np.concatenate([top_s, np.take_along_axis(sims, part, axis=1)], axis=1)
-        all_id = np.concatenate([top_id, chunk_ids[part]], axis=1)
-        keep = np.argsort(-all_s, axis=1, kind="stable")[:, :NEIGHBOURS]
-        top_s = np.take_along_axis(all_s, keep, axis=1)
-        top_id = np.take_along_axis(all_id, keep, axis=1)
-    return [{str(x) for x in ids[np.isfinite(sims)]} for ids, sims in zip(top_id, top_s, strict=True)]
+        # Few stored claims come near a given one: keep the pairs above the cut, not a ranking of all.
+        rows, cols = np.nonzero(sims >= threshold - _SLACK)
+        found_rows.append(rows)
+        found_sims.append(sims[rows, cols])
+        found_ids.append(np.asarray(ids, dtype=object)[cols])
+        held += len(rows)
+        if held > 4 * NEIGHBOURS * max(nd, CHUNK):
+            found_rows, found_sims, found_ids = (
+                [x] for x in _best_per_row(found_rows, found_sims, found_ids, keep=NEIGHBOURS))
+            held = len(found_rows[0])
+    rows, _, best_ids = _best_per_row(found_rows, found_sims, found_ids, keep=NEIGHBOURS)
+    out: list[set[str]] = [set() for _ in range(nd)]
+    for r, claim_id in zip(rows.tolist(), best_ids.tolist(), strict=True):
+        out[r].add(str(claim_id))
+    return out
+
+
+def _best_per_row(
+    rows: Sequence[np.ndarray], sims: Sequence[np.ndarray], ids: Sequence[np.ndarray], *, keep: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``keep`` most similar entries of each row, from parts listed in arrival order (ties: the earlier)."""
+    r, s, i = np.concatenate(rows), np.concatenate(sims), np.concatenate(ids)
+    order = np.lexsort((-s, r))  # stable: equal similarities stay in arrival order
+    r, s, i = r[order], s[order], i[order]
+    first = np.searchsorted(r, r, side="left")
+    kept = (np.arange(len(r)) - first) < keep
+    return r[kept], s[kept], i[kept]
 
 
 def _match_subset(
