@@ -85,8 +85,8 @@ def test_update_rows_sets_values_by_id_last_wins() -> None:
     ]
 
 
-@pytest.mark.parametrize(("env", "given", "expected_mib"), [(None, None, 488.2), ("256MB", None, 244.1),
-                                                             ("256MB", "1GB", 953.6)])
+@pytest.mark.parametrize(("env", "given", "expected_mib"), [(None, None, 244.1), ("512MB", None, 488.2),
+                                                             ("512MB", "1GB", 953.6)])
 def test_store_caps_duckdb_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: str | None,
                                   given: str | None, expected_mib: float) -> None:
     if env is None:

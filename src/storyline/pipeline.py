@@ -286,9 +286,13 @@ def analyze(
             if progress:
                 progress(summary.seen, summary.added)
         groups = link_duplicates(store)
+        # Each stage frees what it read before the next one reads more (see release_free_memory).
+        release_free_memory()
         link_entities(store, kb=kb)
+        release_free_memory()
         link_stories(store, run_id=run_id)
         link_staleness(store, duplicate_of=groups.duplicate_of)
+        release_free_memory()
         link_claims(store, duplicate_of=groups.duplicate_of)
         summary.totals = store.counts()
         summary.duplicates = summary.totals.get("duplicates", 0)

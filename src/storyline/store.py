@@ -188,7 +188,7 @@ class WriteResult:
 
 #: DuckDB's buffer pool otherwise grows to 80% of RAM and keeps the pages it has read, so a long run's
 #: memory would grow with the store; with a cap, larger work spills to a temporary folder on disk.
-MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = "256MB"
 
 
 class Store:
@@ -197,7 +197,7 @@ class Store:
     Args:
         path: the DuckDB file (":memory:" for a throwaway store).
         read_only: open without write access (the web app does).
-        memory_limit: DuckDB's memory cap, such as "512MB" (default: ``$STORYLINE_DB_MEMORY`` or
+        memory_limit: DuckDB's memory cap, such as "256MB" (default: ``$STORYLINE_DB_MEMORY`` or
             `MEMORY_LIMIT`).
     """
 
