@@ -230,3 +230,32 @@ def test_whole_store_claims_stream_in_order_with_their_own_vectors(
     for n, c in enumerate(claims):
         want = stored[c.id] / np.linalg.norm(stored[c.id])
         np.testing.assert_allclose(matrix[n], want, atol=1e-6)
+
+
+def test_a_whole_store_match_from_a_row_file_equals_one_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.crossdoc as crossdoc
+    from storyline.ann import RowFile
+
+    files = _files(tmp_path / "docs")
+    one = tmp_path / "memory" / "one.duckdb"
+    one.parent.mkdir()
+    analyze(files, db=one)
+    made: list[RowFile] = []
+    real = RowFile.__init__
+
+    def tracked(self: RowFile, *args: Any, **kwargs: Any) -> None:
+        real(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(RowFile, "__init__", tracked)
+    monkeypatch.setattr(crossdoc, "MATRIX_IN_MEMORY", 0)
+    two = tmp_path / "file" / "two.duckdb"
+    two.parent.mkdir()
+    analyze(files, db=two)
+    assert made and made[0].path.parent == two.parent, "the rows went to a file beside the database"
+    assert not made[0].path.exists(), "and the file is removed"
+    a, b = _bundle(one), _bundle(two)
+    assert a["relations"], "the files have claim relations to compare"
+    assert a == b

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 
@@ -117,6 +118,25 @@ def test_similar_pairs_bounds_its_step_and_finds_the_same_pairs(max_floats: int)
     assert peak < 3 * rows * 3000 * 4 + 2_000_000
 
 
+@pytest.mark.parametrize(("n", "max_floats"), [(300, 16_000_000), (300, 40 * 40), (1, 1000)])
+def test_similar_pairs_read_from_a_row_file_equal_those_in_memory(tmp_path: Path, n: int, max_floats: int) -> None:
+    from storyline.ann import RowFile
+
+    v = normalise(np.random.default_rng(n).normal(size=(n, 8)))
+    with RowFile(n, 8, folder=tmp_path) as rows:
+        # Written out of order, as a store returns them.
+        order = np.random.default_rng(1).permutation(n)
+        rows.write(order, v[order])
+        np.testing.assert_array_equal(rows[0:n], v)
+        np.testing.assert_array_equal(rows[np.asarray([n - 1, 0])], v[[n - 1, 0]])
+        got = similar_pairs(rows, threshold=0.3, k=4, max_floats=max_floats)
+        assert list(tmp_path.iterdir()) == [rows.path]
+    assert not list(tmp_path.iterdir()), "closing removes the file"
+    want = similar_pairs(v, threshold=0.3, k=4, max_floats=max_floats)
+    for a, b in zip(want, got, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_normalise_in_place_and_skip_unit() -> None:
     raw = np.array([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32)
     unit = normalise(raw)
@@ -165,13 +185,18 @@ def test_streamed_candidates_equal_the_candidates_made_at_once(
                      predicate=verbs[m % 4], subject=f"crew {m % 5}") for m in range(n)]
     # Small steps: the pairs of a row are made in one step, but a row's block partners span many.
     monkeypatch.setattr(link, "iter_similar_pairs", partial(ann.iter_similar_pairs, max_floats=max_floats))
-    got = list(link._candidates(claims, vecs, k=k))
+    monkeypatch.setattr(link, "PAIR_BATCH", 50)
+
+    def pairs(**kwargs: object) -> list[tuple[int, int, float]]:
+        return [(int(i), int(j), float(s)) for ii, jj, ss in link._candidates(claims, vecs, k=k, **kwargs)
+                for i, j, s in zip(ii, jj, ss, strict=True)]
+
+    got = pairs()
     want = _candidates_all_at_once(claims, vecs, k=k)
     assert [(i, j) for i, j, _ in got] == sorted(want)
     assert [s for _, _, s in got] == pytest.approx([want[i, j] for i, j, _ in got], abs=1e-6)
     focus = np.asarray([m % 11 == 0 for m in range(n)])
-    focused = [(i, j) for i, j, _ in link._candidates(claims, vecs, k=k, focus=focus)]
-    assert focused == [(i, j) for i, j in sorted(want) if focus[i] or focus[j]]
+    assert [(i, j) for i, j, _ in pairs(focus=focus)] == [(i, j) for i, j in sorted(want) if focus[i] or focus[j]]
 
 
 def test_similar_pairs_steps_cover_every_row_once() -> None:
@@ -179,9 +204,55 @@ def test_similar_pairs_steps_cover_every_row_once() -> None:
 
     v = normalise(np.random.default_rng(5).normal(size=(100, 4)))
     steps = list(iter_similar_pairs(v, threshold=0.99, k=2, max_floats=16 * 100))
-    assert [(lo, hi) for lo, hi, *_ in steps] == [(lo, min(lo + 16, 100)) for lo in range(0, 100, 16)]
+    bounds = [(lo, hi) for lo, hi, *_ in steps]
+    assert len(bounds) > 1 and bounds[0][0] == 0 and bounds[-1][1] == 100
+    assert all(hi == next_lo for (_, hi), (next_lo, _) in itertools.pairwise(bounds))
     for lo, hi, i, _j, _s in steps:
         assert np.all((i >= lo) & (i < hi))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_vectorised_scores_equal_proposition_score_to_the_bit(seed: int) -> None:
+    from storyline.link import (
+        _LIGHT_VERBS,
+        MATCH_THRESHOLD,
+        STRONG_COSINE,
+        _head,
+        _Lexicon,
+        keywords,
+        numbers,
+        proposition_score,
+    )
+
+    rng = np.random.default_rng(seed)
+    words = ["harbour", "crews", "send", "close", "inspect", "the", "12", "cranes", "quay", "40", "two", "of",
+             "and", "workers", "storm"]
+    claims = [
+        _claim(f"c{m}", f"d{m % 5}", " ".join(rng.choice(words, size=int(rng.integers(0, 9)))) or "the",
+               predicate=[None, "be", "send", "close"][m % 4], subject=[None, "the crews", "a quay"][m % 3])
+        for m in range(80)
+    ]
+    roots = [c.doc for c in claims]
+    preds = [c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None for c in claims]
+    subjects = [_head(c.subject) for c in claims]
+    i, j = np.triu_indices(len(claims), k=1)
+    cos = rng.uniform(0.3, 0.9, size=len(i)).astype(np.float32)
+    kept, score, _, _ = _Lexicon(claims, roots, preds, subjects).score(i, j, cos, threshold=MATCH_THRESHOLD)
+    want_kept = []
+    for n, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
+        ca, cb, c = claims[a], claims[b], float(cos[n])
+        same_pred = preds[a] is not None and preds[a] == preds[b]
+        same_subj = subjects[a] is not None and subjects[a] == subjects[b]
+        shared = bool(numbers(ca.text) & numbers(cb.text))
+        ok = roots[a] != roots[b] and (same_pred or same_subj or shared or c >= STRONG_COSINE)
+        if ok:
+            want = proposition_score(c, keywords(ca.text), keywords(cb.text), numbers_a=numbers(ca.text),
+                                     numbers_b=numbers(cb.text), same_predicate=same_pred, same_subject=same_subj)
+            assert float(score[n]) == want
+            ok = want >= MATCH_THRESHOLD
+        want_kept.append(ok)
+    assert kept.tolist() == want_kept
+    assert 0 < sum(want_kept) < len(want_kept)
 
 
 def test_a_bounded_parts_cache_gives_the_same_relations(monkeypatch: pytest.MonkeyPatch) -> None:

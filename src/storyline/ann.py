@@ -1,14 +1,22 @@
 """Neighbour search over unit-length embeddings: blocked exact search, bounded memory.
 
-Every row is compared with every later row, one block of rows at a time, so a step's memory stays
-under a fixed number of floats while the BLAS matrix product does the work. Exact, and fast enough for a
-few hundred thousand claims on a laptop (100k x 384 is about 10^10 multiply-adds); beyond that,
-shard by story or date first.
+Every row is compared with every later row, one tile of rows by columns at a time, so a step's memory
+stays under a fixed number of floats while the BLAS matrix product does the work. Exact, and fast
+enough for a few hundred thousand claims on a laptop (100k x 384 is about 10^10 multiply-adds);
+beyond that, shard by story or date first.
+
+The rows can sit in memory (a numpy array) or in a temporary file (`RowFile`), read a tile at a
+time: a whole store's claim matrix (430 MB at 280,000 claims) then never has to be resident at once.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,8 +41,77 @@ def normalise(vectors: np.ndarray, *, in_place: bool = False, skip_unit: bool = 
     return v / norms
 
 
+class RowFile:
+    """Float32 rows in a temporary file, read a block at a time; indexed like a 2-D array.
+
+    ``rows[lo:hi]`` reads rows lo to hi - 1 and ``rows[indices]`` the listed rows, each into a fresh
+    array, so only what is read is resident. The file is removed by `close` (or leaving a ``with``).
+
+    Args:
+        n: number of rows (they start as zeros).
+        dim: floats per row.
+        folder: where the file goes (default: the system's temporary folder).
+    """
+
+    def __init__(self, n: int, dim: int, *, folder: str | Path | None = None) -> None:
+        self.shape = (n, dim)
+        self._row_bytes = dim * 4
+        fd, name = tempfile.mkstemp(prefix="storyline-rows-", suffix=".f32", dir=folder)
+        self._fd: int | None = fd
+        self.path = Path(name)
+        os.ftruncate(fd, n * self._row_bytes)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __enter__(self) -> RowFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the file."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+            self.path.unlink(missing_ok=True)
+
+    def _open_fd(self) -> int:
+        if self._fd is None:
+            raise ValueError("the row file is closed")
+        return self._fd
+
+    def write(self, rows: np.ndarray, values: np.ndarray) -> None:
+        """Write ``values[m]`` as row ``rows[m]``.
+
+        Args:
+            rows: row numbers.
+            values: one float32 row each.
+        """
+        fd = self._open_fd()
+        data = np.ascontiguousarray(values, dtype=np.float32)
+        for row, value in zip(np.asarray(rows).tolist(), data, strict=True):
+            os.pwrite(fd, value.tobytes(), row * self._row_bytes)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        fd = self._open_fd()
+        if isinstance(key, slice):
+            lo, hi, step = key.indices(self.shape[0])
+            if step != 1:
+                raise ValueError("row files are read in contiguous slices")
+            count = max(0, hi - lo)
+            raw = os.pread(fd, count * self._row_bytes, lo * self._row_bytes)
+            return np.frombuffer(raw, dtype=np.float32).reshape(count, self.shape[1])
+        rows = np.asarray(key).tolist()
+        out = np.empty((len(rows), self.shape[1]), dtype=np.float32)
+        for m, row in enumerate(rows):
+            out[m] = np.frombuffer(os.pread(fd, self._row_bytes, row * self._row_bytes), dtype=np.float32)
+        return out
+
+
 def iter_similar_pairs(
-    vectors: np.ndarray,
+    vectors: np.ndarray | RowFile,
     *,
     threshold: float,
     k: int = 20,
@@ -43,39 +120,61 @@ def iter_similar_pairs(
 ) -> Iterator[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
     """`similar_pairs`, one step of rows at a time: (lo, hi, i, j, similarity) for rows lo to hi - 1.
 
-    Every step is yielded, with empty arrays when it has no pairs. A caller can act on each step's
-    pairs and let them go, so the pairs of a large corpus are never held at once (at k = 20 they are
-    about 20 per row).
+    Every step is yielded, with empty arrays when it has no pairs, in the order of i and, within a
+    row, of falling similarity (ties: the lower j first). A caller can act on each step's pairs and let
+    them go, so the pairs of a large corpus are never held at once (at k = 20 they are about 20 per row).
 
     Args:
-        vectors: unit-length rows (see `normalise`).
+        vectors: unit-length rows (see `normalise`), in memory or in a `RowFile`.
         threshold: the least cosine similarity kept.
         k: the most neighbours kept per row (the most similar ones).
         block: the most rows compared per step.
-        max_floats: bound on one step's similarity block (``rows * n`` floats); fewer rows per step
-            as ``n`` grows, so memory does not grow with the square of the corpus.
+        max_floats: bound on one tile's similarity block (rows x columns floats), so memory does not
+            grow with the square of the corpus.
     """
-    v = np.asarray(vectors, dtype=np.float32)
-    n = v.shape[0]
-    block = max(16, min(block, max_floats // max(n, 1)))
-    for lo in range(0, n, block):
-        hi = min(n, lo + block)
-        sims = v[lo:hi] @ v[lo:].T
-        # Only pairs with j > i: blank the diagonal block's lower triangle and the diagonal.
-        width = hi - lo
-        sims[:, :width][np.tril_indices(width)] = -np.inf
-        rows, cols = np.nonzero(sims >= threshold)
-        vals = sims[rows, cols]
-        # Keep the k best per row: sort by (row, -similarity) and cut each row's run at k.
-        order = np.lexsort((-vals, rows))
-        rows, cols, vals = rows[order], cols[order], vals[order]
-        starts = np.searchsorted(rows, rows, side="left")
-        keep = (np.arange(len(rows)) - starts) < k
-        yield lo, hi, rows[keep] + lo, cols[keep] + lo, vals[keep]
+    v = vectors if isinstance(vectors, RowFile) else np.asarray(vectors, dtype=np.float32)
+    n = len(v)
+    rows_per_step = max(16, min(block, math.isqrt(max(max_floats, 1))))
+    cols_per_tile = max(rows_per_step, max_floats // rows_per_step)
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+    for lo in range(0, n, rows_per_step):
+        hi = min(n, lo + rows_per_step)
+        left = v[lo:hi]
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [empty]
+        held = 0
+        for c0 in range(lo, n, cols_per_tile):
+            c1 = min(n, c0 + cols_per_tile)
+            sims = left @ v[c0:c1].T
+            if c0 < hi:
+                # Only pairs with j > i: blank the diagonal and what lies left of it.
+                sims[np.arange(c0, c1)[None, :] <= np.arange(lo, hi)[:, None]] = -np.inf
+            rows, cols = np.nonzero(sims >= threshold)
+            found.append((rows, cols + c0, sims[rows, cols]))
+            held += len(rows)
+            if held > 4 * k * (hi - lo):
+                found = [_best_per_row(found, k)]
+                held = len(found[0][0])
+        rows, cols, vals = _best_per_row(found, k)
+        yield lo, hi, rows + lo, cols, vals
+
+
+def _best_per_row(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The k most similar (row, column, similarity) entries of each row, sorted by row then falling
+    similarity; parts come in column order, so ties keep the lower column first."""
+    rows = np.concatenate([p[0] for p in parts])
+    cols = np.concatenate([p[1] for p in parts])
+    vals = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((-vals, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    keep = (np.arange(len(rows)) - starts) < k
+    return rows[keep].astype(np.int64), cols[keep].astype(np.int64), vals[keep]
 
 
 def similar_pairs(
-    vectors: np.ndarray,
+    vectors: np.ndarray | RowFile,
     *,
     threshold: float,
     k: int = 20,
@@ -85,11 +184,11 @@ def similar_pairs(
     """Pairs (i < j) whose cosine similarity is at least ``threshold``, at most ``k`` per row.
 
     Args:
-        vectors: unit-length rows (see `normalise`).
+        vectors: unit-length rows (see `normalise`), in memory or in a `RowFile`.
         threshold: the least cosine similarity kept.
         k: the most neighbours kept per row (the most similar ones).
         block: the most rows compared per step.
-        max_floats: bound on one step's similarity block (see `iter_similar_pairs`).
+        max_floats: bound on one tile's similarity block (see `iter_similar_pairs`).
 
     Returns:
         (i, j, similarity) arrays of equal length.

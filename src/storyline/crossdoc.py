@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
+from storyline.ann import RowFile, normalise
 from storyline.records import Flag
 from storyline.store import Store
 
@@ -49,6 +51,8 @@ NEIGHBOURS = 40
 GROUP = 64
 #: From this share of claims to (re)match on, one match over everything is cheaper.
 FULL_SHARE = 0.5
+#: Largest claim matrix (bytes) that a whole-store match holds in memory; beyond, a `RowFile` on disk.
+MATRIX_IN_MEMORY = 64 * 1024 * 1024
 #: Claim rows (with vectors) kept while matching the groups of one incremental update.
 _CACHE_ROWS = 50_000
 
@@ -279,8 +283,6 @@ def _cached_claim_rows(
 
 
 def _matrix(rows: Sequence[Mapping[str, Any]], dim: int) -> np.ndarray:
-    from storyline.ann import normalise
-
     out = np.zeros((len(rows), dim), dtype=np.float32)
     for i, r in enumerate(rows):
         if r["vector"] is not None:
@@ -377,12 +379,15 @@ _SHARED_FIELDS = ("doc_id", "actor", "actor_entity", "polarity", "modality", "at
                   "subject", "object", "source")
 
 
-def _all_claims(store: Store, *, duplicate_of: Mapping[str, str]) -> tuple[list[Any], np.ndarray | None]:
-    """The claims `storyline.link.match_claims` compares across the whole store, with a unit matrix of
-    their stored embeddings (None when none is stored), both read in chunks.
+def _all_claims(
+    store: Store, *, duplicate_of: Mapping[str, str]
+) -> tuple[list[Any], np.ndarray | RowFile | None]:
+    """The claims `storyline.link.match_claims` compares across the whole store, with their stored
+    embeddings as unit rows (None when none is stored), both read in chunks.
 
-    A copy's claims that its original carries word for word are left out here, so the matrix (430 MB
-    at 280,000 claims) is built once at its final size and never copied.
+    A copy's claims that its original carries word for word are left out here, so the rows are
+    written once at their final size. Beyond `MATRIX_IN_MEMORY` bytes they go to a `RowFile` beside
+    the database (the caller closes it), so the matrix (430 MB at 280,000 claims) is never resident.
     """
     from storyline.link import original_claims
 
@@ -402,20 +407,22 @@ def _all_claims(store: Store, *, duplicate_of: Mapping[str, str]) -> tuple[list[
     del shared
     claims = [claims[i] for i in original_claims(claims, duplicate_of=duplicate_of)]
     row_of = {c.id: n for n, c in enumerate(claims)}
-    matrix: np.ndarray | None = None
+    matrix: np.ndarray | RowFile | None = None
     for ids, chunk in store.iter_claim_vectors(chunk=CHUNK):
         if matrix is None:
-            matrix = np.zeros((len(claims), chunk.shape[1]), dtype=np.float32)
-        for claim_id, vector in zip(ids, chunk, strict=True):
-            n = row_of.get(claim_id)
-            if n is not None:
-                matrix[n] = vector
-    del row_of
-    if matrix is None:
-        return claims, None
-    from storyline.ann import normalise
-
-    return claims, normalise(matrix, in_place=True)
+            size = len(claims) * chunk.shape[1] * 4
+            folder = None if store.path == ":memory:" else Path(store.path).resolve().parent
+            matrix = (RowFile(len(claims), chunk.shape[1], folder=folder) if size > MATRIX_IN_MEMORY
+                      else np.zeros((len(claims), chunk.shape[1]), dtype=np.float32))
+        found = [(row_of[claim_id], m) for m, claim_id in enumerate(ids) if claim_id in row_of]
+        if found:
+            rows, picked = zip(*found, strict=True)
+            values = normalise(chunk[list(picked)], in_place=True)
+            if isinstance(matrix, RowFile):
+                matrix.write(np.asarray(rows), values)
+            else:
+                matrix[list(rows)] = values
+    return claims, matrix
 
 
 def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
@@ -447,9 +454,13 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
     if not linked_row or not linked_row[0] or len(dirty_ids) >= FULL_SHARE * total:
         # Everything (or most of it) is new: one match over all claims.
         claims, vectors = _all_claims(store, duplicate_of=duplicate_of)
-        relations = match_claims(
-            claims, doc_dates=doc_dates, doc_outlets=outlets, duplicate_of=duplicate_of, embeddings=vectors
-        )
+        try:
+            relations = match_claims(
+                claims, doc_dates=doc_dates, doc_outlets=outlets, duplicate_of=duplicate_of, embeddings=vectors
+            )
+        finally:
+            if isinstance(vectors, RowFile):
+                vectors.close()
         del vectors
         found = positions(claims, relations, doc_dates=doc_dates)
         store.replace_links([_relation_dict(r) for r in relations], found)

@@ -22,10 +22,11 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
-from storyline.ann import iter_similar_pairs, normalise
+from storyline.ann import RowFile, iter_similar_pairs, normalise
 from storyline.claims import Claim
 
 RelationKind = str
@@ -510,7 +511,7 @@ def _block_keys(text: str, predicate: str | None, subject: str | None) -> tuple[
     return tuple(keys)
 
 
-def _block_pairs(claims: Sequence[Claim], vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _block_pairs(claims: Sequence[Claim], vecs: np.ndarray | RowFile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i < j) that share a small lexical block, with their cosine, in the order the blocks are met."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for idx, c in enumerate(claims):
@@ -523,7 +524,8 @@ def _block_pairs(claims: Sequence[Claim], vecs: np.ndarray) -> tuple[np.ndarray,
         if len(members) < 2 or len(members) > MAX_BLOCK:
             continue
         rows_of = np.asarray(sorted(set(members)))
-        sims = vecs[rows_of] @ vecs[rows_of].T
+        block = vecs[rows_of]
+        sims = block @ block.T
         # Within a block a weaker embedding agreement is enough to be worth scoring.
         rows, cols = np.nonzero(np.triu(sims >= BLOCK_COSINE, k=1))
         out_i.append(rows_of[rows])
@@ -535,13 +537,15 @@ def _block_pairs(claims: Sequence[Claim], vecs: np.ndarray) -> tuple[np.ndarray,
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
 
 
-def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int,
-                focus: np.ndarray | None = None) -> Iterator[tuple[int, int, float]]:
-    """Candidate pairs (i < j) with their cosine similarity, ordered by (i, j): embedding neighbours and
-    lexical blocks, each pair once (with the neighbour search's cosine when both found it).
+def _candidates(claims: Sequence[Claim], vecs: np.ndarray | RowFile, *, k: int,
+                focus: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Candidate pairs (i < j) with their cosine similarity, as (i, j, cosine) arrays ordered by (i, j):
+    embedding neighbours and lexical blocks, each pair once (with the neighbour search's cosine when
+    both found it).
 
-    Pairs are made one step of rows at a time (`storyline.ann.iter_similar_pairs`), so the candidates of
-    a large corpus (about k per claim) are never all held at once.
+    Pairs are made one step of rows at a time (`storyline.ann.iter_similar_pairs`) and handed on in
+    batches of about `PAIR_BATCH`, so the candidates of a large corpus (about k per claim) are never
+    all held at once.
 
     Args:
         claims: the claims.
@@ -557,18 +561,23 @@ def _candidates(claims: Sequence[Claim], vecs: np.ndarray, *, k: int,
     # By first row, stable: within a row the blocks keep the order they were met in.
     order = np.argsort(bi, kind="stable")
     bi, bj, bs = bi[order], bj[order], bs[order]
+    keys: list[np.ndarray] = []
+    sims: list[np.ndarray] = []
+    held = 0
     for lo, hi, ii, jj, ss in iter_similar_pairs(vecs, threshold=CANDIDATE_COSINE, k=k):
         if focus is not None:
             wanted = focus[ii] | focus[jj]
             ii, jj, ss = ii[wanted], jj[wanted], ss[wanted]
         start, stop = np.searchsorted(bi, [lo, hi])
-        keys = np.concatenate([ii.astype(np.int64) * n + jj, bi[start:stop].astype(np.int64) * n + bj[start:stop]])
-        if not len(keys):
-            continue
-        sims = np.concatenate([ss, bs[start:stop]])
-        # np.unique sorts the pairs and keeps each one's first occurrence: the neighbour search's.
-        unique, first = np.unique(keys, return_index=True)
-        yield from zip((unique // n).tolist(), (unique % n).tolist(), sims[first].tolist(), strict=True)
+        # Neighbours first: np.unique below keeps each pair's first occurrence.
+        keys += [ii.astype(np.int64) * n + jj, bi[start:stop].astype(np.int64) * n + bj[start:stop]]
+        sims += [ss, bs[start:stop]]
+        held += len(ii) + stop - start
+        if held >= PAIR_BATCH or hi == n:
+            unique, first = np.unique(np.concatenate(keys), return_index=True)
+            if len(unique):
+                yield unique // n, unique % n, np.concatenate(sims)[first]
+            keys, sims, held = [], [], 0
 
 
 def original_claims(claims: Sequence[Claim], *, duplicate_of: Mapping[str, str]) -> list[int]:
@@ -592,6 +601,83 @@ def _folded(text: str) -> str:
 
 #: Most claims whose `ClaimParts` one `match_claims` call keeps (about 2 KB each); it starts over beyond.
 PARTS_CACHE = 65_536
+#: Candidate pairs scored together (vectorised) in `match_claims`.
+PAIR_BATCH = 65_536
+
+
+class _Lexicon:
+    """Per claim, the codes that the cheap tests of `match_claims` compare, for many pairs at once.
+
+    Codes stand for the claim's document group, its main verb and its subject head (-1: none), and
+    sparse 0/1 rows its content words and its numbers, so that the first tests and
+    `proposition_score` run as array operations over a batch of pairs rather than pair by pair.
+    """
+
+    def __init__(self, claims: Sequence[Claim], roots: Sequence[str], preds: Sequence[str | None],
+                 subjects: Sequence[str | None]) -> None:
+        from scipy.sparse import csr_matrix
+
+        def codes(values: Sequence[str | None]) -> np.ndarray:
+            index: dict[str, int] = {}
+            return np.asarray([-1 if v is None else index.setdefault(v, len(index)) for v in values], dtype=np.int64)
+
+        def rows(sets: Sequence[frozenset[str]]) -> Any:
+            vocab: dict[str, int] = {}
+            indptr = np.zeros(len(sets) + 1, dtype=np.int64)
+            indices: list[int] = []
+            for n, words in enumerate(sets):
+                indices.extend(vocab.setdefault(w, len(vocab)) for w in words)
+                indptr[n + 1] = len(indices)
+            data = np.ones(len(indices), dtype=np.int32)
+            shape = (len(sets), max(len(vocab), 1))
+            return csr_matrix((data, np.asarray(indices, dtype=np.int64), indptr), shape=shape)
+
+        self.roots = codes(roots)
+        self.preds = codes(preds)
+        self.subjects = codes(subjects)
+        self.words = rows([keywords(c.text) for c in claims])
+        self.numbers = rows([numbers(c.text) for c in claims])
+        self.word_counts = np.diff(self.words.indptr)
+        self.has_numbers = np.diff(self.numbers.indptr) > 0
+
+    @staticmethod
+    def _shared(matrix: Any, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """How many columns rows i and j of a 0/1 sparse matrix share, per pair."""
+        if not len(i):
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1), dtype=np.int64).ravel()
+
+    def score(self, i: np.ndarray, j: np.ndarray, cos: np.ndarray, *, threshold: float) -> tuple[np.ndarray, ...]:
+        """The pairs that pass the first tests and reach ``threshold``: (kept, score, same verb, same subject).
+
+        The same arithmetic as `proposition_score`, in the same order, so scores are equal to the bit.
+
+        Args:
+            i: first claim of each pair.
+            j: second claim of each pair.
+            cos: their cosine similarity.
+            threshold: least score kept.
+        """
+        cos = cos.astype(np.float64)
+        same_pred = (self.preds[i] >= 0) & (self.preds[i] == self.preds[j])
+        same_subj = (self.subjects[i] >= 0) & (self.subjects[i] == self.subjects[j])
+        both = self.has_numbers[i] & self.has_numbers[j]
+        shared_num = np.zeros(len(i), dtype=bool)
+        shared_num[both] = self._shared(self.numbers, i[both], j[both]) > 0
+        # Topic overlap alone is not one proposition: ask for a shared verb, subject or number, or close
+        # embeddings, before a pair is scored.
+        pre = (self.roots[i] != self.roots[j]) & (same_pred | same_subj | shared_num | (cos >= STRONG_COSINE))
+        total = self.word_counts[i] + self.word_counts[j]
+        inter = np.zeros(len(i), dtype=np.int64)
+        inter[pre] = self._shared(self.words, i[pre], j[pre])
+        dice = np.zeros(len(i), dtype=np.float64)
+        nonempty = pre & (self.word_counts[i] > 0) & (self.word_counts[j] > 0)
+        dice[nonempty] = 2 * inter[nonempty] / total[nonempty]
+        score = cos + 0.5 * dice
+        score = np.where(shared_num, score + 0.15, score)
+        score = np.where(same_pred, score + 0.25, score)
+        score = np.where(same_subj, score + 0.1, score)
+        return pre & (score >= threshold), score, same_pred, same_subj
 
 
 def match_claims(
@@ -600,7 +686,7 @@ def match_claims(
     doc_dates: Mapping[str, dt.date | None],
     doc_outlets: Mapping[str, str | None],
     duplicate_of: Mapping[str, str],
-    embeddings: np.ndarray | None = None,
+    embeddings: np.ndarray | RowFile | None = None,
     threshold: float = MATCH_THRESHOLD,
     k: int = 20,
     focus: Collection[str] | None = None,
@@ -616,7 +702,9 @@ def match_claims(
         doc_dates: publication date per document id (None when unknown).
         doc_outlets: outlet name per document id (None when unknown: the document is its own source).
         duplicate_of: document id -> id of the document it copies; a copy group counts as one source.
-        embeddings: one row per claim (unit length); computed with `storyline.embed.embed` when None.
+        embeddings: one row per claim (unit length), in memory or in a `storyline.ann.RowFile` (read a
+            tile at a time; it must leave out a copy's repeated claims); computed with
+            `storyline.embed.embed` when None.
         threshold: least `proposition_score` for two claims to be about the same proposition.
         k: the most embedding neighbours considered per claim.
         focus: claim ids; when given, only pairs with at least one of them are scored (an
@@ -629,10 +717,15 @@ def match_claims(
     keep = original_claims(items, duplicate_of=duplicate_of)
     items = [items[i] for i in keep]
     roots = [_root(c.doc, duplicate_of) for c in items]
+    vecs: np.ndarray | RowFile
     if embeddings is None:
         from storyline.embed import embed
 
         vecs = embed([c.text for c in items])
+    elif isinstance(embeddings, RowFile):
+        if len(keep) != len(embeddings):
+            raise ValueError("a RowFile of embeddings must leave out a copy's repeated claims (see original_claims)")
+        vecs = embeddings
     else:
         given = np.asarray(embeddings, dtype=np.float32)
         # Indexing copies; with every claim kept, unit rows serve as they are (a large store's
@@ -653,43 +746,32 @@ def match_claims(
                for c, root in zip(items, roots, strict=True)]
     preds = [c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None for c in items]
     subjects = [_head(c.subject) for c in items]
+    lexicon = _Lexicon(items, roots, preds, subjects)
     relations: list[Relation] = []
     focused = None if focus is None else np.asarray([c.id in focus for c in items], dtype=bool)
-    for i, j, cos in _candidates(items, vecs, k=k, focus=focused):
-        if roots[i] == roots[j]:
-            continue
-        a, b = items[i], items[j]
-        if focus is not None and a.id not in focus and b.id not in focus:
-            continue
-        same_pred = preds[i] is not None and preds[i] == preds[j]
-        same_subj = subjects[i] is not None and subjects[i] == subjects[j]
-        pi, pj = part(i), part(j)
-        shared_num = bool(pi.numbers & pj.numbers)
-        # Topic overlap alone is not one proposition: ask for a shared verb, subject or number, or close
-        # embeddings, before a pair becomes a relation.
-        if not (same_pred or same_subj or shared_num or cos >= STRONG_COSINE):
-            continue
-        score = proposition_score(cos, pi.words, pj.words, numbers_a=pi.numbers, numbers_b=pj.numbers,
-                                  same_predicate=same_pred, same_subject=same_subj)
-        if score < threshold:
-            continue
-        if _opposite(a, b):
-            basis = (f"same action \u201c{preds[i]}\u201d" if same_pred else
-                     f"same subject \u201c{subjects[i]}\u201d" if same_subj else
-                     f"same actor \u201c{a.actor}\u201d" if _same_actor(a, b) else None)
-            rel = _label(a, b, score, doc_dates, doc_outlets, outlets[i], outlets[j], basis=basis or "")
-            # A contradiction is a strong statement: it needs the same verb or subject on both sides.
-            if rel is not None and rel.kind == "contradicts" and not (same_pred or same_subj):
-                continue
-        else:
-            # Agreement is cheap (two texts on one topic agree on much): corroboration needs the same
-            # proposition, not only the same topic.
-            basis = shared_proposition(pi, pj, cosine=cos, score=score)
-            if basis is None:
-                continue
-            rel = _label(a, b, score, doc_dates, doc_outlets, outlets[i], outlets[j], basis=basis)
-        if rel is not None:
-            relations.append(rel)
+    for ii, jj, cc in _candidates(items, vecs, k=k, focus=focused):
+        kept, scores, same_preds, same_subjs = lexicon.score(ii, jj, cc, threshold=threshold)
+        for n in np.nonzero(kept)[0].tolist():
+            i, j, cos, score = int(ii[n]), int(jj[n]), float(cc[n]), float(scores[n])
+            same_pred, same_subj = bool(same_preds[n]), bool(same_subjs[n])
+            a, b = items[i], items[j]
+            if _opposite(a, b):
+                basis = (f"same action \u201c{preds[i]}\u201d" if same_pred else
+                         f"same subject \u201c{subjects[i]}\u201d" if same_subj else
+                         f"same actor \u201c{a.actor}\u201d" if _same_actor(a, b) else None)
+                rel = _label(a, b, score, doc_dates, doc_outlets, outlets[i], outlets[j], basis=basis or "")
+                # A contradiction is a strong statement: it needs the same verb or subject on both sides.
+                if rel is not None and rel.kind == "contradicts" and not (same_pred or same_subj):
+                    continue
+            else:
+                # Agreement is cheap (two texts on one topic agree on much): corroboration needs the same
+                # proposition, not only the same topic.
+                found = shared_proposition(part(i), part(j), cosine=cos, score=score)
+                if found is None:
+                    continue
+                rel = _label(a, b, score, doc_dates, doc_outlets, outlets[i], outlets[j], basis=found)
+            if rel is not None:
+                relations.append(rel)
     relations.sort(key=lambda r: (-r.score, r.a, r.b))
     return relations
 
