@@ -116,7 +116,7 @@ def iter_similar_pairs(
     threshold: float,
     k: int = 20,
     block: int = 2048,
-    max_floats: int = 16_000_000,
+    max_floats: int = 4_000_000,
 ) -> Iterator[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
     """`similar_pairs`, one step of rows at a time: (lo, hi, i, j, similarity) for rows lo to hi - 1.
 
@@ -179,7 +179,7 @@ def similar_pairs(
     threshold: float,
     k: int = 20,
     block: int = 2048,
-    max_floats: int = 16_000_000,
+    max_floats: int = 4_000_000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i < j) whose cosine similarity is at least ``threshold``, at most ``k`` per row.
 

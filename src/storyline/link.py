@@ -600,7 +600,7 @@ def _folded(text: str) -> str:
 
 
 #: Most claims whose `ClaimParts` one `match_claims` call keeps (about 2 KB each); it starts over beyond.
-PARTS_CACHE = 65_536
+PARTS_CACHE = 16_384
 #: Candidate pairs scored together (vectorised) in `match_claims`.
 PAIR_BATCH = 65_536
 
