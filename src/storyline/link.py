@@ -605,6 +605,11 @@ PARTS_CACHE = 16_384
 PAIR_BATCH = 65_536
 
 
+# An incremental run matches overlapping subsets of the store: their claims' words are reused.
+_cached_keywords = lru_cache(maxsize=32768)(keywords)
+_cached_numbers = lru_cache(maxsize=32768)(numbers)
+
+
 class _Lexicon:
     """Per claim, the codes that the cheap tests of `match_claims` compare, for many pairs at once.
 
@@ -635,8 +640,8 @@ class _Lexicon:
         self.roots = codes(roots)
         self.preds = codes(preds)
         self.subjects = codes(subjects)
-        self.words = rows([keywords(c.text) for c in claims])
-        self.numbers = rows([numbers(c.text) for c in claims])
+        self.words = rows([_cached_keywords(c.text) for c in claims])
+        self.numbers = rows([_cached_numbers(c.text) for c in claims])
         self.word_counts = np.diff(self.words.indptr)
         self.has_numbers = np.diff(self.numbers.indptr) > 0
 
