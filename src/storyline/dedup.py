@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -94,6 +95,44 @@ class DuplicateGroups:
     groups: dict[str, list[str]] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=8)
+def _bands(threshold: float) -> tuple[int, int]:
+    """LSH bands and rows per band for ``threshold`` (datasketch's choice for `NUM_PERM` values)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def _similar_signatures(matrix: np.ndarray, *, threshold: float) -> list[tuple[int, int]]:
+    """Row pairs (i < j) of a signature matrix whose estimated Jaccard similarity reaches ``threshold``.
+
+    Candidates are the rows that agree on a whole LSH band (the pairs a MinHash LSH index would
+    return), found for all rows at once with one sort per band; each candidate is then checked on
+    the full signature.
+
+    Args:
+        matrix: one uint32 signature per row.
+        threshold: least estimated Jaccard similarity.
+    """
+    bands, width = _bands(threshold)
+    pairs: set[tuple[int, int]] = set()
+    for band in range(bands):
+        cols = np.ascontiguousarray(matrix[:, band * width : (band + 1) * width])
+        keys = cols.view(np.dtype((np.void, cols.dtype.itemsize * width))).ravel()
+        order = np.argsort(keys, kind="stable")
+        ranked = keys[order]
+        # Runs of equal keys are the band's buckets.
+        starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+        ends = np.r_[starts[1:], len(ranked)]
+        for lo, hi in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
+            members = sorted(order[lo:hi].tolist())
+            pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
+    if not pairs:
+        return []
+    found = np.asarray(sorted(pairs), dtype=np.int64)
+    agree = np.mean(matrix[found[:, 0]] == matrix[found[:, 1]], axis=1)
+    return [(int(a), int(b)) for (a, b), share in zip(found, agree, strict=True) if share >= threshold]
+
+
 def find_duplicates(
     signatures: Mapping[str, np.ndarray],
     *,
@@ -117,8 +156,8 @@ def find_duplicates(
         text_of: doc id -> cleaned text, for the credit tie-break (called for group members only).
         threshold: minimum estimated Jaccard similarity.
     """
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    parent: dict[str, str] = {}
+    ids = sorted(signatures, key=lambda d: order.get(d, 0))
+    parent = {doc_id: doc_id for doc_id in ids}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -126,20 +165,12 @@ def find_duplicates(
             x = parent[x]
         return x
 
-    permutations = None
-    for doc_id in sorted(signatures, key=lambda d: order.get(d, 0)):
-        sig = signatures[doc_id]
-        # The permutations depend on the seed alone; drawing them once per store, not per document, is
-        # most of the cost of rebuilding the index.
-        mh = MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=sig, scheme=SCHEME, permutations=permutations)
-        permutations = mh.permutations
-        parent[doc_id] = doc_id
-        for other in lsh.query(mh):
-            if jaccard(sig, signatures[other]) >= threshold:
-                ra, rb = find(doc_id), find(other)
-                if ra != rb:
-                    parent[ra] = rb
-        lsh.insert(doc_id, mh)
+    if ids:
+        matrix = np.stack([np.asarray(signatures[d], dtype=np.uint32) for d in ids])
+        for a, b in _similar_signatures(matrix, threshold=threshold):
+            ra, rb = find(ids[a]), find(ids[b])
+            if ra != rb:
+                parent[ra] = rb
     members: dict[str, list[str]] = {}
     for doc_id in signatures:
         members.setdefault(find(doc_id), []).append(doc_id)
@@ -148,7 +179,9 @@ def find_duplicates(
     for group in members.values():
         if len(group) < 2:
             continue
-        credits = _credits(group, outlets or {}, text_of)
+        days = [dates.get(doc_id) for doc_id in group]
+        # Credits only order members of the same day (or undated ones); reading texts is the cost here.
+        credits = _credits(group, outlets or {}, text_of) if len(set(days)) < len(days) else {}
 
         def rank(doc_id: str, credits: dict[str, int] = credits) -> tuple[int, dt.date, int, int]:
             day = dates.get(doc_id)
