@@ -540,12 +540,18 @@ class Store:
     def document_entities(self) -> dict[str, list[dict[str, Any]]]:
         """Per current document, its entities as stored (JSON fields decoded)."""
         out: dict[str, list[dict[str, Any]]] = {}
+        # Most documents name the same few actors: decode each distinct JSON value once (as a tuple,
+        # so the shared value cannot be changed through one row).
+        decoded: dict[str, tuple[Any, ...]] = {}
         for row in self.query(
             "SELECT e.* FROM doc_entities e JOIN documents d ON d.id = e.doc_id "
             "WHERE d.superseded_by IS NULL ORDER BY d.seq, e.key"
         ):
-            row["aliases"] = json.loads(row["aliases"])
-            row["roles"] = json.loads(row["roles"])
+            for key in ("aliases", "roles"):
+                raw = row[key]
+                if raw not in decoded:
+                    decoded[raw] = tuple(json.loads(raw))
+                row[key] = decoded[raw]
             out.setdefault(row.pop("doc_id"), []).append(row)
         return out
 
