@@ -435,7 +435,14 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
     Returns:
         The number of relations.
     """
-    from storyline.link import BLOCK_COSINE, CANDIDATE_COSINE, MAX_BLOCK, Relation, match_claims, positions
+    from storyline.link import (
+        BLOCK_COSINE,
+        CANDIDATE_COSINE,
+        MAX_BLOCK,
+        Relation,
+        iter_relations,
+        positions,
+    )
 
     unlinked = store.unlinked_docs(CLAIMS)
     write_claim_blocks(store, unlinked)
@@ -454,18 +461,30 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
     if not linked_row or not linked_row[0] or len(dirty_ids) >= FULL_SHARE * total:
         # Everything (or most of it) is new: one match over all claims.
         claims, vectors = _all_claims(store, duplicate_of=duplicate_of)
-        try:
-            relations = match_claims(
+        # Relations are written as they are found; positions need only their ends and kinds (and an
+        # update's explanation), kept in light copies.
+        light: list[Relation] = []
+
+        def written() -> Iterator[dict[str, Any]]:
+            for batch in iter_relations(
                 claims, doc_dates=doc_dates, doc_outlets=outlets, duplicate_of=duplicate_of, embeddings=vectors
-            )
+            ):
+                for rel in batch:
+                    light.append(Relation(kind=rel.kind, a=rel.a, b=rel.b, evidence=(), score=rel.score,
+                                          explanation=rel.explanation if rel.kind == "updates" else ""))
+                    yield _relation_dict(rel)
+
+        def actor_positions() -> list[dict[str, Any]]:
+            light.sort(key=lambda r: (-r.score, r.a, r.b))  # the order match_claims returns
+            return positions(claims, light, doc_dates=doc_dates)
+
+        try:
+            store.replace_links(written(), actor_positions)
         finally:
             if isinstance(vectors, RowFile):
                 vectors.close()
-        del vectors
-        found = positions(claims, relations, doc_dates=doc_dates)
-        store.replace_links([_relation_dict(r) for r in relations], found)
         store.mark_linked(CLAIMS, unlinked)
-        return len(relations)
+        return len(light)
     dirty_set = set(dirty_ids)
     # DuckDB cannot type an empty list parameter; no claim has the empty id.
     dirty_param = dirty_ids or [""]

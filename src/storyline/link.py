@@ -696,7 +696,30 @@ def match_claims(
     k: int = 20,
     focus: Collection[str] | None = None,
 ) -> list[Relation]:
-    """Relations between claims of different documents that state the same proposition.
+    """Relations between claims of different documents that state the same proposition, strongest first.
+
+    Arguments as for `iter_relations`, which finds them a batch at a time.
+    """
+    relations = [r for batch in iter_relations(
+        claims, doc_dates=doc_dates, doc_outlets=doc_outlets, duplicate_of=duplicate_of, embeddings=embeddings,
+        threshold=threshold, k=k, focus=focus) for r in batch]
+    relations.sort(key=lambda r: (-r.score, r.a, r.b))
+    return relations
+
+
+def iter_relations(
+    claims: Sequence[Claim],
+    *,
+    doc_dates: Mapping[str, dt.date | None],
+    doc_outlets: Mapping[str, str | None],
+    duplicate_of: Mapping[str, str],
+    embeddings: np.ndarray | RowFile | None = None,
+    threshold: float = MATCH_THRESHOLD,
+    k: int = 20,
+    focus: Collection[str] | None = None,
+) -> Iterator[list[Relation]]:
+    """`match_claims`, one batch of candidate pairs at a time, unsorted: a caller can write each batch
+    and let it go (a large store has hundreds of thousands of relations).
 
     Memory beyond the claims and their embeddings stays bounded: candidate pairs are made and scored
     a step of rows at a time. Pass claims without a copy's repeated claims (`original_claims`) and unit
@@ -717,7 +740,7 @@ def match_claims(
     """
     items = list(claims)
     if len(items) < 2:
-        return []
+        return
     # A copy's claims that its source also carries word for word are the source's claims.
     keep = original_claims(items, duplicate_of=duplicate_of)
     items = [items[i] for i in keep]
@@ -752,9 +775,9 @@ def match_claims(
     preds = [c.predicate if c.predicate and c.predicate not in _LIGHT_VERBS else None for c in items]
     subjects = [_head(c.subject) for c in items]
     lexicon = _Lexicon(items, roots, preds, subjects)
-    relations: list[Relation] = []
     focused = None if focus is None else np.asarray([c.id in focus for c in items], dtype=bool)
     for ii, jj, cc in _candidates(items, vecs, k=k, focus=focused):
+        relations: list[Relation] = []
         kept, scores, same_preds, same_subjs = lexicon.score(ii, jj, cc, threshold=threshold)
         for n in np.nonzero(kept)[0].tolist():
             i, j, cos, score = int(ii[n]), int(jj[n]), float(cc[n]), float(scores[n])
@@ -777,8 +800,7 @@ def match_claims(
                 rel = _label(a, b, score, doc_dates, doc_outlets, outlets[i], outlets[j], basis=found)
             if rel is not None:
                 relations.append(rel)
-    relations.sort(key=lambda r: (-r.score, r.a, r.b))
-    return relations
+        yield relations
 
 
 def _label(a: Claim, b: Claim, score: float, doc_dates: Mapping[str, dt.date | None],

@@ -36,9 +36,10 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +190,8 @@ class WriteResult:
 #: DuckDB's buffer pool otherwise grows to 80% of RAM and keeps the pages it has read, so a long run's
 #: memory would grow with the store; with a cap, larger work spills to a temporary folder on disk.
 MEMORY_LIMIT = "256MB"
+#: Rows per INSERT when a writer streams them.
+_WRITE_CHUNK = 10_000
 
 
 class Store:
@@ -624,35 +627,35 @@ class Store:
         ):
             yield [r[0] for r in batch], np.stack([np.frombuffer(r[1], dtype=np.float32) for r in batch])
 
-    def replace_links(self, relations: Sequence[dict[str, Any]], positions: Sequence[dict[str, Any]]) -> None:
+    def replace_links(
+        self,
+        relations: Iterable[dict[str, Any]],
+        positions: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]],
+    ) -> None:
         """Replace all relations and positions in one transaction.
 
         Args:
-            relations: dicts with kind, a, b, evidence, explanation, score.
-            positions: dicts with actor, topic and the rest of the position record.
+            relations: dicts with kind, a, b, evidence, explanation, score; written as they come, a
+                chunk at a time, so they can be produced lazily.
+            positions: dicts with actor, topic and the rest of the position record, or a function
+                that returns them once the relations have been read (it is called once).
         """
         with self.transaction() as con:
             con.execute("DELETE FROM relations")
             con.execute("DELETE FROM positions")
-            if relations:
+            rows = (
+                (r["kind"], r["a"], r["b"], json.dumps(list(r["evidence"])), r["explanation"], float(r["score"]))
+                for r in relations
+            )
+            while chunk := list(islice(rows, _WRITE_CHUNK)):
                 con.executemany(
-                    "INSERT INTO relations (kind, a, b, evidence, explanation, score) VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            r["kind"],
-                            r["a"],
-                            r["b"],
-                            json.dumps(list(r["evidence"])),
-                            r["explanation"],
-                            float(r["score"]),
-                        )
-                        for r in relations
-                    ],
+                    "INSERT INTO relations (kind, a, b, evidence, explanation, score) VALUES (?, ?, ?, ?, ?, ?)", chunk
                 )
-            if positions:
+            found = positions() if callable(positions) else positions
+            if found:
                 con.executemany(
                     "INSERT INTO positions VALUES (?, ?, ?)",
-                    [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in positions],
+                    [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in found],
                 )
 
     def story_docs(self) -> list[dict[str, Any]]:
