@@ -11,6 +11,7 @@ time: a whole store's claim matrix (430 MB at 280,000 claims) then never has to 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import tempfile
@@ -45,7 +46,8 @@ class RowFile:
     """Float32 rows in a temporary file, read a block at a time; indexed like a 2-D array.
 
     ``rows[lo:hi]`` reads rows lo to hi - 1 and ``rows[indices]`` the listed rows, each into a fresh
-    array, so only what is read is resident. The file is removed by `close` (or leaving a ``with``).
+    array, so only what is read is resident. The file is unlinked as soon as it is open where the
+    system allows it, else removed by `close` (or leaving a ``with``).
 
     Args:
         n: number of rows (they start as zeros).
@@ -59,6 +61,10 @@ class RowFile:
         fd, name = tempfile.mkstemp(prefix="storyline-rows-", suffix=".f32", dir=folder)
         self._fd: int | None = fd
         self.path = Path(name)
+        # Unlinked at once where the system allows it (POSIX): the open file stays usable and its
+        # space is freed when the process ends, even a killed one.
+        with contextlib.suppress(OSError):
+            self.path.unlink()
         os.ftruncate(fd, n * self._row_bytes)
 
     def __len__(self) -> int:
