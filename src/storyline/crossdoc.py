@@ -379,6 +379,28 @@ _SHARED_FIELDS = ("doc_id", "actor", "actor_entity", "polarity", "modality", "at
                   "subject", "object", "source")
 
 
+def _read_claims(store: Store, *, only: Collection[str] | None = None) -> list[Any]:
+    """The claims of current documents in ingestion order (those in ``only``, if given), streamed.
+
+    Values that repeat across claims (document ids, verbs, modalities, dates, actors) are held once,
+    not once per claim: at 280,000 claims that is about a third of their memory.
+    """
+    shared: dict[Any, Any] = {}
+    claims = []
+    for row in store.iter_claims(chunk=CHUNK):
+        if only is not None and row["id"] not in only:
+            continue
+        for key in _SHARED_FIELDS:
+            if row.get(key) is not None:
+                row[key] = shared.setdefault(row[key], row[key])
+        for key in ("via", "numbers"):
+            raw = row.get(key)
+            if isinstance(raw, str | None):
+                row[key] = shared.setdefault(("json", raw), tuple(json.loads(raw or "[]")))
+        claims.append(_claim(row))
+    return claims
+
+
 def _all_claims(
     store: Store, *, duplicate_of: Mapping[str, str]
 ) -> tuple[list[Any], np.ndarray | RowFile | None]:
@@ -391,20 +413,7 @@ def _all_claims(
     """
     from storyline.link import original_claims
 
-    # Values that repeat across claims (document ids, verbs, modalities, dates, actors) are held once,
-    # not once per claim: at 280,000 claims that is about a third of their memory.
-    shared: dict[Any, Any] = {}
-    claims = []
-    for row in store.iter_claims(chunk=CHUNK):
-        for key in _SHARED_FIELDS:
-            if row.get(key) is not None:
-                row[key] = shared.setdefault(row[key], row[key])
-        for key in ("via", "numbers"):
-            raw = row.get(key)
-            if isinstance(raw, str | None):
-                row[key] = shared.setdefault(("json", raw), tuple(json.loads(raw or "[]")))
-        claims.append(_claim(row))
-    del shared
+    claims = _read_claims(store)
     claims = [claims[i] for i in original_claims(claims, duplicate_of=duplicate_of)]
     row_of = {c.id: n for n, c in enumerate(claims)}
     matrix: np.ndarray | RowFile | None = None
@@ -530,24 +539,24 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
         # whole store would have made candidates too.
         if cos >= CANDIDATE_COSINE or (shared_small and cos >= BLOCK_COSINE):
             new_relations.append(rel)
+    # Positions are rebuilt from every relation, stored and new. They need only each relation's ends,
+    # kind and score (and an update's explanation), read as light copies: a large store holds
+    # millions, and their evidence and explanations would not fit beside the claims.
     kept = [
-        Relation(
-            kind=r["kind"],
-            a=r["a"],
-            b=r["b"],
-            evidence=tuple(json.loads(r["evidence"])),
-            explanation=r["explanation"] or "",
-            score=float(r["score"] or 0.0),
-        )
-        for r in store.query(
-            f"SELECT * FROM relations WHERE a IN ({_CURRENT_CLAIMS}) AND b IN ({_CURRENT_CLAIMS}) "
+        Relation(kind=r["kind"], a=r["a"], b=r["b"], evidence=(), explanation=r["explanation"] or "",
+                 score=float(r["score"] or 0.0))
+        for r in store.iter_query(
+            "SELECT kind, a, b, score, CASE WHEN kind = 'updates' THEN explanation END AS explanation "
+            f"FROM relations WHERE a IN ({_CURRENT_CLAIMS}) AND b IN ({_CURRENT_CLAIMS}) "
             "AND a NOT IN (SELECT unnest(?)) AND b NOT IN (SELECT unnest(?))",
             [dirty_param, dirty_param],
+            chunk=CHUNK,
         )
     ]
     relations = sorted([*kept, *new_relations], key=lambda r: (-r.score, r.a, r.b))
-    involved = sorted({x for r in relations for x in (r.a, r.b)})
-    related = [_claim(r) for r in _claim_rows(store, involved)] if involved else []
+    del kept
+    involved = {x for r in relations for x in (r.a, r.b)}
+    related = _read_claims(store, only=involved) if involved else []
     found = positions(related, relations, doc_dates=doc_dates)
     store.update_links(dirty_param, [_relation_dict(r) for r in new_relations], found)
     store.mark_linked(CLAIMS, unlinked)

@@ -581,12 +581,25 @@ class Store:
                          [(wanted.get(quote_id), quote_id) for quote_id, entity in current
                           if wanted.get(quote_id) != entity])
 
-    def _chunks(self, sql: str, chunk: int) -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
+    def iter_query(self, sql: str, params: Sequence[Any] = (), *, chunk: int = 4096) -> Iterator[dict[str, Any]]:
+        """`query`, streamed: rows as dicts, fetched ``chunk`` at a time on a cursor of its own.
+
+        Args:
+            sql: SQL with ``?`` placeholders (never interpolate user input into it).
+            params: values for the placeholders.
+            chunk: rows per fetch.
+        """
+        for names, batch in self._chunks(sql, chunk, params):
+            yield from (dict(zip(names, row, strict=True)) for row in batch)
+
+    def _chunks(
+        self, sql: str, chunk: int, params: Sequence[Any] = ()
+    ) -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
         """(column names, rows) of a read query, ``chunk`` rows at a time, on a cursor of its own."""
         cur = self.con.cursor()
         try:
             try:
-                cur.execute(sql)
+                cur.execute(sql, list(params))
                 names = [d[0] for d in cur.description or ()]
                 while batch := cur.fetchmany(chunk):
                     yield names, batch
@@ -604,12 +617,11 @@ class Store:
         Args:
             chunk: rows per fetch.
         """
-        for names, batch in self._chunks(
+        yield from self.iter_query(
             "SELECT c.* FROM claims c JOIN documents d ON d.id = c.doc_id "
             "WHERE d.superseded_by IS NULL ORDER BY d.seq, c.start, c.id",
-            chunk,
-        ):
-            yield from (dict(zip(names, row, strict=True)) for row in batch)
+            chunk=chunk,
+        )
 
     def iter_claim_vectors(self, *, chunk: int = 4096) -> Iterator[tuple[list[str], np.ndarray]]:
         """The stored claim embeddings of current documents, a chunk at a time, in no particular order.
