@@ -15,7 +15,7 @@ import contextlib
 import math
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -158,25 +158,30 @@ def iter_similar_pairs(
             found.append((rows, cols + c0, sims[rows, cols]))
             held += len(rows)
             if held > 4 * k * (hi - lo):
-                found = [_best_per_row(found, k)]
+                found = [best_per_row(found, k)]
                 held = len(found[0][0])
-        rows, cols, vals = _best_per_row(found, k)
+        rows, cols, vals = best_per_row(found, k)
         yield lo, hi, rows + lo, cols, vals
 
 
-def _best_per_row(
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], k: int
+def best_per_row(
+    parts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], k: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The k most similar (row, column, similarity) entries of each row, sorted by row then falling
-    similarity; parts come in column order, so ties keep the lower column first."""
+    """The k most similar entries of each row, sorted by row then falling similarity.
+
+    Args:
+        parts: (row, match, similarity) arrays in arrival order; a match is a column number or an id.
+            Equal similarities keep their arrival order.
+        k: the most entries kept per row.
+    """
     rows = np.concatenate([p[0] for p in parts])
-    cols = np.concatenate([p[1] for p in parts])
+    matches = np.concatenate([p[1] for p in parts])
     vals = np.concatenate([p[2] for p in parts])
     order = np.lexsort((-vals, rows))
-    rows, cols, vals = rows[order], cols[order], vals[order]
+    rows, matches, vals = rows[order], matches[order], vals[order]
     starts = np.searchsorted(rows, rows, side="left")
     keep = (np.arange(len(rows)) - starts) < k
-    return rows[keep].astype(np.int64), cols[keep].astype(np.int64), vals[keep]
+    return rows[keep], matches[keep], vals[keep]
 
 
 def similar_pairs(

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from storyline.ann import RowFile, normalise
+from storyline.ann import RowFile, best_per_row, normalise
 from storyline.records import Flag
 from storyline.store import Store
 
@@ -294,40 +294,22 @@ def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[se
     """Per row of ``dirty``, the ids of its `NEIGHBOURS` most similar stored claims at or above
     ``threshold`` (less the float slack), the stored vectors streamed a chunk at a time."""
     nd = len(dirty)
-    found_rows: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    found_sims: list[np.ndarray] = [np.zeros(0, dtype=np.float32)]
-    found_ids: list[np.ndarray] = [np.zeros(0, dtype=object)]
+    found = [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0, dtype=np.float32))]
     held = 0
     for ids, mat in store.iter_claim_vectors(chunk=CHUNK):
-        mat /= np.maximum(np.sqrt(np.einsum("ij,ij->i", mat, mat)), 1e-9)[:, None]
-        sims = dirty @ mat.T
+        sims = dirty @ normalise(mat, in_place=True).T
         # Few stored claims come near a given one: keep the pairs above the cut, not a ranking of all.
         rows, cols = np.nonzero(sims >= threshold - _SLACK)
-        found_rows.append(rows)
-        found_sims.append(sims[rows, cols])
-        found_ids.append(np.asarray(ids, dtype=object)[cols])
+        found.append((rows, np.asarray(ids, dtype=object)[cols], sims[rows, cols]))
         held += len(rows)
         if held > 4 * NEIGHBOURS * max(nd, CHUNK):
-            found_rows, found_sims, found_ids = (
-                [x] for x in _best_per_row(found_rows, found_sims, found_ids, keep=NEIGHBOURS))
-            held = len(found_rows[0])
-    rows, _, best_ids = _best_per_row(found_rows, found_sims, found_ids, keep=NEIGHBOURS)
+            found = [best_per_row(found, NEIGHBOURS)]
+            held = len(found[0][0])
+    rows, best_ids, _ = best_per_row(found, NEIGHBOURS)
     out: list[set[str]] = [set() for _ in range(nd)]
     for r, claim_id in zip(rows.tolist(), best_ids.tolist(), strict=True):
         out[r].add(str(claim_id))
     return out
-
-
-def _best_per_row(
-    rows: Sequence[np.ndarray], sims: Sequence[np.ndarray], ids: Sequence[np.ndarray], *, keep: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``keep`` most similar entries of each row, from parts listed in arrival order (ties: the earlier)."""
-    r, s, i = np.concatenate(rows), np.concatenate(sims), np.concatenate(ids)
-    order = np.lexsort((-s, r))  # stable: equal similarities stay in arrival order
-    r, s, i = r[order], s[order], i[order]
-    first = np.searchsorted(r, r, side="left")
-    kept = (np.arange(len(r)) - first) < keep
-    return r[kept], s[kept], i[kept]
 
 
 def _match_subset(
