@@ -259,3 +259,49 @@ def test_a_whole_store_match_from_a_row_file_equals_one_in_memory(
     a, b = _bundle(one), _bundle(two)
     assert a["relations"], "the files have claim relations to compare"
     assert a == b
+
+
+def test_paraphrase_sources_read_in_small_parts_give_the_same_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.crossdoc as crossdoc
+
+    files = _files(tmp_path / "docs")
+    whole = tmp_path / "whole.duckdb"
+    analyze(files, db=whole)
+    # One target a step and one source a part: every source arrives in a part of its own.
+    monkeypatch.setattr(crossdoc, "TARGETS_PER_STEP", 1)
+    monkeypatch.setattr(crossdoc, "SOURCES_PER_STEP", 1)
+    parts = tmp_path / "parts.duckdb"
+    analyze(files, db=parts)
+    a, b = _bundle(whole), _bundle(parts)
+    retold = next(d for d in a["documents"] if d["source"].endswith("d-retold.txt"))
+    assert [f["kind"] for f in retold["flags"] if f["kind"] == "derivative"] == ["derivative"]
+    assert a["documents"] == b["documents"]
+
+
+@pytest.mark.parametrize("part_size", [1, 3, 64])
+def test_source_parts_stream_every_stored_source_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part_size: int
+) -> None:
+    import numpy as np
+
+    import storyline.crossdoc as crossdoc
+    from storyline.embed import DIM
+
+    monkeypatch.setattr(crossdoc, "SOURCES_PER_STEP", part_size)
+    rng = np.random.default_rng(7)
+    stored = {f"doc-{i}": rng.standard_normal((i % 4 + 1, DIM)).astype(np.float32) for i in range(10)}
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_sentence_vectors(list(stored.items()))
+        wanted = [f"doc-{i}" for i in (9, 0, 4, 5, 7, 2)] + ["not-stored"]
+        parts = list(crossdoc._source_parts(store, wanted))
+        assert all(0 < len(p) <= part_size for p in parts)
+        got = [doc_id for p in parts for doc_id, _ in p]
+        assert sorted(got) == sorted(wanted[:-1])
+        for p in parts:
+            for doc_id, vecs in p:
+                assert np.array_equal(vecs, stored[doc_id])
+        # No candidate sources: one empty part, so the step's targets are still compared with each other.
+        assert list(crossdoc._source_parts(store, [])) == [[]]
+        assert list(crossdoc._source_parts(store, ["not-stored"])) == [[]]

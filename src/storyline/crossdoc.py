@@ -115,6 +115,22 @@ def _may_source(j: int, i: int, days: Sequence[Any], seqs: Sequence[int]) -> boo
     return seqs[j] < seqs[i]
 
 
+def _source_parts(store: Store, source_ids: Sequence[str]) -> Iterator[list[tuple[str, np.ndarray]]]:
+    """Stored sentence vectors of candidate sources, ``SOURCES_PER_STEP`` documents a part, or one empty part.
+
+    One streamed read per call: DuckDB scans the whole vector column for any lookup, so reading the
+    parts one query each cost a full scan a part.
+    """
+    from storyline.embed import DIM
+
+    empty = True
+    for part in store.iter_sentence_vectors(source_ids, dim=DIM, chunk=SOURCES_PER_STEP):
+        empty = False
+        yield part
+    if empty:
+        yield []
+
+
 def update_paraphrases(store: Store, *, duplicate_of: Mapping[str, str]) -> dict[str, list[Flag]]:
     """Assess new or changed documents for paraphrase and return every current ``derivative`` flag.
 
@@ -178,10 +194,9 @@ def update_paraphrases(store: Store, *, duplicate_of: Mapping[str, str]) -> dict
             store.con.execute("SELECT id, text FROM documents WHERE id IN (SELECT unnest(?))", [target_ids]).fetchall()
         )
         best: dict[str, tuple[float, int, str, list[str]]] = {}
-        parts: list[Sequence[int]] = list(_chunks(sources, SOURCES_PER_STEP)) or [[]]
-        for part in parts:
-            subset = sorted({*step, *part})
-            vecs = {**target_vecs, **store.sentence_vectors([ids[j] for j in part], dim=DIM)}
+        for part_vecs in _source_parts(store, [ids[j] for j in sources]):
+            subset = sorted({*step, *(index[doc_id] for doc_id, _ in part_vecs)})
+            vecs = {**target_vecs, **dict(part_vecs)}
             # Candidate sources need only their vectors; their text is read for assessed documents only.
             docs = [(ids[k], texts.get(ids[k], "") if k in tset else "", days[k]) for k in subset]
             pairs = derivative_pairs(docs, vectors=[vecs[ids[k]] for k in subset], targets=set(target_ids))

@@ -766,6 +766,26 @@ class Store:
         ).fetchall()
         return {r[0]: np.frombuffer(r[2], dtype=np.float32).reshape(int(r[1]), dim) for r in rows}
 
+    def iter_sentence_vectors(
+        self, doc_ids: Sequence[str], *, dim: int, chunk: int = 256
+    ) -> Iterator[list[tuple[str, np.ndarray]]]:
+        """`sentence_vectors`, streamed: (doc id, vectors) lists of up to ``chunk`` documents, in no set order.
+
+        DuckDB reads the whole vector column for any lookup, so one streamed query over many
+        documents costs about what a lookup of a few does; this reads them in one pass.
+
+        Args:
+            doc_ids: document ids (missing ones are left out).
+            dim: vector width.
+            chunk: documents per list.
+        """
+        if not doc_ids:
+            return
+        for _, batch in self._chunks(
+            "SELECT doc_id, n, vectors FROM doc_sentences WHERE doc_id IN (SELECT unnest(?))", chunk, [list(doc_ids)]
+        ):
+            yield [(r[0], np.frombuffer(r[2], dtype=np.float32).reshape(int(r[1]), dim)) for r in batch]
+
     def replace_paraphrases(
         self, doc_ids: Sequence[str], found: dict[str, tuple[str, float, list[str]]]
     ) -> None:
