@@ -305,3 +305,50 @@ def test_source_parts_stream_every_stored_source_once(
         # No candidate sources: one empty part, so the step's targets are still compared with each other.
         assert list(crossdoc._source_parts(store, [])) == [[]]
         assert list(crossdoc._source_parts(store, ["not-stored"])) == [[]]
+
+
+# A third wording of ORIGINAL whose last sentence is off the story: it paraphrases ORIGINAL in part.
+RETOLD_IN_PART = (
+    "Harbour officials shut the northern quay in Port Elsmere on Tuesday because a storm had damaged two cranes.\n\n"
+    "Port director Mara Lindqvist said that over the coming week engineers would inspect the quay wall.\n\n"
+    "Grain exporters said the closure could delay their shipments by several weeks.\n\n"
+    "A festival of lanterns opened in the old town of Brisk on Saturday with music and food stalls.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "later"),
+    [
+        # The added document is older than a stored one and a better source for it.
+        (["in-part", "retold", "festival"], ["original"]),
+        # The added document could be a source of a stored one, but the stored source stays the better one.
+        (["original", "retold", "festival"], ["in-part"]),
+    ],
+)
+def test_an_added_older_document_is_weighed_against_the_stored_source(
+    tmp_path: Path, first: list[str], later: list[str]
+) -> None:
+    import json
+
+    docs = {
+        "original": ("Storm shuts Port Elsmere quay\n\n" + ORIGINAL, "2025-03-01"),
+        "in-part": ("Quay shut in Port Elsmere\n\n" + RETOLD_IN_PART, "2025-03-03"),
+        "retold": ("Port Elsmere quay shut after storm\n\n" + RETOLD, "2025-03-05"),
+        "festival": (UNRELATED, "2025-03-02"),
+    }
+    paths = {}
+    for name, (text, day) in docs.items():
+        paths[name] = tmp_path / "docs" / f"{name}.jsonl"
+        paths[name].parent.mkdir(exist_ok=True)
+        paths[name].write_text(json.dumps({"text": text, "published": day, "outlet": name}), encoding="utf-8")
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    analyze([paths[n] for n in docs], db=one)
+    analyze([paths[n] for n in first], db=two)
+    analyze([paths[n] for n in later], db=two)
+    a, b = _bundle(one), _bundle(two)
+    by_outlet = {d["outlet"]: d for d in a["documents"]}
+    derivative = [f for f in by_outlet["retold"]["flags"] if f["kind"] == "derivative"]
+    assert len(derivative) == 1 and by_outlet["original"]["id"] in derivative[0]["evidence"][0]
+    assert derivative[0]["score"] == 1.0
+    # The runs saw the documents in different orders, so compare them by id.
+    assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}

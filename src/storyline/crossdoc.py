@@ -22,7 +22,7 @@ candidates it finds rather than with the store.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -131,6 +131,88 @@ def _source_parts(store: Store, source_ids: Sequence[str]) -> Iterator[list[tupl
         yield []
 
 
+class _ParaphraseSteps:
+    """`derivative_pairs` over a store, a step of targets at a time, sources streamed in parts.
+
+    Args:
+        store: an open store.
+        ids: current English documents outside duplicate groups, in ingestion order.
+        index: id -> position in ``ids``.
+        days: their dates (None: undated).
+        cent: their unit sentence centroids (len(ids) x dim).
+    """
+
+    def __init__(
+        self, store: Store, *, ids: Sequence[str], index: Mapping[str, int], days: Sequence[Any], cent: np.ndarray
+    ) -> None:
+        self.store, self.ids, self.index, self.days, self.cent = store, ids, index, days, cent
+
+    def ranked(
+        self, targets: Sequence[int], *, candidates: np.ndarray | None
+    ) -> dict[str, tuple[float, int, str, list[str]]]:
+        """Each target's best source as (score, source position, source id, evidence); no entry: none.
+
+        Args:
+            targets: target positions.
+            candidates: positions that may be sources (None: every document).
+        """
+        from storyline.assess import CENTROID_COSINE
+        from storyline.embed import DIM
+
+        if not targets:
+            return {}
+        ids, cent = self.ids, self.cent
+        pool = cent if candidates is None else cent[candidates]
+        held: dict[str, np.ndarray] | None = None
+        if candidates is not None and len(candidates) <= SOURCES_PER_STEP:
+            # Few candidates (new documents against older ones): read them once for every step.
+            held = {
+                doc_id: vecs
+                for part in self.store.iter_sentence_vectors([ids[j] for j in candidates], dim=DIM)
+                for doc_id, vecs in part
+            }
+        best: dict[str, tuple[float, int, str, list[str]]] = {}
+        # Steps are streamed in one read as well: a lookup per step would scan the vector column each time.
+        for step_rows in self.store.iter_texts_and_sentence_vectors(
+            [ids[i] for i in targets], dim=DIM, chunk=TARGETS_PER_STEP
+        ):
+            step = sorted(self.index[doc_id] for doc_id, _, _ in step_rows)
+            tset = set(step)
+            near = np.nonzero((cent[step] @ pool.T >= CENTROID_COSINE - _SLACK).any(axis=0))[0]
+            if candidates is not None:
+                near = candidates[near]
+            sources = [ids[int(j)] for j in near if int(j) not in tset]
+            if held is not None:
+                parts: Iterable[list[tuple[str, np.ndarray]]] = [[(doc_id, held[doc_id]) for doc_id in sources]]
+            else:
+                parts = _source_parts(self.store, sources)
+            for part in parts:
+                self._merge(best, step_rows, part)
+        return best
+
+    def _merge(
+        self,
+        best: dict[str, tuple[float, int, str, list[str]]],
+        step_rows: Sequence[tuple[str, str, np.ndarray]],
+        part: Sequence[tuple[str, np.ndarray]],
+    ) -> None:
+        """Assess a step's targets against one part of sources and keep each target's best source so far."""
+        from storyline.assess import derivative_pairs
+
+        index = self.index
+        targets = {doc_id: (text, vecs) for doc_id, text, vecs in step_rows}
+        sources = {doc_id: vecs for doc_id, vecs in part if doc_id not in targets}
+        subset = sorted({*targets, *sources}, key=index.__getitem__)
+        # Candidate sources need only their vectors; their text is read for assessed documents only.
+        docs = [(k, targets[k][0] if k in targets else "", self.days[index[k]]) for k in subset]
+        vectors = [targets[k][1] if k in targets else sources[k] for k in subset]
+        for doc_id, (src, score, evidence) in derivative_pairs(docs, vectors=vectors, targets=set(targets)).items():
+            # The rule of derivative_pairs across parts: the highest share, then the earliest listed.
+            prev = best.get(doc_id)
+            if prev is None or score > prev[0] or (score == prev[0] and index[src] < prev[1]):
+                best[doc_id] = (score, index[src], src, evidence)
+
+
 def update_paraphrases(store: Store, *, duplicate_of: Mapping[str, str]) -> dict[str, list[Flag]]:
     """Assess new or changed documents for paraphrase and return every current ``derivative`` flag.
 
@@ -138,7 +220,7 @@ def update_paraphrases(store: Store, *, duplicate_of: Mapping[str, str]) -> dict
         store: an open store (duplicate groups already written).
         duplicate_of: documents grouped as near copies; they are neither assessed nor sources.
     """
-    from storyline.assess import CENTROID_COSINE, derivative_flag, derivative_pairs
+    from storyline.assess import CENTROID_COSINE, derivative_flag
     from storyline.embed import DIM
 
     embed_missing_sentences(store)
@@ -169,8 +251,10 @@ def update_paraphrases(store: Store, *, duplicate_of: Mapping[str, str]) -> dict
         # A source that is gone, or whose date or group changed, may no longer be the best one.
         if doc_id in index and (src not in index or index[src] in fresh_set):
             targets.add(index[doc_id])
+    # Older documents near a changed one, which may now be their source. Nothing else about them
+    # changed, so only the changed documents are new candidates; their stored result stands for the rest.
+    rechecked: set[int] = set()
     if fresh:
-        # An older document is assessed again when a changed one near it may now be its source.
         fresh_cent = cent[fresh]
         others = np.asarray([i for i in range(len(ids)) if i not in targets], dtype=np.int64)
         # Rows per step such that a step's similarity block stays near 4M floats.
@@ -180,32 +264,22 @@ def update_paraphrases(store: Store, *, duplicate_of: Mapping[str, str]) -> dict
             sims = cent[rows_here] @ fresh_cent.T
             for r, c in zip(*np.nonzero(sims >= CENTROID_COSINE - _SLACK), strict=True):
                 i, j = int(rows_here[r]), fresh[int(c)]
-                if i not in targets and _may_source(j, i, days, seqs):
-                    targets.add(i)
-    ordered = sorted(targets)
-    found: dict[str, tuple[str, float, list[str]]] = {}
-    for step in _chunks(ordered, TARGETS_PER_STEP):
-        tset = set(step)
-        near = np.nonzero((cent[list(step)] @ cent.T >= CENTROID_COSINE - _SLACK).any(axis=0))[0]
-        sources = [int(j) for j in near if int(j) not in tset]
-        target_ids = [ids[i] for i in step]
-        target_vecs = store.sentence_vectors(target_ids, dim=DIM)
-        texts = dict(
-            store.con.execute("SELECT id, text FROM documents WHERE id IN (SELECT unnest(?))", [target_ids]).fetchall()
-        )
-        best: dict[str, tuple[float, int, str, list[str]]] = {}
-        for part_vecs in _source_parts(store, [ids[j] for j in sources]):
-            subset = sorted({*step, *(index[doc_id] for doc_id, _ in part_vecs)})
-            vecs = {**target_vecs, **dict(part_vecs)}
-            # Candidate sources need only their vectors; their text is read for assessed documents only.
-            docs = [(ids[k], texts.get(ids[k], "") if k in tset else "", days[k]) for k in subset]
-            pairs = derivative_pairs(docs, vectors=[vecs[ids[k]] for k in subset], targets=set(target_ids))
-            for doc_id, (src, score, evidence) in pairs.items():
-                # The rule of derivative_pairs across parts: the highest share, then the earliest listed.
-                prev = best.get(doc_id)
-                if prev is None or score > prev[0] or (score == prev[0] and index[src] < prev[1]):
-                    best[doc_id] = (score, index[src], src, evidence)
-        found.update({doc_id: (src, score, ev) for doc_id, (score, _, src, ev) in best.items()})
+                if i not in rechecked and _may_source(j, i, days, seqs):
+                    rechecked.add(i)
+    assess = _ParaphraseSteps(store, ids=ids, index=index, days=days, cent=cent)
+    ranked = assess.ranked(sorted(targets), candidates=None)
+    found = {doc_id: (src, score, ev) for doc_id, (score, _, src, ev) in ranked.items()}
+    if rechecked:
+        fresh_index = np.asarray(fresh, dtype=np.int64)
+        for doc_id, (score, pos, src, ev) in assess.ranked(sorted(rechecked), candidates=fresh_index).items():
+            old = stored.get(doc_id)
+            # The rule of derivative_pairs: the highest share, then the earliest listed.
+            if old is None or score > old[1] or (score == old[1] and pos < index[old[0]]):
+                found[doc_id] = (src, score, ev)
+        for i in rechecked:
+            if ids[i] not in found and ids[i] in stored:
+                found[ids[i]] = stored[ids[i]]
+    ordered = sorted(targets | rechecked)
     store.replace_paraphrases([ids[i] for i in ordered], found)
     store.mark_linked(PARAPHRASE, sorted({*unlinked, *(ids[i] for i in ordered)}))
     return {
