@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storyline.dating import DateHint, estimate_date
 from storyline.dating_calendar import easter, find_calendar_clues
-from storyline.dating_story import StoryDated, date_from_story, story_hints
+from storyline.dating_story import MIN_SHARED, StoryDated, _EventIndex, date_from_story, story_hints
 
 UNDATED = (
     "The ferry line that the two towns promised each other in March now runs twice a day.\n\n"
@@ -80,3 +84,31 @@ def test_weekday_without_matching_event_adds_only_span() -> None:
     others = [StoryDated(dt.date(2025, 5, 2), "A report about something else on April 10.", "Other")]
     hints = story_hints(UNDATED, others)
     assert len(hints) == 1
+
+
+WORDS = ["talks", "harbour", "port", "selwyn", "ministers", "strike", "quay", "ferry", "council", "vote"]
+
+
+def _first_best(events: list[tuple[dt.date, set[str], str]], weekday: int, words: set[str]) -> Any:
+    """The plain scan `_EventIndex.best` replaces: the first event with the most shared words."""
+    best = None
+    for d, event_words, label in events:
+        shared = len(words & event_words)
+        if d.weekday() == weekday and shared >= MIN_SHARED and (best is None or shared > best[0]):
+            best = (shared, d, label)
+    return best
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sets(st.sampled_from(WORDS), max_size=7), st.sampled_from(["A", "B", "C"])),
+        max_size=30,
+    ),
+    st.integers(0, 6),
+    st.sets(st.sampled_from(WORDS), max_size=8),
+)
+def test_event_index_finds_what_a_scan_of_every_event_finds(
+    raw: list[tuple[int, set[str], str]], weekday: int, words: set[str]
+) -> None:
+    events = [(dt.date(2025, 3, 1) + dt.timedelta(days=day), ws, label) for day, ws, label in raw]
+    assert _EventIndex(events).best(weekday, words) == _first_best(events, weekday, words)

@@ -103,8 +103,44 @@ def _dated_events(others: Sequence[StoryDated]) -> list[tuple[dt.date, set[str],
     return events
 
 
+class _EventIndex:
+    """A story's dated events by weekday, with each word's events, for matching many undated articles.
+
+    Args:
+        events: (day, content words, label) of each dated event, in `_dated_events` order.
+    """
+
+    def __init__(self, events: Sequence[tuple[dt.date, set[str], str]]) -> None:
+        self.events = list(events)
+        self.by_word: list[dict[str, list[int]]] = [{} for _ in range(7)]
+        for n, (d, words, _) in enumerate(self.events):
+            for w in words:
+                self.by_word[d.weekday()].setdefault(w, []).append(n)
+
+    def best(self, weekday: int, words: set[str]) -> tuple[int, dt.date, str] | None:
+        """The event on ``weekday`` sharing the most words (at least `MIN_SHARED`; ties: the first listed).
+
+        Args:
+            weekday: 0 for Monday.
+            words: the content words of the undated article's sentence.
+        """
+        shared: dict[int, int] = {}
+        index = self.by_word[weekday]
+        for w in words:
+            for n in index.get(w, ()):
+                shared[n] = shared.get(n, 0) + 1
+        top = max(((k, -n) for n, k in shared.items() if k >= MIN_SHARED), default=None)
+        if top is None:
+            return None
+        d, _, label = self.events[-top[1]]
+        return top[0], d, label
+
+
 def story_hints(
-    text: str, others: Sequence[StoryDated], *, events: Sequence[tuple[dt.date, set[str], str]] | None = None
+    text: str,
+    others: Sequence[StoryDated],
+    *,
+    events: Sequence[tuple[dt.date, set[str], str]] | _EventIndex | None = None,
 ) -> list[DateHint]:
     """Outside evidence for an undated article from the dated articles of its story.
 
@@ -126,17 +162,12 @@ def story_hints(
             p=SPAN_P,
         )
     ]
-    events = _dated_events(others) if events is None else events
+    if not isinstance(events, _EventIndex):
+        events = _EventIndex(_dated_events(others) if events is None else events)
     seen: set[dt.date] = set()
     for _, sent in _sentences(text):
         for m in _WEEKDAY_REF.finditer(sent):
-            wd = _WEEKDAYS.index(m.group("wd").lower())
-            mine = _words(sent)
-            best: tuple[int, dt.date, str] | None = None
-            for d, words, label in events:
-                shared = len(mine & words)
-                if d.weekday() == wd and shared >= MIN_SHARED and (best is None or shared > best[0]):
-                    best = (shared, d, label)
+            best = events.best(_WEEKDAYS.index(m.group("wd").lower()), _words(sent))
             if best is None or best[1] in seen:
                 continue
             _, d, label = best
@@ -161,7 +192,7 @@ def date_from_story(
     *,
     title: str | None,
     others: Sequence[StoryDated],
-    events: Sequence[tuple[dt.date, set[str], str]] | None = None,
+    events: Sequence[tuple[dt.date, set[str], str]] | _EventIndex | None = None,
 ) -> DateEstimate:
     """Date an undated article from its content together with the dated articles of its story.
 
@@ -195,14 +226,16 @@ def redate_from_stories(store: Store, *, run_id: str | None = None) -> int:
             label = r["title"] or r["source"]
             dated.setdefault(r["story"], []).append((r["id"], StoryDated(r["published_value"], r["text"] or "", label)))
     # Read each story's dated events once: a large story has many undated articles to compare.
-    events = {story: _dated_events([d for _, d in docs]) for story, docs in dated.items()}
+    others = {story: [d for _, d in docs] for story, docs in dated.items()}
+    events = {story: _EventIndex(_dated_events(docs)) for story, docs in others.items()}
     out: dict[str, DateEstimate] = {}
     for r in rows:
         if r["story"] not in touched or r["published_basis"] not in ("inferred", "unknown"):
             continue
         # Undated articles are never among the dated ones, so the story's list is "the others".
-        others = [d for doc_id, d in dated.get(r["story"], []) if doc_id != r["id"]]
-        if others:
-            out[r["id"]] = date_from_story(r["text"] or "", title=r["title"], others=others, events=events[r["story"]])
+        story = r["story"]
+        if others.get(story):
+            text = r["text"] or ""
+            out[r["id"]] = date_from_story(text, title=r["title"], others=others[story], events=events[story])
     store.set_published(out)
     return len(out)
