@@ -53,6 +53,8 @@ GROUP = 64
 FULL_SHARE = 0.5
 #: Largest claim matrix (bytes) that a whole-store match holds in memory; beyond, a `RowFile` on disk.
 MATRIX_IN_MEMORY = 64 * 1024 * 1024
+#: Up to this many claims are picked by the query that reads them; more are picked from a full read.
+PICK_IN_QUERY = 50_000
 #: Claim rows (with vectors) kept while matching the groups of one incremental update.
 _CACHE_ROWS = 50_000
 
@@ -458,7 +460,9 @@ def _read_claims(store: Store, *, only: Collection[str] | None = None) -> list[A
     """
     shared: dict[Any, Any] = {}
     claims = []
-    for row in store.iter_claims(chunk=CHUNK):
+    # A few claims are picked in the query; for most of the store a set test here is cheaper.
+    picked = sorted(only) if only is not None and len(only) <= PICK_IN_QUERY else None
+    for row in store.iter_claims(only=picked, chunk=CHUNK):
         if only is not None and row["id"] not in only:
             continue
         for key in _SHARED_FIELDS:
@@ -603,35 +607,114 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
                 if rel.a not in dirty_set and rel.b not in dirty_set:
                     continue  # a pair of older claims: its stored result stands
                 found_new.setdefault((rel.a, rel.b, rel.kind), (rel, cos))
-    new_relations: list[Any] = []
+    new_relations: list[Relation] = []
     for rel, cos in found_new.values():
         shared_small = bool(small_keys.get(rel.a, set()) & small_keys.get(rel.b, set()))
         # In a subset a block can look smaller than it is in the store; keep only pairs that the
         # whole store would have made candidates too.
         if cos >= CANDIDATE_COSINE or (shared_small and cos >= BLOCK_COSINE):
             new_relations.append(rel)
-    # Positions are rebuilt from every relation, stored and new. They need only each relation's ends,
-    # kind and score (and an update's explanation), read as light copies: a large store holds
-    # millions, and their evidence and explanations would not fit beside the claims.
-    kept = [
-        Relation(kind=r["kind"], a=r["a"], b=r["b"], evidence=(), explanation=r["explanation"] or "",
-                 score=float(r["score"] or 0.0))
-        for r in store.iter_query(
-            "SELECT kind, a, b, score, CASE WHEN kind = 'updates' THEN explanation END AS explanation "
-            f"FROM relations WHERE a IN ({_CURRENT_CLAIMS}) AND b IN ({_CURRENT_CLAIMS}) "
-            "AND a NOT IN (SELECT unnest(?)) AND b NOT IN (SELECT unnest(?))",
-            [dirty_param, dirty_param],
-            chunk=CHUNK,
-        )
-    ]
-    relations = sorted([*kept, *new_relations], key=lambda r: (-r.score, r.a, r.b))
-    del kept
-    involved = {x for r in relations for x in (r.a, r.b)}
-    related = _read_claims(store, only=involved) if involved else []
-    found = positions(related, relations, doc_dates=doc_dates)
-    store.update_links(dirty_param, [_relation_dict(r) for r in new_relations], found)
+    replaced, found = _changed_positions(store, dirty_ids=dirty_set, new_relations=new_relations, doc_dates=doc_dates)
+    store.update_links(dirty_param, [_relation_dict(r) for r in new_relations], found, replaced_positions=replaced)
     store.mark_linked(CLAIMS, unlinked)
-    return len(relations)
+    return _count(store, "SELECT count(*) FROM relations")
+
+
+def _count(store: Store, sql: str) -> int:
+    row = store.con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The connected component of each of ``n`` nodes, given the edges ``a[k]``–``b[k]``."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    return np.asarray(connected_components(graph, directed=False)[1])
+
+
+def _changed_positions(
+    store: Store, *, dirty_ids: Collection[str], new_relations: Sequence[Any], doc_dates: Mapping[str, Any]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The stored positions an incremental claim match replaces, and the positions that replace them.
+
+    A position is one actor's claims in one group of claims joined by relations. A group that no
+    changed claim, no claim gone from the store and no new relation touches keeps its relations,
+    so its stored positions stand; only the groups those touch, before and after, are rebuilt.
+
+    Args:
+        store: an open store whose relations are those before this update.
+        dirty_ids: the claims matched again (their stored relations are replaced).
+        new_relations: their new relations.
+        doc_dates: publication date per document.
+
+    Returns:
+        (the replaced positions' stored ``data``, the new positions).
+    """
+    from storyline.link import Relation, positions
+
+    # Claims are numbered in id order by both queries, so the edge ends index these arrays.
+    table = store.con.execute(
+        "SELECT c.id, coalesce(d.superseded_by IS NULL, false) AS current FROM claims c "
+        "LEFT JOIN documents d ON d.id = c.doc_id ORDER BY c.id"
+    ).fetchnumpy()
+    ids, current = table["id"], np.asarray(table["current"], dtype=bool)
+    n = len(ids)
+
+    def codes(values: Sequence[str]) -> np.ndarray:
+        at = np.searchsorted(ids, np.asarray(values, dtype=object)) if len(values) else np.zeros(0, dtype=np.int64)
+        return np.asarray(at, dtype=np.int64)
+
+    edges = store.con.execute(
+        "WITH c AS (SELECT id, (row_number() OVER (ORDER BY id) - 1)::BIGINT AS n FROM claims) "
+        "SELECT ca.n AS a, cb.n AS b FROM relations r JOIN c ca ON ca.id = r.a JOIN c cb ON cb.id = r.b"
+    ).fetchnumpy()
+    a, b = np.asarray(edges["a"], dtype=np.int64), np.asarray(edges["b"], dtype=np.int64)
+    dirty = np.zeros(n, dtype=bool)
+    dirty[codes(sorted(dirty_ids))] = True
+    new_a = codes([r.a for r in new_relations])
+    new_b = codes([r.b for r in new_relations])
+    touched = dirty | ~current
+    touched[new_a] = True
+    touched[new_b] = True
+    # Groups before the update that it touches: their stored positions are replaced.
+    before = _components(n, a, b)
+    hit_before = np.isin(before, np.unique(before[touched]))
+    kept = ~(dirty[a] | dirty[b] | ~current[a] | ~current[b])
+    a1, b1 = np.concatenate([a[kept], new_a]), np.concatenate([b[kept], new_b])
+    after = _components(n, a1, b1)
+    linked = np.zeros(n, dtype=bool)
+    linked[a1] = True
+    linked[b1] = True
+    # Groups after it that hold any of those claims: their positions are rebuilt.
+    rebuilt = linked & np.isin(after, np.unique(after[hit_before | touched]))
+    members = [str(x) for x in ids[rebuilt]]
+    del table, edges, a, b, a1, b1, before, after
+    replaced = []
+    for (data,) in store.con.execute("SELECT data FROM positions").fetchall():
+        points = json.loads(data).get("points") or []
+        first = points[0]["claim"] if points else None
+        at = int(codes([first])[0]) if first is not None else n
+        if at >= n or ids[at] != first or hit_before[at]:
+            replaced.append(data)
+    relations = [*new_relations]
+    for batch_ids in _chunks(members, CHUNK * 4):
+        relations.extend(
+            Relation(kind=r["kind"], a=r["a"], b=r["b"], evidence=(), explanation=r["explanation"] or "",
+                     score=float(r["score"] or 0.0))
+            for r in store.iter_query(
+                "SELECT kind, a, b, score, CASE WHEN kind = 'updates' THEN explanation END AS explanation "
+                "FROM relations WHERE a IN (SELECT unnest(?))",
+                [list(batch_ids)],
+                chunk=CHUNK,
+            )
+            if r["a"] not in dirty_ids and r["b"] not in dirty_ids
+        )
+    # Relations to claims gone from the store are left to positions, which ignores claims it is not given.
+    relations.sort(key=lambda r: (-r.score, r.a, r.b))  # the order match_claims returns
+    claims = _read_claims(store, only=set(members)) if members else []
+    return replaced, positions(claims, relations, doc_dates=doc_dates)
 
 
 def _relation_dict(r: Any) -> dict[str, Any]:

@@ -142,7 +142,7 @@ def build_bundle(store: Store, *, include_superseded: bool = False) -> dict[str,
         }
         for r in store.query("SELECT * FROM relations ORDER BY a, b, kind")
     ]
-    positions = [json.loads(p["data"]) for p in store.query("SELECT data FROM positions ORDER BY actor, topic")]
+    positions = [json.loads(p["data"]) for p in store.query("SELECT data FROM positions ORDER BY actor, topic, data")]
     members: dict[str, list[str]] = {}
     for d in documents:
         if d["story"]:

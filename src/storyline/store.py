@@ -608,18 +608,21 @@ class Store:
         finally:
             cur.close()
 
-    def iter_claims(self, *, chunk: int = 4096) -> Iterator[dict[str, Any]]:
+    def iter_claims(self, *, only: Sequence[str] | None = None, chunk: int = 4096) -> Iterator[dict[str, Any]]:
         """Every claim of current documents, in ingestion order, streamed (vectors: `iter_claim_vectors`).
 
         Rows are fetched ``chunk`` at a time, so a store with hundreds of thousands of claims is never
         materialised in one result.
 
         Args:
+            only: just these claim ids (None: all).
             chunk: rows per fetch.
         """
+        where, params = ("", []) if only is None else (" AND c.id IN (SELECT unnest(?))", [list(only) or [""]])
         yield from self.iter_query(
             "SELECT c.* FROM claims c JOIN documents d ON d.id = c.doc_id "
-            "WHERE d.superseded_by IS NULL ORDER BY d.seq, c.start, c.id",
+            f"WHERE d.superseded_by IS NULL{where} ORDER BY d.seq, c.start, c.id",
+            params,
             chunk=chunk,
         )
 
@@ -840,14 +843,21 @@ class Store:
                 con.executemany("INSERT INTO claim_blocks VALUES (?, ?)", list(rows))
 
     def update_links(
-        self, claim_ids: Sequence[str], relations: Sequence[dict[str, Any]], positions: Sequence[dict[str, Any]]
+        self,
+        claim_ids: Sequence[str],
+        relations: Sequence[dict[str, Any]],
+        positions: Sequence[dict[str, Any]],
+        *,
+        replaced_positions: Sequence[str] | None = None,
     ) -> None:
-        """Replace the relations that touch ``claim_ids`` (or a claim no longer current) and all positions.
+        """Replace the relations that touch ``claim_ids`` (or a claim no longer current), and positions.
 
         Args:
             claim_ids: claims that were matched again.
             relations: their new relations (dicts as for `replace_links`).
-            positions: every actor's positions.
+            positions: the positions to add.
+            replaced_positions: the stored positions (their ``data`` as stored) that ``positions``
+                replace; None: all of them.
         """
         with self.transaction() as con:
             con.execute(
@@ -857,7 +867,10 @@ class Store:
                 "ON d.id = c.doc_id WHERE d.superseded_by IS NULL)",
                 [list(claim_ids), list(claim_ids)],
             )
-            con.execute("DELETE FROM positions")
+            if replaced_positions is None:
+                con.execute("DELETE FROM positions")
+            elif replaced_positions:
+                con.execute("DELETE FROM positions WHERE data IN (SELECT unnest(?))", [list(replaced_positions)])
             if relations:
                 con.executemany(
                     "INSERT INTO relations (kind, a, b, evidence, explanation, score) VALUES (?, ?, ?, ?, ?, ?)",
