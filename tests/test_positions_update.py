@@ -80,10 +80,9 @@ def test_rebuilt_groups_and_stored_positions_equal_positions_rebuilt_from_all_re
                 )
         # The state an earlier run left: relations among the claims of that time, and their positions.
         earlier = [_relation(*r) for r in case["stored"]]
-        every_claim = _read_claims(store) + [
-            c for c in _all_claims_including_gone(store) if c.doc in case["gone"]
-        ]
-        stored_positions = positions(every_claim, sorted(earlier, key=lambda r: (-r.score, r.a, r.b)), doc_dates=doc_dates)
+        every_claim = _read_claims(store) + [c for c in _all_claims_including_gone(store) if c.doc in case["gone"]]
+        in_order = sorted(earlier, key=lambda r: (-r.score, r.a, r.b))
+        stored_positions = positions(every_claim, in_order, doc_dates=doc_dates)
         store.replace_links([_relation_dict(r) for r in earlier], stored_positions)
         new = [_relation(*r) for r in case["new"]]
         replaced, found = _changed_positions(store, dirty_ids=case["dirty"], new_relations=new, doc_dates=doc_dates)
