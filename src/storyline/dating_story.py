@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from storyline.dating import DateHint, estimate_date
 from storyline.dating_rules import MON, WDAY
 from storyline.records import DateEstimate
@@ -111,11 +113,14 @@ class _EventIndex:
     """
 
     def __init__(self, events: Sequence[tuple[dt.date, set[str], str]]) -> None:
-        self.events = list(events)
-        self.by_word: list[dict[str, list[int]]] = [{} for _ in range(7)]
-        for n, (d, words, _) in enumerate(self.events):
-            for w in words:
-                self.by_word[d.weekday()].setdefault(w, []).append(n)
+        self.events: list[list[tuple[dt.date, str]]] = [[] for _ in range(7)]
+        words: list[dict[str, list[int]]] = [{} for _ in range(7)]
+        for d, event_words, label in events:
+            day_events = self.events[d.weekday()]
+            for w in event_words:
+                words[d.weekday()].setdefault(w, []).append(len(day_events))
+            day_events.append((d, label))
+        self.by_word = [{w: np.asarray(at, dtype=np.int64) for w, at in day.items()} for day in words]
 
     def best(self, weekday: int, words: set[str]) -> tuple[int, dt.date, str] | None:
         """The event on ``weekday`` sharing the most words (at least `MIN_SHARED`; ties: the first listed).
@@ -124,16 +129,16 @@ class _EventIndex:
             weekday: 0 for Monday.
             words: the content words of the undated article's sentence.
         """
-        shared: dict[int, int] = {}
         index = self.by_word[weekday]
-        for w in words:
-            for n in index.get(w, ()):
-                shared[n] = shared.get(n, 0) + 1
-        top = max(((k, -n) for n, k in shared.items() if k >= MIN_SHARED), default=None)
-        if top is None:
+        hits = [index[w] for w in words if w in index]
+        if len(hits) < MIN_SHARED:
             return None
-        d, _, label = self.events[-top[1]]
-        return top[0], d, label
+        shared = np.bincount(np.concatenate(hits), minlength=len(self.events[weekday]))
+        top = int(np.argmax(shared))  # the first of the most shared
+        if shared[top] < MIN_SHARED:
+            return None
+        d, label = self.events[weekday][top]
+        return int(shared[top]), d, label
 
 
 def story_hints(
