@@ -112,3 +112,14 @@ def test_event_index_finds_what_a_scan_of_every_event_finds(
 ) -> None:
     events = [(dt.date(2025, 3, 1) + dt.timedelta(days=day), ws, label) for day, ws, label in raw]
     assert _EventIndex(events).best(weekday, words) == _first_best(events, weekday, words)
+
+
+def test_event_index_breaks_ties_by_the_first_listed_event() -> None:
+    tuesday, next_tuesday = dt.date(2025, 3, 4), dt.date(2025, 3, 11)
+    words = {"talks", "harbour", "selwyn"}
+    events = [(tuesday, words | {"ferry"}, "first"), (next_tuesday, words | {"vote"}, "second")]
+    assert _EventIndex(events).best(1, words) == (3, tuesday, "first")
+    assert _EventIndex(events[::-1]).best(1, words) == (3, next_tuesday, "second")
+    assert _EventIndex(events).best(1, words | {"vote"}) == (4, next_tuesday, "second")
+    assert _EventIndex(events).best(2, words) is None  # a Wednesday reference
+    assert _EventIndex(events).best(1, {"talks", "harbour"}) is None  # two shared words are too few
