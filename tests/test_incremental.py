@@ -352,3 +352,81 @@ def test_an_added_older_document_is_weighed_against_the_stored_source(
     assert derivative[0]["score"] == 1.0
     # The runs saw the documents in different orders, so compare them by id.
     assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}
+
+
+QUAY_REPORTS = {
+    # name: (text, published date or None)
+    "d1": ("Storm shuts Port Elsmere quay\n\n" + ORIGINAL, "2025-03-10"),
+    "d2": ("Port Elsmere quay still shut\n\n" + RETOLD, "2025-03-12"),
+    "u1": ("Port Elsmere quay closure\n\n" + RETOLD_IN_PART.replace("on Tuesday", "this week"), None),
+    "u2": ("Port Elsmere quay works\n\n" + ORIGINAL.replace("on Tuesday", "recently"), None),
+    "inside": ("Elsmere quay repairs go on\n\n" + RETOLD.replace("on Tuesday", "last week"), "2025-03-11"),
+    "later": ("Port Elsmere quay reopens\n\n" + ORIGINAL.replace("closed", "reopened"), "2025-05-20"),
+}
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "redated"),
+    [
+        (["d1", "d2", "u1"], ["u2"], False),  # only an undated report joins: the story's dates are as they were
+        (["d1", "d2", "u1"], ["inside"], False),  # a dated report inside the story's span
+        (["d1", "d2", "u1"], ["later"], True),  # a dated report that widens the span
+    ],
+)
+def test_an_older_undated_report_is_estimated_again_only_when_its_story_evidence_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: list[str], later: list[str], redated: bool
+) -> None:
+    import json
+
+    import storyline.dating_story as dating_story
+
+    paths = {}
+    for name, (text, day) in QUAY_REPORTS.items():
+        paths[name] = tmp_path / "docs" / (f"{name}.jsonl" if day else f"{name}.txt")
+        paths[name].parent.mkdir(exist_ok=True)
+        record = json.dumps({"text": text, "published": day, "outlet": name}) if day else text
+        paths[name].write_text(record, encoding="utf-8")
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    analyze([paths[n] for n in first + later], db=one)
+    analyze([paths[n] for n in first], db=two)
+    estimated: list[str] = []
+    real = dating_story.estimate_date
+
+    def counting(text: str, **kwargs: Any) -> Any:
+        estimated.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(dating_story, "estimate_date", counting)
+    analyze([paths[n] for n in later], db=two)
+    a, b = _bundle(one), _bundle(two)
+    by_name = {Path(d["source"].split("#")[0]).stem: d for d in a["documents"]}
+    assert len({by_name[n]["story"] for n in QUAY_REPORTS if n in first + later}) == 1, "one story"
+    assert by_name["u1"]["published"]["basis"] == "inferred"
+    assert any(e.startswith("its story's") for e in by_name["u1"]["published"]["evidence"])
+    assert any("Port Elsmere this week because a storm" in text for text in estimated) is redated
+    assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}
+
+
+def test_a_story_that_loses_a_dated_report_to_a_new_version_is_estimated_again(tmp_path: Path) -> None:
+    import json
+
+    def write(name: str, day: str | None, text: str) -> Path:
+        path = tmp_path / "docs" / (f"{name}.jsonl" if day else f"{name}.txt")
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps({"text": text, "published": day, "outlet": name}) if day else text, encoding="utf-8")
+        return path
+
+    d1 = write("d1", "2025-03-10", QUAY_REPORTS["d1"][0])
+    d2 = write("d2", "2025-03-12", QUAY_REPORTS["d2"][0])
+    u1 = write("u1", None, QUAY_REPORTS["u1"][0])
+    two = tmp_path / "two.duckdb"
+    analyze([d1, d2, u1], db=two)
+    # The corrected report now carries the first report's day, so the story's span narrows to one day.
+    write("d2", "2025-03-10", QUAY_REPORTS["d2"][0] + "\nThis report was corrected.\n")
+    assert analyze([d2], db=two).new_versions == 1
+    one = tmp_path / "one.duckdb"
+    analyze([d1, d2, u1], db=one)
+    a, b = _bundle(one), _bundle(two)
+    by_name = {Path(d["source"].split("#")[0]).stem: d for d in a["documents"]}
+    assert any("2025-03-10 to 2025-03-10" in e for e in by_name["u1"]["published"]["evidence"])
+    assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}

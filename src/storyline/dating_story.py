@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -162,8 +162,9 @@ def story_hints(
         DateHint(
             earliest=days[0] - pad,
             latest=days[-1] + pad,
-            reason=f"{SPAN_EVIDENCE}{len(days)} dated article(s) run from {days[0].isoformat()} "
-            f"to {days[-1].isoformat()}",
+            # No count of the articles: it would change the evidence of every undated member
+            # whenever the story gains a dated article, and the estimate does not depend on it.
+            reason=f"{SPAN_EVIDENCE}dated articles run from {days[0].isoformat()} to {days[-1].isoformat()}",
             p=SPAN_P,
         )
     ]
@@ -210,37 +211,53 @@ def date_from_story(
     return estimate_date(text, title=title, hints=story_hints(text, others, events=events))
 
 
-def redate_from_stories(store: Store, *, run_id: str | None = None) -> int:
+def redate_from_stories(store: Store, *, run_id: str | None = None, lost: Collection[str] = ()) -> int:
     """Re-date the stored undated documents of each story from the story's dated documents.
 
     Args:
         store: an open store whose stories are assigned.
         run_id: only stories that gained documents in this run (None: every story). An undated
             document's estimate depends on its own text and its story's dated documents alone, so the
-            other stories' estimates stand as their earlier run left them.
+            other stories' estimates stand as their earlier run left them. In a story that only
+            gained documents, an older undated document is estimated again only when its story
+            evidence changed.
+        lost: stories that this run's new versions took a document from (`Store.superseded_stories`,
+            read before the stories were rewritten); their undated documents are all estimated again.
 
     Returns:
         The number of documents whose estimate was replaced.
     """
-    rows = store.story_dating_rows()
-    touched = {r["story"] for r in rows if run_id is None or r["run_id"] == run_id}
+    touched = None if run_id is None else sorted({*store.run_stories(run_id=run_id), *lost})
+    rows = store.story_dating_rows(stories=touched)
     dated: dict[str, list[tuple[str, StoryDated]]] = {}
+    fresh: dict[str, bool] = {}
     for r in rows:
-        stated = r["published_basis"] in ("stated", "metadata") and r["published_value"] is not None
-        if stated and r["story"] in touched:
+        fresh[r["id"]] = run_id is None or r["run_id"] == run_id
+        if r["published_basis"] in ("stated", "metadata") and r["published_value"] is not None:
             label = r["title"] or r["source"]
             dated.setdefault(r["story"], []).append((r["id"], StoryDated(r["published_value"], r["text"] or "", label)))
     # Read each story's dated events once: a large story has many undated articles to compare.
+    events_of = {doc_id: _dated_events([d]) for docs in dated.values() for doc_id, d in docs}
     others = {story: [d for _, d in docs] for story, docs in dated.items()}
-    events = {story: _EventIndex(_dated_events(docs)) for story, docs in others.items()}
+    events = {story: _EventIndex([e for doc_id, _ in docs for e in events_of[doc_id]]) for story, docs in dated.items()}
+    # The story as the older documents last saw it: without this run's dated documents.
+    before: dict[str, tuple[list[StoryDated], _EventIndex]] = {}
+    for story, docs in dated.items():
+        if run_id is not None and story not in lost:
+            old = [(doc_id, d) for doc_id, d in docs if not fresh[doc_id]]
+            before[story] = ([d for _, d in old], _EventIndex([e for doc_id, _ in old for e in events_of[doc_id]]))
     out: dict[str, DateEstimate] = {}
     for r in rows:
-        if r["story"] not in touched or r["published_basis"] not in ("inferred", "unknown"):
-            continue
-        # Undated articles are never among the dated ones, so the story's list is "the others".
         story = r["story"]
-        if others.get(story):
-            text = r["text"] or ""
-            out[r["id"]] = date_from_story(text, title=r["title"], others=others[story], events=events[story])
+        # Undated articles are never among the dated ones, so the story's list is "the others".
+        if r["published_basis"] not in ("inferred", "unknown") or not others.get(story):
+            continue
+        text = r["text"] or ""
+        hints = story_hints(text, others[story], events=events[story])
+        if not fresh[r["id"]] and story in before:
+            old_others, old_events = before[story]
+            if story_hints(text, old_others, events=old_events) == hints:
+                continue  # its story evidence is what its stored estimate was made from
+        out[r["id"]] = estimate_date(text, title=r["title"], hints=hints)
     store.set_published(out)
     return len(out)

@@ -595,9 +595,10 @@ def link_stories(store: Store, *, run_id: str | None = None) -> int:
     placed = {d.id for docs in members.values() for d in docs}
     _, stories = assign_stories([rec for doc_id, rec in records.items() if doc_id not in placed], existing)
     joined = {doc_id: n for s in stories for n, doc_id in enumerate(s.documents)}
+    lost = store.superseded_stories(run_id=run_id) if run_id is not None else set()
     store.replace_stories(stories, joined)
     # Last resort of the dating rules: undated documents are narrowed by their story's dated ones.
-    redate_from_stories(store, run_id=run_id)
+    redate_from_stories(store, run_id=run_id, lost=lost)
     return len(stories)
 
 

@@ -507,12 +507,44 @@ class Store:
         row = self.con.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
         return str(row[0]) if row else ""
 
-    def story_dating_rows(self) -> list[dict[str, Any]]:
-        """Per current document in a story: id, story, source, title, text, published value and basis, run id."""
+    def story_dating_rows(self, *, stories: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Per current document in a story: id, story, source, title, text, published value and basis, run id.
+
+        Args:
+            stories: only the documents of these stories (None: of every story).
+        """
+        where, params = ("", []) if stories is None else (" AND story IN (SELECT unnest(?))", [list(stories) or [""]])
         return self.query(
             "SELECT id, story, source, title, text, published_value, published_basis, run_id FROM documents "
-            "WHERE superseded_by IS NULL AND story IS NOT NULL ORDER BY seq"
+            f"WHERE superseded_by IS NULL AND story IS NOT NULL{where} ORDER BY seq",
+            params,
         )
+
+    def run_stories(self, *, run_id: str) -> list[str]:
+        """The stories that hold a current document of a run.
+
+        Args:
+            run_id: the run.
+        """
+        rows = self.con.execute(
+            "SELECT DISTINCT story FROM documents WHERE superseded_by IS NULL AND story IS NOT NULL AND run_id = ? "
+            "ORDER BY story",
+            [run_id],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def superseded_stories(self, *, run_id: str) -> set[str]:
+        """The stories of documents that a run's new versions replaced (read before stories are rewritten).
+
+        Args:
+            run_id: the run.
+        """
+        rows = self.con.execute(
+            "SELECT DISTINCT old.story FROM documents old JOIN documents new ON new.id = old.superseded_by "
+            "WHERE new.run_id = ? AND old.story IS NOT NULL",
+            [run_id],
+        ).fetchall()
+        return {r[0] for r in rows}
 
     def staleness_rows(self) -> list[dict[str, Any]]:
         """Per current document: id, story, labels, stated date, content's latest day, evidence, signals, length."""
