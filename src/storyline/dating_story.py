@@ -110,9 +110,14 @@ class _EventIndex:
 
     Args:
         events: (day, content words, label) of each dated event, in `_dated_events` order.
+        others: the dated articles they come from, whose span is kept (one story's undated
+            articles share it).
     """
 
-    def __init__(self, events: Sequence[tuple[dt.date, set[str], str]]) -> None:
+    def __init__(self, events: Sequence[tuple[dt.date, set[str], str]], *, others: Sequence[StoryDated] = ()) -> None:
+        days = [o.day for o in others]
+        #: The first and last day of the dated articles the events come from (None: not given).
+        self.span = (min(days), max(days)) if days else None
         self.events: list[list[tuple[dt.date, str]]] = [[] for _ in range(7)]
         words: list[dict[str, list[int]]] = [{} for _ in range(7)]
         for d, event_words, label in events:
@@ -156,15 +161,18 @@ def story_hints(
     """
     if not others:
         return []
-    days = sorted(o.day for o in others)
+    if isinstance(events, _EventIndex) and events.span is not None:
+        first, last = events.span
+    else:
+        first, last = min(o.day for o in others), max(o.day for o in others)
     pad = dt.timedelta(days=SPAN_PAD)
     hints = [
         DateHint(
-            earliest=days[0] - pad,
-            latest=days[-1] + pad,
+            earliest=first - pad,
+            latest=last + pad,
             # No count of the articles: it would change the evidence of every undated member
             # whenever the story gains a dated article, and the estimate does not depend on it.
-            reason=f"{SPAN_EVIDENCE}dated articles run from {days[0].isoformat()} to {days[-1].isoformat()}",
+            reason=f"{SPAN_EVIDENCE}dated articles run from {first.isoformat()} to {last.isoformat()}",
             p=SPAN_P,
         )
     ]
@@ -239,13 +247,18 @@ def redate_from_stories(store: Store, *, run_id: str | None = None, lost: Collec
     # Read each story's dated events once: a large story has many undated articles to compare.
     events_of = {doc_id: _dated_events([d]) for docs in dated.values() for doc_id, d in docs}
     others = {story: [d for _, d in docs] for story, docs in dated.items()}
-    events = {story: _EventIndex([e for doc_id, _ in docs for e in events_of[doc_id]]) for story, docs in dated.items()}
+    events = {
+        story: _EventIndex([e for doc_id, _ in docs for e in events_of[doc_id]], others=others[story])
+        for story, docs in dated.items()
+    }
     # The story as the older documents last saw it: without this run's dated documents.
     before: dict[str, tuple[list[StoryDated], _EventIndex]] = {}
     for story, docs in dated.items():
         if run_id is not None and story not in lost:
             old = [(doc_id, d) for doc_id, d in docs if not fresh[doc_id]]
-            before[story] = ([d for _, d in old], _EventIndex([e for doc_id, _ in old for e in events_of[doc_id]]))
+            old_others = [d for _, d in old]
+            old_events = [e for doc_id, _ in old for e in events_of[doc_id]]
+            before[story] = (old_others, _EventIndex(old_events, others=old_others))
     out: dict[str, DateEstimate] = {}
     for r in rows:
         story = r["story"]
@@ -255,8 +268,8 @@ def redate_from_stories(store: Store, *, run_id: str | None = None, lost: Collec
         text = r["text"] or ""
         hints = story_hints(text, others[story], events=events[story])
         if not fresh[r["id"]] and story in before:
-            old_others, old_events = before[story]
-            if story_hints(text, old_others, events=old_events) == hints:
+            earlier, earlier_index = before[story]
+            if story_hints(text, earlier, events=earlier_index) == hints:
                 continue  # its story evidence is what its stored estimate was made from
         out[r["id"]] = estimate_date(text, title=r["title"], hints=hints)
     store.set_published(out)
