@@ -57,6 +57,8 @@ MATRIX_IN_MEMORY = 64 * 1024 * 1024
 PICK_IN_QUERY = 50_000
 #: Claim rows (with vectors) kept while matching the groups of one incremental update.
 _CACHE_ROWS = 50_000
+#: Neighbour entries held per kept one (and per row or chunk column) before they are cut to the best.
+_HELD_PER_KEPT = 4
 
 _T = TypeVar("_T")
 
@@ -387,15 +389,21 @@ def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[se
     nd = len(dirty)
     found = [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0, dtype=np.float32))]
     held = 0
+    # Per row, the similarity a new entry must beat once the row holds NEIGHBOURS entries: a later
+    # entry equal to the last kept one would rank after it, so it could not be kept either.
+    floor = np.full(nd, -np.inf, dtype=np.float32)
     for ids, mat in store.iter_claim_vectors(chunk=CHUNK):
         sims = dirty @ normalise(mat, in_place=True).T
         # Few stored claims come near a given one: keep the pairs above the cut, not a ranking of all.
-        rows, cols = np.nonzero(sims >= threshold - _SLACK)
+        rows, cols = np.nonzero((sims >= threshold - _SLACK) & (sims > floor[:, None]))
         found.append((rows, np.asarray(ids, dtype=object)[cols], sims[rows, cols]))
         held += len(rows)
-        if held > 4 * NEIGHBOURS * max(nd, CHUNK):
+        if held > _HELD_PER_KEPT * NEIGHBOURS * max(nd, CHUNK):
             found = [best_per_row(found, NEIGHBOURS)]
             held = len(found[0][0])
+            counts = np.bincount(found[0][0], minlength=nd)
+            full = counts >= NEIGHBOURS
+            floor[full] = found[0][2][(np.cumsum(counts) - 1)[full]]
     rows, best_ids, _ = best_per_row(found, NEIGHBOURS)
     out: list[set[str]] = [set() for _ in range(nd)]
     for r, claim_id in zip(rows.tolist(), best_ids.tolist(), strict=True):

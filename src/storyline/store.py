@@ -694,16 +694,16 @@ class Store:
                 (r["kind"], r["a"], r["b"], json.dumps(list(r["evidence"])), r["explanation"], float(r["score"]))
                 for r in relations
             )
+            head = "INSERT INTO relations (kind, a, b, evidence, explanation, score)"
             while chunk := list(islice(rows, _WRITE_CHUNK)):
-                con.executemany(
-                    "INSERT INTO relations (kind, a, b, evidence, explanation, score) VALUES (?, ?, ?, ?, ?, ?)", chunk
-                )
+                _insert_rows(con, head, chunk, key_width=0)
             found = positions() if callable(positions) else positions
-            if found:
-                con.executemany(
-                    "INSERT INTO positions VALUES (?, ?, ?)",
-                    [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in found],
-                )
+            _insert_rows(
+                con,
+                "INSERT INTO positions",
+                [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in found],
+                key_width=0,
+            )
 
     def story_docs(self) -> list[dict[str, Any]]:
         """Each current document's story record: vector, names, title, date, story and join order."""
@@ -785,7 +785,7 @@ class Store:
         out = [_sentence_row(doc_id, vecs) for doc_id, vecs in rows]
         if out:
             with self.transaction() as con:
-                con.executemany("INSERT OR REPLACE INTO doc_sentences VALUES (?, ?, ?, ?)", out)
+                _insert_rows(con, "INSERT OR REPLACE INTO doc_sentences", out, key_width=1)
 
     def sentence_vectors(self, doc_ids: Sequence[str], *, dim: int) -> dict[str, np.ndarray]:
         """The stored sentence vectors of some documents (missing ones are left out).
@@ -855,11 +855,12 @@ class Store:
         with self.transaction() as con:
             if doc_ids:
                 con.execute("DELETE FROM paraphrases WHERE doc_id IN (SELECT unnest(?))", [list(doc_ids)])
-            if found:
-                con.executemany(
-                    "INSERT OR REPLACE INTO paraphrases VALUES (?, ?, ?, ?)",
-                    [(d, src, float(score), json.dumps(ev)) for d, (src, score, ev) in found.items()],
-                )
+            _insert_rows(
+                con,
+                "INSERT OR REPLACE INTO paraphrases",
+                [(d, src, float(score), json.dumps(ev)) for d, (src, score, ev) in found.items()],
+                key_width=1,
+            )
 
     def replace_claim_blocks(self, claim_ids: Sequence[str], rows: Sequence[tuple[str, str]]) -> None:
         """Replace the lexical block keys of some claims, in one transaction.
@@ -871,8 +872,7 @@ class Store:
         with self.transaction() as con:
             if claim_ids:
                 con.execute("DELETE FROM claim_blocks WHERE claim_id IN (SELECT unnest(?))", [list(claim_ids)])
-            if rows:
-                con.executemany("INSERT INTO claim_blocks VALUES (?, ?)", list(rows))
+            _insert_rows(con, "INSERT INTO claim_blocks", list(rows), key_width=0)
 
     def update_links(
         self,
@@ -903,19 +903,21 @@ class Store:
                 con.execute("DELETE FROM positions")
             elif replaced_positions:
                 con.execute("DELETE FROM positions WHERE data IN (SELECT unnest(?))", [list(replaced_positions)])
-            if relations:
-                con.executemany(
-                    "INSERT INTO relations (kind, a, b, evidence, explanation, score) VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (r["kind"], r["a"], r["b"], json.dumps(list(r["evidence"])), r["explanation"], r["score"])
-                        for r in relations
-                    ],
-                )
-            if positions:
-                con.executemany(
-                    "INSERT INTO positions VALUES (?, ?, ?)",
-                    [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in positions],
-                )
+            _insert_rows(
+                con,
+                "INSERT INTO relations (kind, a, b, evidence, explanation, score)",
+                [
+                    (r["kind"], r["a"], r["b"], json.dumps(list(r["evidence"])), r["explanation"], float(r["score"]))
+                    for r in relations
+                ],
+                key_width=0,
+            )
+            _insert_rows(
+                con,
+                "INSERT INTO positions",
+                [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in positions],
+                key_width=0,
+            )
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
