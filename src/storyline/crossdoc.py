@@ -599,6 +599,7 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
         rows_cache: dict[str, dict[str, Any]] = {}
         # Changed claims are matched a group at a time, each with its own candidates: one subset for all
         # of them would grow towards the whole store, and matching costs the square of its size.
+        subsets: list[set[str]] = []
         for lo in range(0, len(dirty_rows), GROUP):
             subset: set[str] = set()
             for n in range(lo, min(lo + GROUP, len(dirty_rows))):
@@ -608,6 +609,12 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
                     subset |= near[n]
                 for key in small_keys.get(claim_id, ()):
                     subset |= members[key]
+            subsets.append(subset)
+        wanted = set().union(*subsets)
+        if len(wanted) <= _CACHE_ROWS:
+            # One read for every group: each read scans the stored vectors.
+            _cached_claim_rows(store, sorted(wanted), rows_cache)
+        for subset in subsets:
             for rel, cos in _match_subset(
                 store, subset, duplicate_of=duplicate_of, doc_dates=doc_dates, outlets=outlets, focus=dirty_set,
                 cache=rows_cache,
@@ -660,7 +667,7 @@ def _changed_positions(
     Returns:
         (the replaced positions' stored ``data``, the new positions).
     """
-    from storyline.link import Relation, positions
+    from storyline.link import Relation, group_positions
 
     # Claims are numbered in id order by both queries, so the edge ends index these arrays.
     table = store.con.execute(
@@ -697,7 +704,7 @@ def _changed_positions(
     linked[b1] = True
     # Groups after it that hold any of those claims: their positions are rebuilt.
     rebuilt = linked & np.isin(after, np.unique(after[hit_before | touched]))
-    members = [str(x) for x in ids[rebuilt]]
+    group_of = dict(zip((str(x) for x in ids[rebuilt]), after[rebuilt].tolist(), strict=True))
     del table, edges, a, b, a1, b1, before, after
     replaced = []
     for (data,) in store.con.execute("SELECT data FROM positions").fetchall():
@@ -706,23 +713,26 @@ def _changed_positions(
         at = int(codes([first])[0]) if first is not None else n
         if at >= n or ids[at] != first or hit_before[at]:
             replaced.append(data)
-    relations = [*new_relations]
-    for batch_ids in _chunks(members, CHUNK * 4):
-        relations.extend(
+    # The groups are the components found above, so of the relations only the updates are read.
+    updates = [r for r in new_relations if r.kind == "updates"]
+    for batch_ids in _chunks(sorted(group_of), CHUNK * 4):
+        updates.extend(
             Relation(kind=r["kind"], a=r["a"], b=r["b"], evidence=(), explanation=r["explanation"] or "",
                      score=float(r["score"] or 0.0))
             for r in store.iter_query(
-                "SELECT kind, a, b, score, CASE WHEN kind = 'updates' THEN explanation END AS explanation "
-                "FROM relations WHERE a IN (SELECT unnest(?))",
+                "SELECT kind, a, b, score, explanation FROM relations "
+                "WHERE kind = 'updates' AND a IN (SELECT unnest(?))",
                 [list(batch_ids)],
                 chunk=CHUNK,
             )
             if r["a"] not in dirty_ids and r["b"] not in dirty_ids
         )
-    # Relations to claims gone from the store are left to positions, which ignores claims it is not given.
-    relations.sort(key=lambda r: (-r.score, r.a, r.b))  # the order match_claims returns
-    claims = _read_claims(store, only=set(members)) if members else []
-    return replaced, positions(claims, relations, doc_dates=doc_dates)
+    updates.sort(key=lambda r: (-r.score, r.a, r.b))  # the order match_claims returns
+    groups: dict[tuple[str, int], list[Any]] = {}
+    for claim in _read_claims(store, only=set(group_of)) if group_of else []:
+        if claim.actor:
+            groups.setdefault((claim.actor, group_of[claim.id]), []).append(claim)
+    return replaced, group_positions(groups, updates, doc_dates=doc_dates)
 
 
 def _relation_dict(r: Any) -> dict[str, Any]:

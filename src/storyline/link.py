@@ -862,7 +862,22 @@ def positions(
         c = by_id[cid]
         if c.actor:
             groups[(c.actor, find(cid))].append(c)
-    updates = [r for r in relations if r.kind == "updates"]
+    return group_positions(groups, [r for r in relations if r.kind == "updates"], doc_dates=doc_dates)
+
+
+def group_positions(
+    groups: Mapping[tuple[str, Any], list[Claim]],
+    updates: Sequence[Relation],
+    *,
+    doc_dates: Mapping[str, dt.date | None] | None = None,
+) -> list[dict[str, object]]:
+    """`positions` from claims already grouped: one position per (actor, group of related claims).
+
+    Args:
+        groups: (actor, group key) -> the actor's claims in that group; the lists are sorted in place.
+        updates: the ``updates`` relations among them, in the order `match_claims` returns.
+        doc_dates: publication date per document, used when a claim has no date of its own.
+    """
     dates = doc_dates or {}
 
     def when(c: Claim) -> str | None:
@@ -875,6 +890,7 @@ def positions(
         ids = {c.id for c in members}
         stance_of = {c.id: ("against" if c.polarity == "negated" else "for") for c in members}
         points = [{"date": when(c), "claim": c.id, "doc": c.doc, "stance": stance_of[c.id]} for c in members]
+        by_id = {c.id: c for c in members}
         changes = [{"from": r.a, "to": r.b, "date": when(by_id[r.b]), "explanation": r.explanation}
                    for r in updates if r.a in ids and r.b in ids]
         topic = min(members, key=lambda c: len(c.statement)).statement
