@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 
@@ -539,29 +539,22 @@ def link_entities(store: Store, *, kb: KnowledgeBase | None = None) -> int:
         (e.key, e.name, e.kind, json.dumps(list(e.aliases)), e.kb_id, e.part_of, json.dumps(list(e.members)))
         for e in corpus
     ]
-    mentions: dict[str, list[dict[str, Any]]] = {}
-    for m in store.query('SELECT doc_id, "start", "end", entity_key FROM mentions'):
-        mentions.setdefault(m["doc_id"], []).append(m)
     links: list[tuple[str, str]] = []
-    for q in store.query("SELECT id, doc_id, speaker, speaker_start, speaker_end FROM quotes"):
-        entity = None
-        if q["speaker_start"] is not None:
-            for m in mentions.get(q["doc_id"], []):
-                if m["start"] < q["speaker_end"] and q["speaker_start"] < m["end"] and m["entity_key"] in canon:
-                    entity = canon[m["entity_key"]]
-                    break
-        if entity is None and q["speaker"]:
-            name = normalise_name(q["speaker"])
+    for quote_id, doc_id, speaker, keys in store.iter_quote_speakers():
+        # The first mention under the speaker's words that names a corpus entity.
+        entity = next((canon[k] for k in keys if k in canon), None)
+        if entity is None and speaker:
+            name = normalise_name(speaker)
             entity = next(
                 (
                     canon[e.key]
-                    for e in per_doc.get(q["doc_id"], [])
+                    for e in per_doc.get(doc_id, [])
                     if e.key in canon and name in {normalise_name(a) for a in (e.name, *e.aliases)}
                 ),
                 None,
             )
         if entity is not None:
-            links.append((entity.key, q["id"]))
+            links.append((entity.key, quote_id))
     store.replace_entities(rows, links)
     return len(corpus)
 

@@ -590,6 +590,25 @@ class Store:
             out.setdefault(row.pop("doc_id"), []).append(row)
         return out
 
+    def iter_quote_speakers(self, *, chunk: int = 4096) -> Iterator[tuple[str, str, str | None, list[str]]]:
+        """Each quote with its speaker and the entity keys of the mentions its speaker span overlaps.
+
+        Args:
+            chunk: rows per fetch.
+
+        Yields:
+            (quote id, doc id, speaker, entity keys in the order the mentions were stored).
+        """
+        for _, batch in self._chunks(
+            "SELECT q.id, q.doc_id, q.speaker, "
+            "list(m.entity_key ORDER BY m.rowid) FILTER (WHERE m.entity_key IS NOT NULL) "
+            'FROM quotes q LEFT JOIN mentions m ON q.speaker_start IS NOT NULL AND m.doc_id = q.doc_id '
+            'AND m."start" < q.speaker_end AND q.speaker_start < m."end" GROUP BY q.id, q.doc_id, q.speaker',
+            chunk,
+        ):
+            for quote_id, doc_id, speaker, keys in batch:
+                yield quote_id, doc_id, speaker, list(keys or ())
+
     def replace_entities(self, rows: Sequence[tuple[Any, ...]], speaker_entities: Sequence[tuple[str, str]]) -> None:
         """Replace the corpus entities and set each quote's speaker entity, in one transaction.
 
