@@ -69,14 +69,19 @@ def _bundle(db: Path) -> dict[str, Any]:
     return bundle
 
 
+@pytest.mark.parametrize(("group", "cache_rows"), [(None, None), (1, 4)])
 def test_second_run_equals_one_run_and_embeds_only_new_sentences(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, group: int | None, cache_rows: int | None
 ) -> None:
     import storyline.assess as assess
     import storyline.crossdoc as crossdoc
 
     # Match on the stored subset even when the new claims are many (the default would match all at once).
     monkeypatch.setattr(crossdoc, "FULL_SHARE", 2.0)
+    if group is not None:
+        # One changed claim a group, and a claim-row cache smaller than a group's candidates.
+        monkeypatch.setattr(crossdoc, "GROUP", group)
+        monkeypatch.setattr(crossdoc, "_CACHE_ROWS", cache_rows)
     files = _files(tmp_path / "docs")
     one = tmp_path / "one.duckdb"
     analyze(files, db=one)

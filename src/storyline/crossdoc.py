@@ -610,11 +610,18 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
                 for key in small_keys.get(claim_id, ()):
                     subset |= members[key]
             subsets.append(subset)
-        wanted = set().union(*subsets)
-        if len(wanted) <= _CACHE_ROWS:
-            # One read for every group: each read scans the stored vectors.
-            _cached_claim_rows(store, sorted(wanted), rows_cache)
-        for subset in subsets:
+        read_to = 0  # the groups before this one have had their rows read
+        for n, subset in enumerate(subsets):
+            if n == read_to:
+                # Rows for as many groups at once as the cache holds: each read scans the stored vectors.
+                wanted: set[str] = set()
+                while read_to < len(subsets) and len(wanted | subsets[read_to]) <= _CACHE_ROWS:
+                    wanted |= subsets[read_to]
+                    read_to += 1
+                read_to = max(read_to, n + 1)  # a group larger than the cache reads its own rows
+                if wanted:
+                    rows_cache.clear()
+                    _cached_claim_rows(store, sorted(wanted), rows_cache)
             for rel, cos in _match_subset(
                 store, subset, duplicate_of=duplicate_of, doc_dates=doc_dates, outlets=outlets, focus=dirty_set,
                 cache=rows_cache,
