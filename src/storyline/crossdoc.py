@@ -22,6 +22,7 @@ candidates it finds rather than with the store.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -532,8 +533,8 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
         CANDIDATE_COSINE,
         MAX_BLOCK,
         Relation,
+        group_positions,
         iter_relations,
-        positions,
     )
 
     unlinked = store.unlinked_docs(CLAIMS)
@@ -553,22 +554,37 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
     if not linked_row or not linked_row[0] or len(dirty_ids) >= FULL_SHARE * total:
         # Everything (or most of it) is new: one match over all claims.
         claims, vectors = _all_claims(store, duplicate_of=duplicate_of)
-        # Relations are written as they are found; positions need only their ends and kinds (and an
-        # update's explanation), kept in light copies.
-        light: list[Relation] = []
+        # Relations are written as they are found. Positions need only which claims they join (as
+        # row numbers, to find the groups) and the updates among them (with their explanations).
+        row_of = {c.id: n for n, c in enumerate(claims)}
+        ends_a, ends_b = array("q"), array("q")
+        updates: list[Relation] = []
 
         def written() -> Iterator[dict[str, Any]]:
             for batch in iter_relations(
                 claims, doc_dates=doc_dates, doc_outlets=outlets, duplicate_of=duplicate_of, embeddings=vectors
             ):
                 for rel in batch:
-                    light.append(Relation(kind=rel.kind, a=rel.a, b=rel.b, evidence=(), score=rel.score,
-                                          explanation=rel.explanation if rel.kind == "updates" else ""))
+                    ends_a.append(row_of[rel.a])
+                    ends_b.append(row_of[rel.b])
+                    if rel.kind == "updates":
+                        updates.append(Relation(kind=rel.kind, a=rel.a, b=rel.b, evidence=(), score=rel.score,
+                                                explanation=rel.explanation))
                     yield _relation_dict(rel)
 
         def actor_positions() -> list[dict[str, Any]]:
-            light.sort(key=lambda r: (-r.score, r.a, r.b))  # the order match_claims returns
-            return positions(claims, light, doc_dates=doc_dates)
+            a = np.frombuffer(ends_a, dtype=np.int64)
+            b = np.frombuffer(ends_b, dtype=np.int64)
+            group = _components(len(claims), a, b)
+            linked = np.zeros(len(claims), dtype=bool)
+            linked[a] = True
+            linked[b] = True
+            groups: dict[tuple[str, int], list[Any]] = {}
+            for n in np.flatnonzero(linked).tolist():
+                if claims[n].actor:
+                    groups.setdefault((claims[n].actor, int(group[n])), []).append(claims[n])
+            updates.sort(key=lambda r: (-r.score, r.a, r.b))  # the order match_claims returns
+            return group_positions(groups, updates, doc_dates=doc_dates)
 
         try:
             store.replace_links(written(), actor_positions)
@@ -576,7 +592,7 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
             if isinstance(vectors, RowFile):
                 vectors.close()
         store.mark_linked(CLAIMS, unlinked)
-        return len(light)
+        return len(ends_a)
     dirty_set = set(dirty_ids)
     # DuckDB cannot type an empty list parameter; no claim has the empty id.
     dirty_param = dirty_ids or [""]
