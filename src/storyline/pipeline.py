@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -518,21 +518,19 @@ def link_entities(store: Store, *, kb: KnowledgeBase | None = None) -> int:
     """
     from storyline.entities import Entity, canonical_map, link_corpus, normalise_name
 
-    per_doc = {
-        doc_id: [
-            Entity(
-                key=r["key"],
-                name=r["name"],
-                kind=r["kind"] or "",
-                aliases=tuple(r["aliases"]),
-                kb_id=r["kb_id"],
-                part_of=r["part_of"],
-                roles=tuple(r["roles"]),
+    made: dict[tuple[Any, ...], Entity] = {}
+
+    def as_entity(row: tuple[Any, ...]) -> Entity:
+        # Rows stored alike are one tuple (Store.document_entities), so each becomes one Entity.
+        found = made.get(row)
+        if found is None:
+            key, name, kind, aliases, kb_id, part_of, roles = row
+            found = made[row] = Entity(
+                key=key, name=name, kind=kind or "", aliases=aliases, kb_id=kb_id, part_of=part_of, roles=roles
             )
-            for r in rows
-        ]
-        for doc_id, rows in store.document_entities().items()
-    }
+        return found
+
+    per_doc = {doc_id: [as_entity(r) for r in rows] for doc_id, rows in store.document_entities().items()}
     corpus = link_corpus(per_doc.values(), kb=kb)
     canon = canonical_map(corpus)
     rows = [

@@ -572,22 +572,30 @@ class Store:
                 ],
             )
 
-    def document_entities(self) -> dict[str, list[dict[str, Any]]]:
-        """Per current document, its entities as stored (JSON fields decoded)."""
-        out: dict[str, list[dict[str, Any]]] = {}
-        # Most documents name the same few actors: decode each distinct JSON value once (as a tuple,
-        # so the shared value cannot be changed through one row).
+    def document_entities(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Per current document, its entities as stored: (key, name, kind, aliases, kb_id, part_of, roles).
+
+        Aliases and roles are decoded to tuples. Most documents name the same few actors, so an
+        entity stored alike in many documents is one shared tuple.
+        """
+        out: dict[str, list[tuple[Any, ...]]] = {}
         decoded: dict[str, tuple[Any, ...]] = {}
-        for row in self.query(
-            "SELECT e.* FROM doc_entities e JOIN documents d ON d.id = e.doc_id "
-            "WHERE d.superseded_by IS NULL ORDER BY d.seq, e.key"
+        shared: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        for _, batch in self._chunks(
+            "SELECT e.doc_id, e.key, e.name, e.kind, e.aliases, e.kb_id, e.part_of, e.roles FROM doc_entities e "
+            "JOIN documents d ON d.id = e.doc_id WHERE d.superseded_by IS NULL ORDER BY d.seq, e.key",
+            8192,
         ):
-            for key in ("aliases", "roles"):
-                raw = row[key]
-                if raw not in decoded:
-                    decoded[raw] = tuple(json.loads(raw))
-                row[key] = decoded[raw]
-            out.setdefault(row.pop("doc_id"), []).append(row)
+            for doc_id, *fields in batch:
+                row = tuple(fields)
+                entity = shared.get(row)
+                if entity is None:
+                    key, name, kind, aliases, kb_id, part_of, roles = row
+                    for raw in (aliases, roles):
+                        if raw not in decoded:
+                            decoded[raw] = tuple(json.loads(raw))
+                    entity = shared[row] = (key, name, kind, decoded[aliases], kb_id, part_of, decoded[roles])
+                out.setdefault(doc_id, []).append(entity)
         return out
 
     def iter_quote_speakers(self, *, chunk: int = 4096) -> Iterator[tuple[str, str, str | None, list[str]]]:
