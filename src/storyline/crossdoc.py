@@ -177,10 +177,16 @@ class _ParaphraseSteps:
                 for doc_id, vecs in part
             }
         best: dict[str, tuple[float, int, str, list[str]]] = {}
-        # Steps are streamed in one read as well: a lookup per step would scan the vector column each time.
-        for step_rows in self.store.iter_texts_and_sentence_vectors(
-            [ids[i] for i in targets], dim=DIM, chunk=TARGETS_PER_STEP
-        ):
+        # Steps are streamed in one read as well: a lookup per step would scan the vector column each
+        # time. Texts are read a step at a time: joined to the vectors, a whole-store run's targets
+        # would not fit in DuckDB's memory.
+        for step_vecs in self.store.iter_sentence_vectors([ids[i] for i in targets], dim=DIM, chunk=TARGETS_PER_STEP):
+            texts = dict(
+                self.store.con.execute(
+                    "SELECT id, text FROM documents WHERE id IN (SELECT unnest(?))", [[d for d, _ in step_vecs]]
+                ).fetchall()
+            )
+            step_rows = [(doc_id, texts.get(doc_id) or "", vecs) for doc_id, vecs in step_vecs]
             step = sorted(self.index[doc_id] for doc_id, _, _ in step_rows)
             tset = set(step)
             near = np.nonzero((cent[step] @ pool.T >= CENTROID_COSINE - _SLACK).any(axis=0))[0]
@@ -412,6 +418,22 @@ def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[se
     return out
 
 
+def _with_originals(store: Store, subset: set[str], *, duplicate_of: Mapping[str, str]) -> set[str]:
+    """``subset`` with the claims of the originals of the copies involved: link.py drops a copy's
+    claims that its original carries."""
+    docs = {
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT doc_id FROM claims WHERE id IN (SELECT unnest(?))", [sorted(subset)]
+        ).fetchall()
+    }
+    roots = {duplicate_of.get(d, d) for d in docs} - docs
+    if not roots:
+        return subset
+    rows = store.con.execute("SELECT id FROM claims WHERE doc_id IN (SELECT unnest(?))", [sorted(roots)]).fetchall()
+    return subset | {r[0] for r in rows}
+
+
 def _match_subset(
     store: Store,
     subset: set[str],
@@ -426,21 +448,7 @@ def _match_subset(
     relation's cosine; with ``focus``, only relations that involve one of those claims."""
     from storyline.link import match_claims
 
-    # The originals of the copies involved: link.py drops a copy's claims that its original carries.
-    docs = {
-        r[0]
-        for r in store.con.execute(
-            "SELECT DISTINCT doc_id FROM claims WHERE id IN (SELECT unnest(?))", [sorted(subset)]
-        ).fetchall()
-    }
-    roots = {duplicate_of.get(d, d) for d in docs} - docs
-    if roots:
-        subset = subset | {
-            r[0]
-            for r in store.con.execute(
-                "SELECT id FROM claims WHERE doc_id IN (SELECT unnest(?))", [sorted(roots)]
-            ).fetchall()
-        }
+    subset = _with_originals(store, subset, duplicate_of=duplicate_of)
     if len(subset) < 2:
         return []
     rows = _claim_rows(store, sorted(subset)) if cache is None else _cached_claim_rows(store, sorted(subset), cache)
@@ -625,7 +633,8 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
                     subset |= near[n]
                 for key in small_keys.get(claim_id, ()):
                     subset |= members[key]
-            subsets.append(subset)
+            # With the originals' claims now, so one read holds every row the group's match needs.
+            subsets.append(_with_originals(store, subset, duplicate_of=duplicate_of))
         read_to = 0  # the groups before this one have had their rows read
         for n, subset in enumerate(subsets):
             if n == read_to:

@@ -848,28 +848,6 @@ class Store:
         ):
             yield [(r[0], np.frombuffer(r[2], dtype=np.float32).reshape(int(r[1]), dim)) for r in batch]
 
-    def iter_texts_and_sentence_vectors(
-        self, doc_ids: Sequence[str], *, dim: int, chunk: int = 128
-    ) -> Iterator[list[tuple[str, str, np.ndarray]]]:
-        """Documents' texts with their stored sentence vectors, streamed: lists of (doc id, text, vectors).
-
-        Documents without stored vectors are left out; the order is not set.
-
-        Args:
-            doc_ids: document ids.
-            dim: vector width.
-            chunk: documents per list.
-        """
-        if not doc_ids:
-            return
-        for _, batch in self._chunks(
-            "SELECT s.doc_id, d.text, s.n, s.vectors FROM doc_sentences s JOIN documents d ON d.id = s.doc_id "
-            "WHERE s.doc_id IN (SELECT unnest(?))",
-            chunk,
-            [list(doc_ids)],
-        ):
-            yield [(r[0], r[1] or "", np.frombuffer(r[3], dtype=np.float32).reshape(int(r[2]), dim)) for r in batch]
-
     def replace_paraphrases(
         self, doc_ids: Sequence[str], found: dict[str, tuple[str, float, list[str]]]
     ) -> None:
