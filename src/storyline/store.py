@@ -757,7 +757,6 @@ class Store:
                 "DELETE FROM stories WHERE id NOT IN (SELECT story FROM documents WHERE story IS NOT NULL "
                 "AND id NOT IN (SELECT doc_id FROM story_docs))"
             )
-            con.execute("UPDATE documents SET story = NULL WHERE id IN (SELECT doc_id FROM story_docs)")
             _insert_rows(
                 con,
                 "INSERT OR REPLACE INTO stories",
@@ -765,8 +764,17 @@ class Store:
                  for s in stories],
                 key_width=1,
             )
-            _update_rows(con, "documents", "story", [(s.id, d) for s in stories for d in s.documents])
-            _update_rows(con, "story_docs", "joined", [(n, d) for d, n in joined.items()], key="doc_id")
+            # Only the rows that change are written: a run adds a few documents to a large store.
+            story_of = {d: s.id for s in stories for d in s.documents}
+            held = con.execute(
+                "SELECT s.doc_id, d.story, s.joined FROM story_docs s JOIN documents d ON d.id = s.doc_id"
+            ).fetchall()
+            _update_rows(con, "documents", "story", [
+                (story_of.get(doc_id), doc_id) for doc_id, story, _ in held if story_of.get(doc_id) != story
+            ])
+            _update_rows(con, "story_docs", "joined", [
+                (joined[doc_id], doc_id) for doc_id, _, n in held if doc_id in joined and joined[doc_id] != n
+            ], key="doc_id")
 
     # -- incremental cross-document state ---------------------------------------------------
 
