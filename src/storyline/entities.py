@@ -1134,27 +1134,17 @@ def link_corpus(
 
     by_key: dict[str, int] = {}
     by_name: dict[tuple[str, str], int] = {}
+    # The same entity often recurs across documents (as one shared object when read from a store).
+    name_keys: dict[Entity, list[tuple[str, str]]] = {}
     for i, e in enumerate(items):
         if e.key in by_key:
             union(i, by_key[e.key])
         else:
             by_key[e.key] = i
-        fam = _FAMILY.get(e.kind, "org")
-        names = {e.name}
-        if e.kb_id is not None:
-            actor = kbase.get(e.kb_id)
-            if actor is not None:
-                names.update(
-                    a
-                    for a in actor.aliases
-                    if len(kbase.find(a)) == 1 and (e.kind == "person" or not _short_form(a, e.name))
-                )
-        if e.kind != "person":
-            # a person's surname is not a name of its own; nor is "Castrel" for "Castrel FC", which the
-            # document resolved in context, though "Velka" for "Velka River" is
-            names.update(a for a in e.aliases if not _short_form(a, e.name) or _geo_name(e.name))
-        for n in names:
-            k = (fam, normalise_name(n))
+        keys = name_keys.get(e)
+        if keys is None:
+            keys = name_keys[e] = _name_keys(e, kbase)
+        for k in keys:
             if k in by_name:
                 union(i, by_name[k])
             else:
@@ -1189,6 +1179,25 @@ def link_corpus(
     for members in groups.values():
         out.append(_merge(members))
     return out
+
+
+def _name_keys(e: Entity, kbase: KnowledgeBase) -> list[tuple[str, str]]:
+    """The (kind family, normalised name) keys under which `link_corpus` joins an entity with others."""
+    fam = _FAMILY.get(e.kind, "org")
+    names = {e.name}
+    if e.kb_id is not None:
+        actor = kbase.get(e.kb_id)
+        if actor is not None:
+            names.update(
+                a
+                for a in actor.aliases
+                if len(kbase.find(a)) == 1 and (e.kind == "person" or not _short_form(a, e.name))
+            )
+    if e.kind != "person":
+        # a person's surname is not a name of its own; nor is "Castrel" for "Castrel FC", which the
+        # document resolved in context, though "Velka" for "Velka River" is
+        names.update(a for a in e.aliases if not _short_form(a, e.name) or _geo_name(e.name))
+    return [(fam, normalise_name(n)) for n in names]
 
 
 def _short_form(alias: str, name: str) -> bool:
