@@ -71,6 +71,25 @@ def test_arrow_insert_falls_back_on_mixed_columns(monkeypatch) -> None:
     assert sorted(r[0] for r in con.execute("SELECT a FROM v").fetchall()) == ["3", "text"]
 
 
+def test_whole_store_relations_are_not_written_through_arrow(monkeypatch, tmp_path) -> None:
+    import storyline.store as store_mod
+
+    def no_arrow(*_: object) -> bool:
+        raise AssertionError("DuckDB would hold every chunk's Arrow buffers until the commit")
+
+    monkeypatch.setattr(store_mod, "_insert_arrow", no_arrow)
+    monkeypatch.setattr(store_mod, "_WRITE_CHUNK", 7)
+    monkeypatch.setattr(store_mod, "_ARROW_MIN_ROWS", 1)
+    relations = [
+        {"kind": "corroborates", "a": f"c{i}", "b": f"c{i + 1}", "evidence": [f"e{i}"], "explanation": "", "score": 0.5}
+        for i in range(40)
+    ]
+    with store_mod.Store(tmp_path / "s.duckdb") as store:
+        store.replace_links(iter(relations), [])
+        got = store.con.execute("SELECT a, b, evidence FROM relations ORDER BY a").fetchall()
+    assert sorted(got) == sorted((r["a"], r["b"], f'["{r["evidence"][0]}"]') for r in relations)
+
+
 def test_update_rows_sets_values_by_id_last_wins() -> None:
     from storyline.store import _update_rows
 

@@ -723,7 +723,8 @@ class Store:
             )
             head = "INSERT INTO relations (kind, a, b, evidence, explanation, score)"
             while chunk := list(islice(rows, _WRITE_CHUNK)):
-                _insert_rows(con, head, chunk, key_width=0)
+                # Not through Arrow: a whole-store match writes millions of relations in this transaction.
+                _insert_rows(con, head, chunk, key_width=0, arrow=False)
             found = positions() if callable(positions) else positions
             _insert_rows(
                 con,
@@ -1083,7 +1084,7 @@ def _sentence_row(doc_id: str, vectors: Any) -> tuple[str, int, bytes, bytes]:
     return (doc_id, len(v), cent.astype(np.float32).tobytes(), v.tobytes())
 
 
-def _insert_rows(con: Any, head: str, rows: Sequence[tuple[Any, ...]], *, key_width: int) -> None:
+def _insert_rows(con: Any, head: str, rows: Sequence[tuple[Any, ...]], *, key_width: int, arrow: bool = True) -> None:
     """Insert ``rows`` with multi-row ``VALUES`` statements.
 
     DuckDB runs each row of ``executemany`` as a statement of its own (about 3 ms of CPU each);
@@ -1096,12 +1097,15 @@ def _insert_rows(con: Any, head: str, rows: Sequence[tuple[Any, ...]], *, key_wi
         key_width: leading columns that form the primary key; 0 when there is none. A replacing
             insert may not touch one key twice in a statement, so the last row per key is kept,
             as row-by-row inserts would leave it.
+        arrow: whether larger inserts may go through an Arrow table. DuckDB holds the Arrow
+            buffers until the transaction commits, so a transaction that writes millions of rows
+            passes False (about ten times slower, with flat memory).
     """
     if key_width:
         rows = list({r[:key_width]: r for r in rows}.values())
     if not rows:
         return
-    if len(rows) >= _ARROW_MIN_ROWS and _insert_arrow(con, head, rows):
+    if arrow and len(rows) >= _ARROW_MIN_ROWS and _insert_arrow(con, head, rows):
         return
     one = "(" + ", ".join("?" * len(rows[0])) + ")"
     for lo in range(0, len(rows), _ROWS_PER_INSERT):
