@@ -444,11 +444,11 @@ def _match_subset(
     focus: Collection[str] | None = None,
     cache: dict[str, dict[str, Any]] | None = None,
 ) -> list[tuple[Any, float]]:
-    """`storyline.link.match_claims` over some claims (and those of their copies' originals), with each
-    relation's cosine; with ``focus``, only relations that involve one of those claims."""
+    """`storyline.link.match_claims` over some claims, with each relation's cosine; with ``focus``,
+    only relations that involve one of those claims. The subset holds the claims of the originals of
+    its copies (`_with_originals`): link.py drops a copy's claims that its original carries."""
     from storyline.link import match_claims
 
-    subset = _with_originals(store, subset, duplicate_of=duplicate_of)
     if len(subset) < 2:
         return []
     rows = _claim_rows(store, sorted(subset)) if cache is None else _cached_claim_rows(store, sorted(subset), cache)

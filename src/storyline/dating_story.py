@@ -96,6 +96,9 @@ def _resolve(mon: int, day: int, year: str | None, ref: dt.date) -> dt.date | No
 def _dated_events(others: Sequence[StoryDated]) -> list[tuple[dt.date, set[str], str]]:
     events: list[tuple[dt.date, set[str], str]] = []
     for o in others:
+        # Most texts name no day of a month; a sentence's match is also one in the whole text.
+        if not (_MDY.search(o.text) or _DMY.search(o.text)):
+            continue
         for _, sent in _sentences(o.text):
             for rx in (_MDY, _DMY):
                 for m in rx.finditer(sent):
