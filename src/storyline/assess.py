@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from storyline.assess_headline import headline_contradicts_body
@@ -273,6 +274,12 @@ def paraphrase_sentences(text: str) -> list[str]:
     return [s.text for s in sentences(text) if len(words(s.text)) >= MIN_SENTENCE_WORDS]
 
 
+@lru_cache(maxsize=1024)
+def _paraphrase_sentences_of(text: str) -> tuple[str, ...]:
+    """`paraphrase_sentences`, remembered: a store's paraphrase pass assesses a target against many parts."""
+    return tuple(paraphrase_sentences(text))
+
+
 def sentence_vectors(texts: Sequence[str]) -> Any:
     """Unit MiniLM vectors of sentences, one row each (float32), as `derivative_pairs` compares them.
 
@@ -316,7 +323,7 @@ def derivative_pairs(
     import numpy as np
 
     dup = {k for k, v in (duplicate_of or {}).items() if v}
-    sents = [paraphrase_sentences(text) for _, text, _ in docs]
+    sents = [_paraphrase_sentences_of(text) if text else () for _, text, _ in docs]
     if vectors is None:
         flat = [s for ss in sents for s in ss]
         if not flat:
