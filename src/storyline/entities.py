@@ -1149,14 +1149,17 @@ def link_corpus(
                 union(i, by_name[k])
             else:
                 by_name[k] = i
+    # Each distinct name is split once: the same names recur across documents.
+    tokens = {name: normalise_name(name).split() for name in {e.name for e in items}}
+    name_tokens = [tokens[e.name] for e in items]
     # surname-only persons: attach to the single full-named person with that surname
     full_by_surname: dict[str, set[int]] = {}
     for i, e in enumerate(items):
-        toks = normalise_name(e.name).split()
+        toks = name_tokens[i]
         if e.kind == "person" and len(toks) > 1:
             full_by_surname.setdefault(_surname(toks), set()).add(find(i))
     for i, e in enumerate(items):
-        toks = normalise_name(e.name).split()
+        toks = name_tokens[i]
         if e.kind == "person" and len(toks) == 1:
             roots = {find(j) for j in full_by_surname.get(toks[0], set())}
             if len(roots) == 1:
@@ -1165,9 +1168,9 @@ def link_corpus(
     geo_heads: dict[str, set[int]] = {}
     for i, e in enumerate(items):
         if _geo_name(e.name):
-            geo_heads.setdefault(normalise_name(e.name).split()[0], set()).add(i)
+            geo_heads.setdefault(name_tokens[i][0], set()).add(i)
     for i, e in enumerate(items):
-        toks = normalise_name(e.name).split()
+        toks = name_tokens[i]
         if e.kind != "person" and len(toks) == 1 and e.kb_id is None:
             roots = {find(j) for j in geo_heads.get(toks[0], set())}
             if len(roots) == 1:
