@@ -202,9 +202,10 @@ def test_version_1_database_is_migrated(tmp_path: Path) -> None:
     con.execute("INSERT INTO entities (id, name, kind, aliases) VALUES ('e1', 'Old Entity', 'person', '[]')")
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 4
+        assert store.schema_version() == SCHEMA_VERSION == 5
         assert store.query("SELECT name, kb_id FROM entities") == [{"name": "Old Entity", "kb_id": None}]
         assert store.query("SELECT count(*) AS n FROM doc_entities") == [{"n": 0}]
+        assert store.query("SELECT count(*) AS n FROM story_events") == [{"n": 0}]
 
 
 def test_version_3_database_gains_the_content_dating_of_undated_documents(tmp_path: Path) -> None:

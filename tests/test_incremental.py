@@ -446,3 +446,45 @@ def test_a_story_that_loses_a_dated_report_to_a_new_version_is_estimated_again(t
     by_name = {Path(d["source"].split("#")[0]).stem: d for d in a["documents"]}
     assert any("2025-03-10 to 2025-03-10" in e for e in by_name["u1"]["published"]["evidence"])
     assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}
+
+
+def test_a_dated_reports_events_are_found_once_and_read_back_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import storyline.dating_story as dating_story
+
+    def write(name: str, day: str | None, text: str) -> Path:
+        path = tmp_path / "docs" / (f"{name}.jsonl" if day else f"{name}.txt")
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps({"text": text, "published": day, "outlet": name}) if day else text, encoding="utf-8")
+        return path
+
+    # d1 dates the closure (Tuesday 11 March); the undated u1 says only "on Tuesday" about it.
+    d1 = write("d1", "2025-03-12", "Storm shuts Port Elsmere quay\n\n" + ORIGINAL.replace("on Tuesday", "on March 11"))
+    u1 = write("u1", None, "Port Elsmere quay closure\n\n" + ORIGINAL)
+    d2 = write("d2", "2025-03-14", "Port Elsmere quay still shut\n\n" + RETOLD.replace("on Tuesday", "on 11 March"))
+    two = tmp_path / "two.duckdb"
+    analyze([d1, u1], db=two)
+    with Store(two, read_only=True) as store:
+        stored = store.query("SELECT doc_id, events FROM story_events")
+    assert len(stored) == 1, "the dated report's events, not the undated one's"
+    [(day, words)] = json.loads(stored[0]["events"])
+    assert day == "2025-03-11" and {"elsmere", "quay", "cranes"} <= set(words)
+    read: list[str] = []
+    real = dating_story._dated_events
+
+    def counting(others: Any) -> Any:
+        read.extend(o.label for o in others)
+        return real(others)
+
+    monkeypatch.setattr(dating_story, "_dated_events", counting)
+    analyze([d2], db=two)
+    assert read == ["Port Elsmere quay still shut"], "only the new dated report is read for events"
+    one = tmp_path / "one.duckdb"
+    analyze([d1, u1, d2], db=one)
+    a, b = _bundle(one), _bundle(two)
+    by_name = {Path(d["source"].split("#")[0]).stem: d for d in a["documents"]}
+    assert any("matches the event of 2025-03-11" in e for e in by_name["u1"]["published"]["evidence"])
+    assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}

@@ -13,6 +13,7 @@ Two kinds of outside evidence are added to the article's own content clues:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -106,6 +107,15 @@ def _dated_events(others: Sequence[StoryDated]) -> list[tuple[dt.date, set[str],
                     if d is not None:
                         events.append((d, _words(sent), o.label))
     return events
+
+
+def _events_to_json(events: Sequence[tuple[dt.date, set[str], str]]) -> str:
+    """One document's `_dated_events` as stored (its label comes from the document row)."""
+    return json.dumps([[d.isoformat(), sorted(words)] for d, words, _ in events])
+
+
+def _events_from_json(raw: str, *, label: str) -> list[tuple[dt.date, set[str], str]]:
+    return [(dt.date.fromisoformat(day), set(words), label) for day, words in json.loads(raw)]
 
 
 class _EventIndex:
@@ -247,8 +257,19 @@ def redate_from_stories(store: Store, *, run_id: str | None = None, lost: Collec
         if r["published_basis"] in ("stated", "metadata") and r["published_value"] is not None:
             label = r["title"] or r["source"]
             dated.setdefault(r["story"], []).append((r["id"], StoryDated(r["published_value"], r["text"] or "", label)))
-    # Read each story's dated events once: a large story has many undated articles to compare.
-    events_of = {doc_id: _dated_events([d]) for docs in dated.values() for doc_id, d in docs}
+    # Each dated document's events are found once and stored: a large story has many undated
+    # articles to compare, and each run that grows it would otherwise read them all again.
+    stored = {r["id"]: r["events"] for r in rows if r["events"] is not None}
+    events_of: dict[str, list[tuple[dt.date, set[str], str]]] = {}
+    found: list[tuple[str, str]] = []
+    for docs in dated.values():
+        for doc_id, d in docs:
+            if doc_id in stored:
+                events_of[doc_id] = _events_from_json(stored[doc_id], label=d.label)
+            else:
+                events_of[doc_id] = _dated_events([d])
+                found.append((doc_id, _events_to_json(events_of[doc_id])))
+    store.write_story_events(found)
     others = {story: [d for _, d in docs] for story, docs in dated.items()}
     events = {
         story: _EventIndex([e for doc_id, _ in docs for e in events_of[doc_id]], others=others[story])

@@ -1134,43 +1134,43 @@ def link_corpus(
 
     by_key: dict[str, int] = {}
     by_name: dict[tuple[str, str], int] = {}
-    # The same entity often recurs across documents (as one shared object when read from a store).
-    name_keys: dict[Entity, list[tuple[str, str]]] = {}
+    # The same entity recurs across documents (one shared object when read from a store). A repeat
+    # joins its first occurrence and nothing else, so the rules below look at each object once
+    # (by identity: hashing a frozen dataclass hashes all its fields).
+    first_at: dict[int, int] = {}
     for i, e in enumerate(items):
+        seen = first_at.get(id(e))
+        if seen is not None:
+            parent[i] = seen
+            continue
+        first_at[id(e)] = i
         if e.key in by_key:
             union(i, by_key[e.key])
         else:
             by_key[e.key] = i
-        keys = name_keys.get(e)
-        if keys is None:
-            keys = name_keys[e] = _name_keys(e, kbase)
-        for k in keys:
+        for k in _name_keys(e, kbase):
             if k in by_name:
                 union(i, by_name[k])
             else:
                 by_name[k] = i
-    # Each distinct name is split once: the same names recur across documents.
-    tokens = {name: normalise_name(name).split() for name in {e.name for e in items}}
-    name_tokens = [tokens[e.name] for e in items]
+    first = [(items[i], i) for i in first_at.values()]
+    tokens = [_name_tokens(e.name) for e, _ in first]
     # surname-only persons: attach to the single full-named person with that surname
     full_by_surname: dict[str, set[int]] = {}
-    for i, e in enumerate(items):
-        toks = name_tokens[i]
+    for (e, i), toks in zip(first, tokens, strict=True):
         if e.kind == "person" and len(toks) > 1:
             full_by_surname.setdefault(_surname(toks), set()).add(find(i))
-    for i, e in enumerate(items):
-        toks = name_tokens[i]
+    for (e, i), toks in zip(first, tokens, strict=True):
         if e.kind == "person" and len(toks) == 1:
             roots = {find(j) for j in full_by_surname.get(toks[0], set())}
             if len(roots) == 1:
                 union(i, roots.pop())
     # "Velka", whatever the tagger called it, is the "Velka River" when the corpus has just one
     geo_heads: dict[str, set[int]] = {}
-    for i, e in enumerate(items):
+    for (e, i), toks in zip(first, tokens, strict=True):
         if _geo_name(e.name):
-            geo_heads.setdefault(name_tokens[i][0], set()).add(i)
-    for i, e in enumerate(items):
-        toks = name_tokens[i]
+            geo_heads.setdefault(toks[0], set()).add(i)
+    for (e, i), toks in zip(first, tokens, strict=True):
         if e.kind != "person" and len(toks) == 1 and e.kb_id is None:
             roots = {find(j) for j in geo_heads.get(toks[0], set())}
             if len(roots) == 1:

@@ -538,6 +538,15 @@ def link_entities(store: Store, *, kb: KnowledgeBase | None = None) -> int:
         for e in corpus
     ]
     links: list[tuple[str, str]] = []
+    # Entities recur across documents as one object each, so each one's names are normalised once.
+    names_of: dict[int, frozenset[str]] = {}
+
+    def names(e: Entity) -> frozenset[str]:
+        found = names_of.get(id(e))
+        if found is None:
+            found = names_of[id(e)] = frozenset(normalise_name(a) for a in (e.name, *e.aliases))
+        return found
+
     for quote_id, doc_id, speaker, keys in store.iter_quote_speakers():
         # The first mention under the speaker's words that names a corpus entity.
         entity = next((canon[k] for k in keys if k in canon), None)
@@ -547,7 +556,7 @@ def link_entities(store: Store, *, kb: KnowledgeBase | None = None) -> int:
                 (
                     canon[e.key]
                     for e in per_doc.get(doc_id, [])
-                    if e.key in canon and name in {normalise_name(a) for a in (e.name, *e.aliases)}
+                    if e.key in canon and name in names(e)
                 ),
                 None,
             )

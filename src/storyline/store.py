@@ -49,7 +49,7 @@ import numpy as np
 from storyline._exceptions import SchemaVersionError, StoreError
 from storyline.records import Document, Flag, Quote, Rejection
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA_V1 = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -140,8 +140,16 @@ _SCHEMA_V4 = [
     "AND published_basis = 'inferred' AND published_evidence NOT LIKE '%its story''s %'",
 ]
 
+_SCHEMA_V5 = [
+    # The dated events a dated document offers its story's undated ones (`storyline.dating_story`):
+    # a function of the document's text and date, so found once, not each time its story grows.
+    "CREATE TABLE IF NOT EXISTS story_events (doc_id VARCHAR PRIMARY KEY, events VARCHAR NOT NULL)",
+]
+
 #: Ordered migrations: (version reached, statements). Append, never edit a released entry.
-MIGRATIONS: list[tuple[int, list[str]]] = [(1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4)]
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4), (5, _SCHEMA_V5)
+]
 
 _DOC_COLUMNS = (
     "id",
@@ -508,17 +516,36 @@ class Store:
         return str(row[0]) if row else ""
 
     def story_dating_rows(self, *, stories: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        """Per current document in a story: id, story, source, title, text, published value and basis, run id.
+        """Per current document in a story: id, story, source, title, text, published value and basis,
+        run id, and its stored dated events (`write_story_events`; None when not yet found).
+
+        The text is left out (None) where the events are stored and the document is dated: that is
+        all the story's undated documents need of it.
 
         Args:
             stories: only the documents of these stories (None: of every story).
         """
         where, params = ("", []) if stories is None else (" AND story IN (SELECT unnest(?))", [list(stories) or [""]])
         return self.query(
-            "SELECT id, story, source, title, text, published_value, published_basis, run_id FROM documents "
-            f"WHERE superseded_by IS NULL AND story IS NOT NULL{where} ORDER BY seq",
+            "SELECT d.id, d.story, d.source, d.title, "
+            "CASE WHEN e.events IS NULL OR d.published_basis NOT IN ('stated', 'metadata') "
+            "OR d.published_value IS NULL THEN d.text END AS text, "
+            "d.published_value, d.published_basis, d.run_id, e.events FROM documents d "
+            "LEFT JOIN story_events e ON e.doc_id = d.id "
+            f"WHERE d.superseded_by IS NULL AND d.story IS NOT NULL{where} ORDER BY d.seq",
             params,
         )
+
+    def write_story_events(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Store the dated events of some documents (`story_dating_rows` returns them).
+
+        Args:
+            rows: (doc id, JSON list of the events).
+        """
+        if not rows:
+            return
+        with self.transaction() as con:
+            _insert_rows(con, "INSERT OR REPLACE INTO story_events", rows, key_width=1)
 
     def run_stories(self, *, run_id: str) -> list[str]:
         """The stories that hold a current document of a run.
