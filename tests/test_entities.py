@@ -272,6 +272,31 @@ def test_surname_shared_by_two_people_is_not_merged() -> None:
     assert canonical_map(linked)[entity_key("Brook")].name == "Brook"
 
 
+_POOL = [
+    _e("Irena Kovalt", aliases=("Kovalt",), kb_id="irena-kovalt"),
+    _e("Kovalt"),
+    _e("President Kovalt"),
+    _e("Anna Brook"),
+    _e("Tom Brook"),
+    _e("Brook"),
+    _e("Velka River", "place", ("Velka",)),
+    _e("Velka", "place"),
+    _e("Velka", "org"),
+    _e("Castrel FC", "org", ("Castrel",), kb_id="castrel-fc"),
+    _e("Castrel", "place"),
+]
+
+
+@given(st.lists(st.lists(st.integers(0, len(_POOL) - 1), max_size=6), max_size=8))
+def test_shared_entity_objects_link_as_separate_equal_ones_do(picks: list[list[int]]) -> None:
+    # A store hands link_corpus one object per distinct entity; its rules then look at each once.
+    import copy
+
+    shared = [[_POOL[i] for i in doc] for doc in picks]
+    separate = [[copy.copy(_POOL[i]) for i in doc] for doc in picks]
+    assert link_corpus(shared, kb=demo_kb()) == link_corpus(separate, kb=demo_kb())
+
+
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=30))
 def test_keys_are_stable_under_case_and_spacing(name: str) -> None:
     assert entity_key(name) == entity_key(name.upper()) == entity_key("  " + name.title() + " ")

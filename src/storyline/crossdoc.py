@@ -399,10 +399,13 @@ def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[se
     # Per row, the similarity a new entry must beat once the row holds NEIGHBOURS entries: a later
     # entry equal to the last kept one would rank after it, so it could not be kept either.
     floor = np.full(nd, -np.inf, dtype=np.float32)
+    # "At least the cut" as "above the float32 just below it", so one comparison with the larger of
+    # the cut and the row's floor does both tests.
+    least = np.nextafter(np.float32(threshold - _SLACK), np.float32(-np.inf))
     for ids, mat in store.iter_claim_vectors(chunk=CHUNK):
         sims = dirty @ normalise(mat, in_place=True).T
         # Few stored claims come near a given one: keep the pairs above the cut, not a ranking of all.
-        rows, cols = np.nonzero((sims >= threshold - _SLACK) & (sims > floor[:, None]))
+        rows, cols = np.nonzero(sims > np.maximum(floor, least)[:, None])
         found.append((rows, np.asarray(ids, dtype=object)[cols], sims[rows, cols]))
         held += len(rows)
         if held > _HELD_PER_KEPT * NEIGHBOURS * max(nd, CHUNK):
