@@ -134,3 +134,33 @@ def test_replace_entities_writes_the_new_state_whatever_was_there(tmp_path: Path
         assert store.query("SELECT id, speaker_entity FROM quotes ORDER BY id") == [
             {"id": "q1", "speaker_entity": "e3"}, {"id": "q2", "speaker_entity": None},
             {"id": "q3", "speaker_entity": "e1"}]
+
+
+def _cached_table_mib(store: Store) -> float:
+    row = store.con.execute(
+        "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
+    ).fetchone()
+    return float(row[0]) / 2**20 if row else 0.0
+
+
+@pytest.mark.parametrize("limit", ["256MB", "300 MiB"])
+def test_release_cache_evicts_read_pages_and_keeps_the_cap(tmp_path: Path, limit: str) -> None:
+    db = tmp_path / "cache.duckdb"
+    with Store(db, memory_limit=limit) as store:
+        store.con.execute("CREATE TABLE big AS SELECT range AS n, repeat(md5(range::VARCHAR), 4) AS s FROM range(400000)")
+        store.con.execute("CHECKPOINT")
+    with Store(db, memory_limit=limit) as store:
+        cap = store.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        assert store.con.execute("SELECT count(DISTINCT s) FROM big").fetchone() == (400000,)
+        assert _cached_table_mib(store) > 20, "the scan leaves its pages cached"
+        store.release_cache()
+        assert _cached_table_mib(store) < 20
+        assert store.con.execute("SELECT current_setting('memory_limit')").fetchone() == cap
+        assert store.con.execute("SELECT sum(n) FROM big").fetchone() == (sum(range(400000)),)
+
+
+def test_release_cache_leaves_a_store_in_memory_alone() -> None:
+    with Store(":memory:") as store:
+        store.con.execute("CREATE TABLE t AS SELECT range AS n FROM range(1000)")
+        store.release_cache()
+        assert store.con.execute("SELECT count(*) FROM t").fetchone() == (1000,)

@@ -265,34 +265,23 @@ def analyze(
                     _split_stored(store, batch) for batch in batched(iter_inputs(paths, stdin=stdin), batch_size)
                 )
             )
+        done: BatchResult | None = None
         for done in batches:
-            docs, rejections = done.documents, done.rejections
-            result = store.write_batch(docs, rejections, done.signatures, run_id=run_id, vectors=done.vectors)
-            summary.seen += len(done.outcomes) + len(done.stored)
-            summary.added += len(result.added)
-            summary.unchanged += len(result.unchanged) + len(done.stored)
-            summary.new_versions += len(result.versions)
-            summary.rejected.extend(rejections)
-            added = set(result.added)
-            summary.non_english += sum(
-                1 for d in docs if d.id in added and any(f.kind == "non_english" for f in d.flags)
-            )
-            summary.warnings.extend(
-                f"{d.source}: not valid UTF-8; decoded as {d.article.encoding}"
-                for d in docs
-                if d.article.encoding not in ("utf-8", "ascii")
-            )
-            release_free_memory()
+            _write_batch(store, done, summary=summary, run_id=run_id)
+            _release_memory(store)
             if progress:
                 progress(summary.seen, summary.added)
+        # The last batch's documents are not held through the cross-document stages.
+        done = None
+        _release_memory(store)
         groups = link_duplicates(store)
         # Each stage frees what it read before the next one reads more (see release_free_memory).
-        release_free_memory()
+        _release_memory(store)
         link_entities(store, kb=kb)
-        release_free_memory()
+        _release_memory(store)
         link_stories(store, run_id=run_id)
         link_staleness(store, duplicate_of=groups.duplicate_of)
-        release_free_memory()
+        _release_memory(store)
         link_claims(store, duplicate_of=groups.duplicate_of)
         summary.totals = store.counts()
         summary.duplicates = summary.totals.get("duplicates", 0)
@@ -310,6 +299,30 @@ def _malloc_trim() -> Callable[[int], int] | None:
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         return None
     return trim
+
+
+def _write_batch(store: Store, done: BatchResult, *, summary: RunSummary, run_id: str) -> None:
+    """Write one batch's results and count them into ``summary``."""
+    docs, rejections = done.documents, done.rejections
+    result = store.write_batch(docs, rejections, done.signatures, run_id=run_id, vectors=done.vectors)
+    summary.seen += len(done.outcomes) + len(done.stored)
+    summary.added += len(result.added)
+    summary.unchanged += len(result.unchanged) + len(done.stored)
+    summary.new_versions += len(result.versions)
+    summary.rejected.extend(rejections)
+    added = set(result.added)
+    summary.non_english += sum(1 for d in docs if d.id in added and any(f.kind == "non_english" for f in d.flags))
+    summary.warnings.extend(
+        f"{d.source}: not valid UTF-8; decoded as {d.article.encoding}"
+        for d in docs
+        if d.article.encoding not in ("utf-8", "ascii")
+    )
+
+
+def _release_memory(store: Store) -> None:
+    """DuckDB's cached pages and the freed heap back to the system, between batches and stages."""
+    store.release_cache()
+    release_free_memory()
 
 
 def release_free_memory() -> None:
