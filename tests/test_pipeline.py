@@ -272,17 +272,28 @@ def test_staleness_follows_the_story_across_runs(tmp_path: Path) -> None:
 
 def test_analyze_hands_freed_memory_back_after_every_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import storyline.pipeline as pipeline
+    from storyline.store import Store
 
     calls: list[int] = []
+    evictions: list[str] = []
     monkeypatch.setattr(pipeline, "_malloc_trim", lambda: calls.append)
+    real_release = Store.release_cache
+
+    def counted(self: Store) -> None:
+        evictions.append(self.path)
+        real_release(self)
+
+    monkeypatch.setattr(Store, "release_cache", counted)
     folder = tmp_path / "in"
     folder.mkdir()
     for n in range(5):
         (folder / f"{n}.txt").write_text(f"Report {n}\n\nThe council of Varnholt met on Monday to discuss item {n}.\n")
     summary = pipeline.analyze([folder], db=tmp_path / "t.duckdb", batch_size=2)
     assert summary.added == 5
-    # One release per batch of two, then one after each of the first three cross-document stages.
-    assert calls == [0] * (3 + 3)
+    # One release per batch of two and one after the stream, one after each of the first three
+    # cross-document stages, and one before the whole-store claim match (a first run).
+    assert calls == [0] * (3 + 1 + 3 + 1)
+    assert evictions == [str(tmp_path / "t.duckdb")] * len(calls)
 
 
 def test_release_free_memory_runs_here() -> None:
