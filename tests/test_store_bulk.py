@@ -147,7 +147,9 @@ def _cached_table_mib(store: Store) -> float:
 def test_release_cache_evicts_read_pages_and_keeps_the_cap(tmp_path: Path, limit: str) -> None:
     db = tmp_path / "cache.duckdb"
     with Store(db, memory_limit=limit) as store:
-        store.con.execute("CREATE TABLE big AS SELECT range AS n, repeat(md5(range::VARCHAR), 4) AS s FROM range(400000)")
+        store.con.execute(
+            "CREATE TABLE big AS SELECT range AS n, repeat(md5(range::VARCHAR), 4) AS s FROM range(400000)"
+        )
         store.con.execute("CHECKPOINT")
     with Store(db, memory_limit=limit) as store:
         cap = store.con.execute("SELECT current_setting('memory_limit')").fetchone()
