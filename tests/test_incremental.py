@@ -423,14 +423,27 @@ def test_an_older_undated_report_is_estimated_again_only_when_its_story_evidence
     assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}
 
 
-def test_a_story_that_loses_a_dated_report_to_a_new_version_is_estimated_again(tmp_path: Path) -> None:
+def _write_report(folder: Path, name: str, day: str | None, text: str) -> Path:
+    """A dated report as a JSONL record, an undated one as plain text."""
     import json
 
+    path = folder / (f"{name}.jsonl" if day else f"{name}.txt")
+    folder.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"text": text, "published": day, "outlet": name}) if day else text, encoding="utf-8")
+    return path
+
+
+def _same_documents(one: Path, two: Path) -> dict[str, dict[str, Any]]:
+    """Assert both stores hold the same documents; return the first's by file name."""
+    a, b = _bundle(one), _bundle(two)
+    assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}
+    return {Path(d["source"].split("#")[0]).stem: d for d in a["documents"]}
+
+
+def test_a_story_that_loses_a_dated_report_to_a_new_version_is_estimated_again(tmp_path: Path) -> None:
+
     def write(name: str, day: str | None, text: str) -> Path:
-        path = tmp_path / "docs" / (f"{name}.jsonl" if day else f"{name}.txt")
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(json.dumps({"text": text, "published": day, "outlet": name}) if day else text, encoding="utf-8")
-        return path
+        return _write_report(tmp_path / "docs", name, day, text)
 
     d1 = write("d1", "2025-03-10", QUAY_REPORTS["d1"][0])
     d2 = write("d2", "2025-03-12", QUAY_REPORTS["d2"][0])
@@ -442,10 +455,8 @@ def test_a_story_that_loses_a_dated_report_to_a_new_version_is_estimated_again(t
     assert analyze([d2], db=two).new_versions == 1
     one = tmp_path / "one.duckdb"
     analyze([d1, d2, u1], db=one)
-    a, b = _bundle(one), _bundle(two)
-    by_name = {Path(d["source"].split("#")[0]).stem: d for d in a["documents"]}
+    by_name = _same_documents(one, two)
     assert any("2025-03-10 to 2025-03-10" in e for e in by_name["u1"]["published"]["evidence"])
-    assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}
 
 
 def test_a_dated_reports_events_are_found_once_and_read_back_alike(
@@ -456,10 +467,7 @@ def test_a_dated_reports_events_are_found_once_and_read_back_alike(
     import storyline.dating_story as dating_story
 
     def write(name: str, day: str | None, text: str) -> Path:
-        path = tmp_path / "docs" / (f"{name}.jsonl" if day else f"{name}.txt")
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(json.dumps({"text": text, "published": day, "outlet": name}) if day else text, encoding="utf-8")
-        return path
+        return _write_report(tmp_path / "docs", name, day, text)
 
     # d1 dates the closure (Tuesday 11 March); the undated u1 says only "on Tuesday" about it.
     d1 = write("d1", "2025-03-12", "Storm shuts Port Elsmere quay\n\n" + ORIGINAL.replace("on Tuesday", "on March 11"))
@@ -484,7 +492,5 @@ def test_a_dated_reports_events_are_found_once_and_read_back_alike(
     assert read == ["Port Elsmere quay still shut"], "only the new dated report is read for events"
     one = tmp_path / "one.duckdb"
     analyze([d1, u1, d2], db=one)
-    a, b = _bundle(one), _bundle(two)
-    by_name = {Path(d["source"].split("#")[0]).stem: d for d in a["documents"]}
+    by_name = _same_documents(one, two)
     assert any("matches the event of 2025-03-11" in e for e in by_name["u1"]["published"]["evidence"])
-    assert {d["id"]: d for d in a["documents"]} == {d["id"]: d for d in b["documents"]}
