@@ -271,12 +271,13 @@ def test_staleness_follows_the_story_across_runs(tmp_path: Path) -> None:
 
 
 def test_analyze_hands_freed_memory_back_after_every_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyline.memory as memory
     import storyline.pipeline as pipeline
     from storyline.store import Store
 
     calls: list[int] = []
     evictions: list[str] = []
-    monkeypatch.setattr(pipeline, "_malloc_trim", lambda: calls.append)
+    monkeypatch.setattr(memory, "_malloc_trim", lambda: calls.append)
     real_release = Store.release_cache
 
     def counted(self: Store) -> None:
@@ -299,7 +300,7 @@ def test_analyze_hands_freed_memory_back_after_every_batch(tmp_path: Path, monke
 def test_release_free_memory_runs_here() -> None:
     import sys
 
-    from storyline.pipeline import _malloc_trim, release_free_memory
+    from storyline.memory import _malloc_trim, release_free_memory
 
     release_free_memory()
     if sys.platform.startswith("linux"):

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from storyline.ann import RowFile, best_per_row, normalise
+from storyline.memory import release_free_memory
 from storyline.records import Flag
 from storyline.store import Store
 
@@ -547,7 +548,6 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
         group_positions,
         iter_relations,
     )
-    from storyline.pipeline import release_free_memory
 
     unlinked = store.unlinked_docs(CLAIMS)
     write_claim_blocks(store, unlinked)

@@ -37,7 +37,8 @@ import numpy as np
 from storyline._exceptions import EngineError
 from storyline.ingest import iter_inputs
 from storyline.kb import KnowledgeBase
-from storyline.pipeline import BatchResult, batched, process_inputs, release_free_memory
+from storyline.memory import release_free_memory
+from storyline.pipeline import BatchResult, batched, process_inputs
 from storyline.records import Document, RawInput, Rejection
 
 #: Columns of the input shards.

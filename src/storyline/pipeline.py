@@ -7,19 +7,16 @@ so a re-run or an incremental run reprocesses nothing that is already stored.
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import hashlib
 import json
 import os
 import re
-import sys
 import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,6 +30,7 @@ from storyline.clean import read_article
 from storyline.dating_story import SPAN_EVIDENCE
 from storyline.ingest import iter_inputs
 from storyline.kb import KnowledgeBase, load_kb
+from storyline.memory import release_free_memory
 from storyline.records import Article, DateEstimate, Document, Flag, RawInput, Rejection
 from storyline.staleness import StoryMember, merge_flags, stale_flags, story_stale_flags
 from storyline.store import Store
@@ -290,17 +288,6 @@ def analyze(
     return summary
 
 
-@lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        return None
-    return trim
-
-
 def _write_batch(store: Store, done: BatchResult, *, summary: RunSummary, run_id: str) -> None:
     """Write one batch's results and count them into ``summary``."""
     docs, rejections = done.documents, done.rejections
@@ -323,18 +310,6 @@ def _release_memory(store: Store) -> None:
     """DuckDB's cached pages and the freed heap back to the system, between batches and stages."""
     store.release_cache()
     release_free_memory()
-
-
-def release_free_memory() -> None:
-    """Hand memory that a batch freed back to the operating system (glibc only; else a no-op).
-
-    The parser, the embedding model and DuckDB free most of what a batch allocates, but glibc keeps
-    the freed pages in its arenas; over 512 documents the resident size grew 1,137 → 1,411 MB without
-    this call and 920 → 1,000 MB with it, at a few milliseconds a batch.
-    """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 def _split_stored(store: Store, batch: Sequence[RawInput | Rejection]) -> tuple[list[RawInput | Rejection], list[str]]:
