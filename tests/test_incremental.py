@@ -494,3 +494,25 @@ def test_a_dated_reports_events_are_found_once_and_read_back_alike(
     analyze([d1, u1, d2], db=one)
     by_name = _same_documents(one, two)
     assert any("matches the event of 2025-03-11" in e for e in by_name["u1"]["published"]["evidence"])
+
+
+def test_a_one_run_store_leaves_no_document_to_compare_again(tmp_path: Path) -> None:
+    from storyline.crossdoc import CLAIMS, PARAPHRASE
+
+    def write(name: str, day: str | None, text: str) -> Path:
+        return _write_report(tmp_path / "docs", name, day, text)
+
+    # u1 is dated from its story (d1 dates "Tuesday"), which happens after its own estimate.
+    paths = [
+        write("d1", "2025-03-12", "Storm shuts Port Elsmere quay\n\n" + ORIGINAL.replace("on Tuesday", "on March 11")),
+        write("u1", None, "Port Elsmere quay closure\n\n" + ORIGINAL),
+        write("d2", "2025-03-14", "Port Elsmere quay still shut\n\n" + RETOLD.replace("on Tuesday", "on 11 March")),
+    ]
+    db = tmp_path / "store.duckdb"
+    analyze(paths, db=db)
+    with Store(db, read_only=True) as store:
+        [u1] = store.query("SELECT published_evidence FROM documents WHERE source LIKE '%u1.txt'")
+        # Each stage compared a document with the day it ends the run with, so a next run starts clean.
+        assert store.unlinked_docs(PARAPHRASE) == []
+        assert store.unlinked_docs(CLAIMS) == []
+    assert "matches the event of 2025-03-11" in str(u1["published_evidence"])

@@ -272,12 +272,14 @@ def analyze(
         # The last batch's documents are not held through the cross-document stages.
         done = None
         _release_memory(store)
-        groups = link_duplicates(store)
+        link_entities(store, kb=kb)
         # Each stage frees what it read before the next one reads more (see release_free_memory).
         _release_memory(store)
-        link_entities(store, kb=kb)
-        _release_memory(store)
         link_stories(store, run_id=run_id)
+        _release_memory(store)
+        # After story re-dating, so copy originals and paraphrase sources are chosen by final dates,
+        # and the days recorded as linked are the ones the next run will find.
+        groups = link_duplicates(store)
         link_staleness(store, duplicate_of=groups.duplicate_of)
         _release_memory(store)
         link_claims(store, duplicate_of=groups.duplicate_of)
