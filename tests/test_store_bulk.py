@@ -166,3 +166,85 @@ def test_release_cache_leaves_a_store_in_memory_alone() -> None:
         store.con.execute("CREATE TABLE t AS SELECT range AS n FROM range(1000)")
         store.release_cache()
         assert store.con.execute("SELECT count(*) FROM t").fetchone() == (1000,)
+
+
+def _setting(store: Store) -> str:
+    row = store.con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def _bulk_table(store: Store, name: str) -> None:
+    store.con.execute(
+        f"CREATE TABLE {name} AS SELECT range AS n, md5(range::VARCHAR) || md5((range + 1)::VARCHAR) AS s "
+        "FROM range(1000000)"
+    )
+
+
+def test_capped_cache_holds_a_bulk_write_under_the_lower_cap_and_restores_the_cap(tmp_path: Path) -> None:
+    with Store(tmp_path / "open.duckdb", memory_limit="256MB") as store:
+        _bulk_table(store, "big")
+        assert _cached_table_mib(store) > 24, "uncapped, the written pages stay cached"
+    with Store(tmp_path / "capped.duckdb", memory_limit="256MB") as store:
+        cap = _setting(store)
+        with store.capped_cache("16MB"):
+            assert _setting(store) != cap
+            _bulk_table(store, "big")
+            assert _cached_table_mib(store) < 16
+        assert _setting(store) == cap
+        assert store.con.execute("SELECT count(*), sum(n) FROM big").fetchone() == (1000000, sum(range(1000000)))
+
+
+@pytest.mark.parametrize(("path", "configured", "asked"), [
+    ("file", "256MB", "512MB"),  # not lower than the configured cap
+    ("file", "256MB", "a lot"),  # not a size
+    ("file", "80%", "16MB"),  # a configured cap in another form
+    (":memory:", "256MB", "16MB"),  # nowhere to write pages out to
+])
+def test_capped_cache_leaves_the_cap_alone_when_it_cannot_lower_it(
+    tmp_path: Path, path: str, configured: str, asked: str
+) -> None:
+    with Store(tmp_path / "s.duckdb" if path == "file" else path, memory_limit=configured) as store:
+        cap = _setting(store)
+        with store.capped_cache(asked):
+            assert _setting(store) == cap
+        assert _setting(store) == cap
+
+
+def test_capped_cache_restores_the_cap_when_the_block_fails(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb", memory_limit="256MB") as store:
+        cap = _setting(store)
+        with pytest.raises(RuntimeError), store.capped_cache("16MB"):
+            raise RuntimeError("stop")
+        assert _setting(store) == cap
+
+
+def test_relations_are_written_under_the_write_cap(tmp_path: Path) -> None:
+    import storyline.store as store_mod
+
+    seen: list[str] = []
+    with Store(tmp_path / "s.duckdb", memory_limit="256MB") as store:
+        cap = _setting(store)
+
+        def relations():  # type: ignore[no-untyped-def]
+            for n in range(3):
+                seen.append(_setting(store))
+                yield {"kind": "corroborates", "a": f"c{n}", "b": f"c{n + 1}", "evidence": ["x", "y"],
+                       "explanation": "both say so", "score": 0.9}
+
+        store.replace_links(relations(), [])
+        assert _setting(store) == cap
+        assert store.con.execute("SELECT count(*) FROM relations").fetchone() == (3,)
+    with Store(":memory:", memory_limit=store_mod._WRITE_LIMIT) as low:
+        written_cap = _setting(low)
+    assert seen == [written_cap] * 3
+
+
+@pytest.mark.parametrize(("size", "expected"), [
+    ("256MB", 256 * 10**6), ("300 MiB", 300 * 2**20), ("1.5GiB", int(1.5 * 2**30)), ("16kb", 16_000),
+    (" 2TB ", 2 * 10**12), ("80%", None), ("256", None), ("MB", None), ("-1MB", None),
+])
+def test_size_bytes_reads_plain_sizes_only(size: str, expected: int | None) -> None:
+    from storyline.store import _size_bytes
+
+    assert _size_bytes(size) == expected

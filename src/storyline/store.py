@@ -201,9 +201,26 @@ class WriteResult:
 MEMORY_LIMIT = "256MB"
 #: The cap `Store.release_cache` sets for a moment, so DuckDB evicts the pages it holds above it.
 _RELEASE_LIMIT = "16MB"
-_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
+#: The cap while a whole-store match writes its relations: the rows already written need not stay
+#: cached (DuckDB otherwise holds up to `MEMORY_LIMIT` of them), and below this the writes slow down.
+_WRITE_LIMIT = "64MB"
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
 #: Rows per INSERT when a writer streams them.
 _WRITE_CHUNK = 10_000
+
+
+def _size_bytes(size: str) -> int | None:
+    """Bytes in a plain size such as "256MB" or "1.5GiB" (None for any other form).
+
+    Args:
+        size: the size, as DuckDB's memory_limit takes it.
+    """
+    found = _SIZE.fullmatch(size.strip())
+    if found is None:
+        return None
+    number, unit, binary = found.groups()
+    base = 1024 if binary else 1000
+    return int(float(number) * base ** ("KMGT".index(unit.upper()) + 1))
 
 
 class Store:
@@ -254,15 +271,36 @@ class Store:
             return
         # The cap as configured: DuckDB reports it rounded ("244.1 MiB"), and setting that back
         # would shrink it a little each time. Only a plain size reaches the SQL.
-        limit = self._memory_limit if _SIZE.fullmatch(self._memory_limit) else None
-        if limit is None:
+        if _size_bytes(self._memory_limit) is None:
             return
+        limit = self._memory_limit
         try:
             self.con.execute(f"SET memory_limit = '{_RELEASE_LIMIT}'")
         except duckdb.Error:
             pass  # more is in use than the low cap allows: what could go has gone
         finally:
             self.con.execute(f"SET memory_limit = '{limit}'")
+
+    @contextmanager
+    def capped_cache(self, limit: str) -> Iterator[None]:
+        """Hold DuckDB to a lower memory cap during a block, then restore the configured one.
+
+        For a long write whose rows are not read again: above the cap DuckDB writes pages out
+        instead of keeping them. A larger ``limit`` than the configured cap, a cap given in another
+        form, or a store in memory leaves the cap as it is.
+
+        Args:
+            limit: the cap during the block, such as "64MB".
+        """
+        configured, wanted = _size_bytes(self._memory_limit), _size_bytes(limit)
+        if self.path == ":memory:" or configured is None or wanted is None or wanted >= configured:
+            yield
+            return
+        self.con.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET memory_limit = '{self._memory_limit}'")
 
     def __enter__(self) -> Store:
         return self
@@ -776,9 +814,12 @@ class Store:
                 for r in relations
             )
             head = "INSERT INTO relations (kind, a, b, evidence, explanation, score)"
-            while chunk := list(islice(rows, _WRITE_CHUNK)):
-                # Not through Arrow: a whole-store match writes millions of relations in this transaction.
-                _insert_rows(con, head, chunk, key_width=0, arrow=False)
+            # A whole-store match writes over a million relations here (20,000 documents): cached,
+            # they would add up to the whole cap to the match's peak.
+            with self.capped_cache(_WRITE_LIMIT):
+                while chunk := list(islice(rows, _WRITE_CHUNK)):
+                    # Not through Arrow: a whole-store match writes millions of relations in this transaction.
+                    _insert_rows(con, head, chunk, key_width=0, arrow=False)
             found = positions() if callable(positions) else positions
             _insert_rows(
                 con,
