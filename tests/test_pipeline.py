@@ -297,6 +297,42 @@ def test_analyze_hands_freed_memory_back_after_every_batch(tmp_path: Path, monke
     assert evictions == [str(tmp_path / "t.duckdb")] * len(calls)
 
 
+def test_a_large_run_hands_back_its_models_before_the_cross_document_stages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.embed as embed
+    import storyline.nlp as nlp
+    import storyline.pipeline as pipeline
+
+    loaded: list[tuple[int, int]] = []
+    real_link_entities = pipeline.link_entities
+
+    def watching(store: Store, **kwargs: Any) -> int:
+        loaded.append((nlp.get_nlp.cache_info().currsize, embed._model.cache_info().currsize))
+        return real_link_entities(store, **kwargs)
+
+    monkeypatch.setattr(pipeline, "link_entities", watching)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text(f"Report {n}\n\nThe council of Varnholt met on Monday to discuss item {n}.\n")
+    analyze([folder], db=tmp_path / "small.duckdb")
+    assert loaded[-1] == (1, 1), "a small run keeps its models for the next one"
+    monkeypatch.setattr(pipeline, "LARGE_RUN", 3)
+    analyze([folder], db=tmp_path / "large.duckdb")
+    assert loaded[-1] == (0, 0)
+    bundles = []
+    for name in ("small", "large"):
+        with Store(tmp_path / f"{name}.duckdb", read_only=True) as store:
+            bundles.append(build_bundle(store)["documents"])
+    assert bundles[0] == bundles[1]
+    (folder / "3.txt").write_text("Report 3\n\nThe mayor of Varnholt said on Tuesday that the council would vote.\n")
+    # The next run loads them again.
+    assert analyze([folder], db=tmp_path / "large.duckdb").added == 1
+    with Store(tmp_path / "large.duckdb", read_only=True) as store:
+        assert store.counts()["documents"] == 4
+
+
 def test_release_free_memory_runs_here() -> None:
     import sys
 

@@ -108,3 +108,9 @@ def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
         _stats.update(hits=0, misses=0)
+
+
+def release_model() -> None:
+    """Forget the loaded model and every remembered vector; the next `embed` loads the model again."""
+    clear_cache()
+    _model.cache_clear()

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["release_free_memory"]
+__all__ = ["release_free_memory", "release_models"]
 
 
 @lru_cache(maxsize=1)
@@ -31,3 +31,17 @@ def release_free_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def release_models() -> None:
+    """Drop the loaded spaCy pipeline, sentence-embedding model and their caches; the next use reloads them.
+
+    The cross-document stages read stored vectors and parses and need no model, while the models
+    hold about 130 MB (spaCy with its components, MiniLM, the embedding cache). Reloading takes a
+    couple of seconds.
+    """
+    from storyline import attribute_model, embed, nlp
+
+    nlp.get_nlp.cache_clear()
+    attribute_model.load_model.cache_clear()
+    embed.release_model()

@@ -30,7 +30,7 @@ from storyline.clean import read_article
 from storyline.dating_story import SPAN_EVIDENCE
 from storyline.ingest import iter_inputs
 from storyline.kb import KnowledgeBase, load_kb
-from storyline.memory import release_free_memory
+from storyline.memory import release_free_memory, release_models
 from storyline.records import Article, DateEstimate, Document, Flag, RawInput, Rejection
 from storyline.staleness import StoryMember, merge_flags, stale_flags, story_stale_flags
 from storyline.store import Store
@@ -40,6 +40,9 @@ BATCH_SIZE = 64
 
 #: Where the per-document stages can run (`analyze`'s ``engine``).
 ENGINES = ("local", "ray")
+#: A run that analyses this many documents hands back its models before the cross-document stages,
+#: which need none: their memory grows with the store, and reloading takes seconds, not minutes.
+LARGE_RUN = 2_000
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -271,6 +274,8 @@ def analyze(
                 progress(summary.seen, summary.added)
         # The last batch's documents are not held through the cross-document stages.
         done = None
+        if summary.added >= LARGE_RUN:
+            release_models()
         _release_memory(store)
         link_entities(store, kb=kb)
         # Each stage frees what it read before the next one reads more (see release_free_memory).
