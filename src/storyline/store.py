@@ -267,19 +267,8 @@ class Store:
         of a 20,000-document store). Lowering the cap for a moment makes it evict them; pages still
         in use stay. A store in memory has nowhere to evict to and is left as it is.
         """
-        if self.path == ":memory:":
-            return
-        # The cap as configured: DuckDB reports it rounded ("244.1 MiB"), and setting that back
-        # would shrink it a little each time. Only a plain size reaches the SQL.
-        if _size_bytes(self._memory_limit) is None:
-            return
-        limit = self._memory_limit
-        try:
-            self.con.execute(f"SET memory_limit = '{_RELEASE_LIMIT}'")
-        except duckdb.Error:
-            pass  # more is in use than the low cap allows: what could go has gone
-        finally:
-            self.con.execute(f"SET memory_limit = '{limit}'")
+        with self.capped_cache(_RELEASE_LIMIT):
+            pass
 
     @contextmanager
     def capped_cache(self, limit: str) -> Iterator[None]:
@@ -292,15 +281,21 @@ class Store:
         Args:
             limit: the cap during the block, such as "64MB".
         """
+        # The cap as configured: DuckDB reports it rounded ("244.1 MiB"), and setting that back
+        # would shrink it a little each time. Only plain sizes reach the SQL.
         configured, wanted = _size_bytes(self._memory_limit), _size_bytes(limit)
-        if self.path == ":memory:" or configured is None or wanted is None or wanted >= configured:
-            yield
-            return
-        self.con.execute(f"SET memory_limit = '{limit}'")
+        lowered = False
+        if self.path != ":memory:" and configured is not None and wanted is not None and wanted < configured:
+            try:
+                self.con.execute(f"SET memory_limit = '{limit}'")
+                lowered = True
+            except duckdb.Error:
+                pass  # more is in use than the lower cap allows: the block runs under the configured one
         try:
             yield
         finally:
-            self.con.execute(f"SET memory_limit = '{self._memory_limit}'")
+            if lowered:
+                self.con.execute(f"SET memory_limit = '{self._memory_limit}'")
 
     def __enter__(self) -> Store:
         return self
