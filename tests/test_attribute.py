@@ -923,3 +923,51 @@ def test_they_without_a_group_that_spoke_stays_unknown() -> None:
 def test_the_person_asked_is_not_the_asker(text: str, content: str, speaker: str | None) -> None:
     q = _raw(text, content)
     assert q.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # the parser hangs the "that" clause on the noun of the cue's adjunct
+        ("The Harbour Users Association chair Mirela Okafor says in a statement that the new fares will "
+         "drive families off the island.", "that the new fares will drive families off the island", "Mirela Okafor"),
+        ("Pilot Jonas Brandt said on Friday during a news conference that the crossing may close until March.",
+         "that the crossing may close until March", "Jonas Brandt"),
+        ("Okafor said following a vote in 2019 that she had serious doubts about the ferry contract.",
+         "that she had serious doubts about the ferry contract", "Okafor"),
+    ],
+)
+def test_a_that_clause_hung_on_an_adjunct_is_the_cues_content(text: str, content: str, speaker: str) -> None:
+    q = _one(text, content)
+    assert q.text == content + ("." if q.text.endswith(".") else "")
+    assert q.speaker == speaker
+    assert not q.direct
+
+
+def test_a_lower_case_quotation_that_ends_a_sentence_is_a_statement() -> None:
+    text = ("Asked about the leaflets, council leader Jonas Brandt said “ugly leaflets like these, they’ve got "
+            "no place in a local campaign.”")
+    q = _one(text, "ugly leaflets")
+    assert q.text == text[text.index("“"):]
+    assert q.direct and q.speaker == "Jonas Brandt"
+    # a quoted word after the cue stays a term, not a statement
+    assert not [x for x in extract_quotes('In a short reply, Brandt said "ferries" three times.') if x.direct]
+
+
+def test_a_title_before_a_cue_with_its_own_clause_is_not_the_statement() -> None:
+    # (the parser ends a sentence after "channel’s", so the title opens the cue's sentence)
+    text = ("Sunday on Fox News channel’s “Sunday Morning Futures,” Rep. Jonas Brandt said the harbour board’s "
+            "“judgment” is in question because of the pier contract.")
+    qs = extract_quotes(text)
+    assert not [q for q in qs if "Morning Futures" in q.text]
+    q = _one(text, "the harbour board’s “judgment” is in question")
+    assert q.speaker == "Jonas Brandt"
+
+
+def test_a_quoted_name_inside_the_speakers_description_does_not_take_the_cue() -> None:
+    text = ("“We have had busier summers than this one,” ferry captain Ana Lind, wearing a “Save the Pier” "
+            "badge, said matter-of-factly.")
+    qs = extract_quotes(text)
+    q = _one(text, "busier summers")
+    assert q.direct and q.speaker == "Ana Lind"
+    assert not [x for x in qs if "Save the Pier" in x.text]

@@ -53,6 +53,14 @@ _ASIDE_DEPTH = 4
 #: Parts of speech of a speaker's name phrase ("the party's chief whip Jo Bell").
 _NAME_POS = frozenset({"PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM", "PART"})
 _BEFORE_WINDOW = 9
+# Tokens after a cue within which a misattached "that" clause is looked for ("said on Friday during a
+# news conference that ...").
+_THAT_REACH = 12
+# Words a lower-case quotation after its cue needs, with a full stop, to count as a statement.
+_STATEMENT_WORDS = 5
+# A quotation of at most this many words, all capitalised but the small ones, reads as a title.
+_TITLE_WORDS = 6
+_TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"})
 #: Longest speaker phrase after an inverted cue ("said the company's chief executive").
 _INVERTED_WORDS = 6
 #: Tokens a trailing cue clause may span after the cue ("..., he said in a follow-up interview.").
@@ -390,6 +398,24 @@ def _complement(cue: Token) -> Token | None:
     return next((c for c in comps if c.left_edge.i >= sent_start), None)
 
 
+def _misattached_that_clause(cue: Token) -> Token | None:
+    """A "that" clause after the cue that the parser hung on a noun of the cue's adjuncts.
+
+    'Awad says in a statement that the rhetoric has crossed the line' and 'Adelson said on Friday
+    during a news conference that he may wait' come out with the clause as a modifier of "statement"
+    or "conference"; only adjunct words (no verb) stand between the cue and "that".
+    """
+    doc = cue.doc
+    for t in doc[cue.i + 1: min(len(doc), cue.i + _THAT_REACH)]:
+        if "\n" in t.text or t.text in (".", "?", "!", ";", ":") or t.text in _CLOSERS or t.text in "“\"‘":
+            return None
+        if t.lower_ == "that" and t.dep_ == "mark" and t.head.i > t.i and t.head.pos_ in _VERB_POS:
+            return t.head if t.i > cue.i + 1 else None
+        if (t.pos_ in _VERB_POS and t.dep_ != "prep") or t.pos_ in ("PRON", "SCONJ", "CCONJ"):
+            return None  # (a verb heading a prepositional phrase, "following a vote", is an adjunct)
+    return None
+
+
 def _parenthetical_tail(cue: Token, hi: Token) -> Token:
     """Content resumes after a cue set off by commas ("X, she said, while Y"): the sentence end."""
     doc = cue.doc
@@ -581,8 +607,11 @@ class _Extractor:
         if last.text not in (":", ",") and not _is_cue(last):
             return None
         if _is_cue(last):
-            inner = text[q.inner[0]: q.inner[0] + 1]
-            if not inner.isupper():  # a quoted fragment, not a full statement
+            inner = text[q.inner[0]: q.inner[1]].rstrip()
+            # A quoted fragment is not a full statement ('said "CNN" five times'); a lower-case start
+            # that runs to the end of a sentence of several words is one ('said "anti-Semitic
+            # images, they've got no place in a campaign."').
+            if not inner[:1].isupper() and not (inner[-1:] in ".!?" and len(inner.split()) >= _STATEMENT_WORDS):
                 return None
             return last if last.i not in self.used_cues else None
         for k in range(j - 1, max(-1, j - _BEFORE_WINDOW), -1):
@@ -683,8 +712,7 @@ class _Extractor:
         for qi, q in enumerate(quotes):
             if qi in used_q:
                 continue
-            limit = quotes[qi + 1].start if qi + 1 < len(quotes) else len(self.text)
-            cue = self._after(q, limit)
+            cue = self._after(q, self._cue_limit(qi))
             if cue is not None and self._sentence_start(q) < q.start:
                 first = self.idx.first_at(q.start)
                 if not cue.left_edge.i <= first <= cue.right_edge.i and not self._split_after(q, cue):
@@ -695,6 +723,10 @@ class _Extractor:
                     # 'Asked … on "CBS This Morning," Sanders said he had not …': the cue has its own
                     # content; the quotation is a name inside the clause before it
                     cue = None
+            elif cue is not None and self._is_title(q) and self._own_clause(cue):
+                # '… on Fox News' “Sunday Morning Futures,” Rep. Issa said Clinton's judgment is in
+                # question': a title before a cue with a clause of its own names a show, not words
+                cue = None
             after = cue is not None
             cue = cue or self._before(q)
             dash = None
@@ -743,11 +775,30 @@ class _Extractor:
                 self._add(start, end, None, direct=True, cue_text="―", subject=dash)
             elif cue is not None:
                 subj = _subject(cue, quoted=self._in_quote) or _inverted_subject(cue)
-                if after and (subj is None or subj.left_edge.idx < q.end):
+                if after and (subj is None or subj.left_edge.idx < q.end or subj.i > cue.i):
+                    # ('"…," Eastland said matter-of-factly': a name before the cue beats a word after it)
                     # The parser folded the quote into the subject, or found none:
                     # '"...," Trump, the front-runner, said' names the speaker between the two.
                     subj = self._speaker_between(q.end, cue) or subj
                 self._add(start, end, cue, direct=True, subject=subj)
+
+    def _cue_limit(self, qi: int) -> int:
+        """Where the search for a cue after quotation ``qi`` stops: the next quotation that is not a
+        name inside the speaker's description ('“…,” delegate Bill Eastland, wearing “Ted Cruz” pins,
+        said')."""
+        quotes = self.quotes
+        for nxt in quotes[qi + 1:]:
+            gap = self.text[quotes[qi].end: nxt.start]
+            if self._is_title(nxt) and "\n" not in gap and not re.search(r"[.?!;]\s", gap):
+                continue
+            return nxt.start
+        return len(self.text)
+
+    def _is_title(self, q: QuoteSpan) -> bool:
+        """A short quotation in title case ("Sunday Morning Futures"): a name rather than words."""
+        words = self.text[q.inner[0]: q.inner[1]].strip(_TRIM + "!?").split()
+        content = [w for w in words if w.lower() not in _TITLE_SMALL_WORDS]
+        return 1 < len(words) <= _TITLE_WORDS and bool(content) and all(w[:1].isupper() for w in content)
 
     def _own_clause(self, cue: Token) -> bool:
         """The cue has a clause of its own after it that begins outside any quotation."""
@@ -834,6 +885,10 @@ class _Extractor:
                     (c.dep_ in ("advcl", "ccomp") and any(m.dep_ == "mark" and m.lower_ in _QUESTION_MARKS
                                                           for m in c.children))
                     or (c.dep_ == "xcomp" and c.tag_ == "VBG" and t.lemma_.lower() not in _ASPECTUAL))), None)
+            misattached = False
+            if comp is None:
+                comp = _misattached_that_clause(t)
+                misattached = comp is not None
             short = False
             if comp is None and self.loose:
                 # Short objects ("announced his resignation") and topics ("asked about the deal"):
@@ -929,7 +984,9 @@ class _Extractor:
             if end - start < (2 if short else 8):
                 continue
             self.used_cues.add(t.i)
-            self.comp = ("short-" if short else "") + (comp.dep_ if comp is not None else "parataxis")
+            # A misattached clause is the cue's complement in all but the parse.
+            self.comp = ("short-" if short else "") + (
+                "ccomp" if misattached else comp.dep_ if comp is not None else "parataxis")
             self._add(start, end, t, direct=self._is_quote(start, end))
             self.comp = ""
 
