@@ -971,3 +971,32 @@ def test_a_quoted_name_inside_the_speakers_description_does_not_take_the_cue() -
     q = _one(text, "busier summers")
     assert q.direct and q.speaker == "Ana Lind"
     assert not [x for x in qs if "Save the Pier" in x.text]
+
+
+def test_a_noun_object_inside_a_reported_clause_gives_way_to_the_clause() -> None:
+    # "charging fares" reports nothing; the sentence is what Okafor said
+    text = ("But fares are not the only factor.\n\nIsland schools have a different set of costs to consider when "
+            "it comes to charging fees -- heating, transport, energy bills -- which makes the price go up faster "
+            "than inflation, Okafor said.")
+    qs = extract_quotes(text)
+    q = _one(text, "Island schools have a different set of costs")
+    assert q.speaker == "Okafor" and q.cue == "said"
+    assert not [x for x in qs if x.text.startswith("fees") or x.cue == "charging"]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # an aside after "according to X" is not part of the statement, nor is the phrase itself
+        ("Ferry workers backed the mayor by nearly 20 points, according to polling by the union, even as "
+         "other voters drifted away.", "Ferry workers backed the mayor by nearly 20 points"),
+        # a phrase set off inside its clause keeps the whole clause
+        ("Fundraising, according to the campaign, has surged since the debate in March.",
+         "Fundraising, according to the campaign, has surged since the debate in March"),
+        ("The new pier, according to two council officials, would cost twice the original estimate.",
+         "The new pier, according to two council officials, would cost twice the original estimate"),
+    ],
+)
+def test_according_to_takes_the_clause_it_belongs_to(text: str, content: str) -> None:
+    q = _one(text, content)
+    assert q.text == content

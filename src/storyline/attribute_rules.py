@@ -148,8 +148,15 @@ def _set_off_mid_clause(doc: Doc, lo: int, hi: int, sent_end: int) -> bool:
     if lo < 1 or hi + 2 > sent_end or doc[lo - 1].text != "," or doc[hi + 1].text != ",":
         return False
     # A verb after the phrase heads the clause: its head lies outside that part, or it is the root.
-    return any(t.pos_ in _VERB_POS and (t.head.i == t.i or not hi + 2 <= t.head.i <= sent_end)
-               for t in doc[hi + 2: sent_end + 1])
+    heads = [t for t in doc[hi + 2: sent_end + 1]
+             if t.pos_ in _VERB_POS and (t.head.i == t.i or not hi + 2 <= t.head.i <= sent_end)]
+    if not heads:
+        return False
+    # The clause begins before the phrase when a word there depends on that verb ("Fundraising,
+    # according to X, has surged"); a clause that only hangs on a verb before the phrase ("… by 20
+    # points, according to X, even as others drifted away") is an aside after the statement.
+    begins_before = any(t.head.i != t.i and t.head in heads for t in doc[max(0, lo - _MAX_SCAN): lo - 1])
+    return begins_before or any(t.head.i == t.i for t in heads)
 
 
 def _set_off_cue_sentence(cue: Token) -> tuple[int, int] | None:
@@ -1302,8 +1309,11 @@ class _Extractor:
         if not self.comp.startswith("short-"):
             # "Social media has added another link, she noted": the short object of a cue inside
             # the content gives way to the statement around it.
-            self.cands = [c for c in self.cands if not (c.comp.startswith("short-") and start <= c.start
-                                                        and c.end <= end and (c.start, c.end) != (start, end))]
+            # So does a noun object inside a clause ('Colleges have costs to consider when it comes to
+            # charging tuition -- health care, energy -- Kantrowitz said': "charging" reports nothing).
+            self.cands = [c for c in self.cands if not (
+                (c.comp.startswith("short-") or (c.comp == "dobj" and self.comp == "ccomp"))
+                and start <= c.start and c.end <= end and (c.start, c.end) != (start, end))]
         for c in self.cands:
             inter = min(c.end, end) - max(c.start, start)
             if self.rule in NESTABLE_RULES and start <= c.start and c.end <= end and (c.start, c.end) != (start, end):
