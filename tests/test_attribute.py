@@ -1000,3 +1000,15 @@ def test_a_noun_object_inside_a_reported_clause_gives_way_to_the_clause() -> Non
 def test_according_to_takes_the_clause_it_belongs_to(text: str, content: str) -> None:
     q = _one(text, content)
     assert q.text == content
+
+
+@pytest.mark.parametrize("mark", ["''", '"'])
+def test_words_after_a_quoted_fragment_stay_in_the_statement_up_to_the_cue(mark: str) -> None:
+    text = (f"But the mayor would do well to begin {mark}building bridges{mark} to the harbour board, said Jo Bell, "
+            "a former adviser to the council.")
+    q = _raw(text, "building bridges")
+    assert q.text == text[: text.index(", said")]
+    assert q.speaker == "Jo Bell"
+    # a fragment that ends right at the cue ends the statement there
+    plain = 'Paying no ferry tax "is smart, and legal," Brandt said on Monday.'
+    assert _raw(plain, "is smart").text == plain[: plain.index(" Brandt")]

@@ -758,6 +758,8 @@ class _Extractor:
                 self.used_cues.add(cue.i)
                 if after:
                     start = self._sentence_start(q)
+                    if start < q.start:
+                        end = self._words_before_cue(q, cue)
                 # earlier unattributed quotes right before this one in the same paragraph
                 for qk in range(qi - 1, -1, -1):
                     prev = quotes[qk]
@@ -788,6 +790,14 @@ class _Extractor:
                     # '"...," Trump, the front-runner, said' names the speaker between the two.
                     subj = self._speaker_between(q.end, cue) or subj
                 self._add(start, end, cue, direct=True, subject=subj)
+
+    def _words_before_cue(self, q: QuoteSpan, cue: Token) -> int:
+        """End of a statement whose quoted fragment is followed by more of its words before the cue
+        ('The mayor should begin "building bridges" to the board, said Jo Bell')."""
+        subj = _subject(cue, quoted=self._in_quote)
+        clause_lo = cue.i if subj is None or subj.i > cue.i else min(cue.i, subj.left_edge.i)
+        words = [b for b in self.doc[self.idx.first_at(q.end): clause_lo] if not (b.is_punct or b.is_space)]
+        return words[-1].idx + len(words[-1]) if words else q.end
 
     def _cue_limit(self, qi: int) -> int:
         """Where the search for a cue after quotation ``qi`` stops: the next quotation that is not a
