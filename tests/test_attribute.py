@@ -1012,3 +1012,30 @@ def test_words_after_a_quoted_fragment_stay_in_the_statement_up_to_the_cue(mark:
     # a fragment that ends right at the cue ends the statement there
     plain = 'Paying no ferry tax "is smart, and legal," Brandt said on Monday.'
     assert _raw(plain, "is smart").text == plain[: plain.index(" Brandt")]
+
+
+def test_an_inverted_cue_set_off_inside_a_sentence_gives_the_name_after_it() -> None:
+    text = ("Any fair reading of the minister's actions, said Jo Bell, an expert on ferries at the Island "
+            "Institute, would see this as a retreat from the harbour deal.")
+    q = _one(text, "would see this as a retreat")
+    assert q.speaker == "Jo Bell"
+    assert q.text == text[:-1]
+    # a cue closing its sentence keeps the statement before it
+    tail = "The fares will rise again next spring, said Jo Bell, who chairs the board."
+    assert _one(tail, "fares will rise").text == "The fares will rise again next spring"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("Brandt says cut fares, harbour debt to save the ferry.\n\nCouncillor Jonas Brandt said on Monday that "
+         "the island could not wait.", "cut fares, harbour debt to save the ferry", "Councillor Jonas Brandt"),
+        ("Mourners say Okafor's death tough given island politics.\n\nThe latest on the island vote.",
+         "Okafor's death tough given island politics", "Mourners"),
+    ],
+)
+def test_a_headline_that_reports_a_statement(text: str, content: str, speaker: str) -> None:
+    q = _one(text, content)
+    assert q.text == content
+    assert q.speaker == speaker
+

@@ -56,6 +56,13 @@ _BEFORE_WINDOW = 9
 # Tokens after a cue within which a misattached "that" clause is looked for ("said on Friday during a
 # news conference that ...").
 _THAT_REACH = 12
+# A headline that reports a statement: "Brandt says cut fares to save the ferry".
+_HEADLINE_SAYS = re.compile(
+    r"(?P<who>[A-Z][\w.'’\- ]{0,60}?)\s+(?P<cue>says|say|tells|warns|claims|insists|vows|urges|admits|denies)"
+    r"\s+(?P<what>\S.*)"
+)
+_HEADLINE_CHARS = 200
+_HEADLINE_WHO_WORDS = 6
 # Words a lower-case quotation after its cue needs, with a full stop, to count as a statement.
 _STATEMENT_WORDS = 5
 # A quotation of at most this many words, all capitalised but the small ones, reads as a title.
@@ -421,6 +428,24 @@ def _misattached_that_clause(cue: Token) -> Token | None:
         if (t.pos_ in _VERB_POS and t.dep_ != "prep") or t.pos_ in ("PRON", "SCONJ", "CCONJ"):
             return None  # (a verb heading a prepositional phrase, "following a vote", is an adjunct)
     return None
+
+
+def _inverted_set_off_speaker(cue: Token, comp: Token) -> Token | None:
+    """The name right after an inverted cue set off inside a sentence, or None.
+
+    'Any fair reading of the deal, said Jo Bell, an expert on ferries, would see a retreat' comes out
+    with "reading" as the cue's subject and "Jo Bell" as the subject of the clause after the cue.
+    """
+    doc = cue.doc
+    subj = next((c for c in cue.children if c.dep_ in _SUBJ), None)
+    if (subj is None or subj.i > cue.i or cue.i < 1 or doc[cue.i - 1].text != "," or comp.i < cue.i
+            or comp.dep_ != "ccomp"):
+        return None
+    name = next((c for c in comp.children if c.dep_ in _SUBJ and c.left_edge.i == cue.i + 1), None)
+    if name is None or name.pos_ != "PROPN" or name.right_edge.i + 1 >= comp.i:
+        return None
+    # the name (and its description) is closed by a comma, which the parser may give to the name
+    return name if "," in (doc[name.right_edge.i].text, doc[name.right_edge.i + 1].text) else None
 
 
 def _parenthetical_tail(cue: Token, hi: Token) -> Token:
@@ -928,7 +953,13 @@ class _Extractor:
                 comp = next((c for c in t.children if c.dep_ in ("intj", "dobj") and c.i == t.i + 1
                              and c.lower_ in _ANSWERS), None)
                 short = comp is not None
-            if comp is not None:
+            inverted = _inverted_set_off_speaker(t, comp) if comp is not None else None
+            if comp is not None and inverted is not None:
+                # 'Any fair reading of it, said Jo Bell, an expert, would see a retreat': the sentence
+                # around the cue is the statement and the name after the cue speaks it
+                lo, hi = next(c for c in t.children if c.dep_ in _SUBJ).left_edge, comp.right_edge
+                start, end = lo.idx, hi.idx + len(hi)
+            elif comp is not None:
                 lo, hi = comp.left_edge, comp.right_edge
                 if comp.dep_ == "ccomp" and not any(c.dep_ in _SUBJ for c in comp.children):
                     # "said the days when … are gone": the parser made the clause's subject the cue's object
@@ -1004,7 +1035,7 @@ class _Extractor:
             # A misattached clause is the cue's complement in all but the parse.
             self.comp = ("short-" if short else "") + (
                 "ccomp" if misattached else comp.dep_ if comp is not None else "parataxis")
-            self._add(start, end, t, direct=self._is_quote(start, end))
+            self._add(start, end, t, direct=self._is_quote(start, end), subject=inverted)
             self.comp = ""
 
     def trailing(self) -> None:
@@ -1231,6 +1262,30 @@ class _Extractor:
                 continue
             self._add(start, end, None, direct=False, cue_text="according to", subject=obj)
 
+    # -- headline forms ------------------------------------------------------------------------
+    def headline_says(self) -> None:
+        """'Brandt says cut fares to save the ferry': a headline's speaker, present-tense cue and claim.
+
+        Headline grammar drops articles and verbs, so the parse rarely gives the cue its clause; a
+        first line that no other rule took is read by its surface form.
+        """
+        text = self.text
+        nl = text.find("\n")
+        line_end = len(text) if nl < 0 else nl
+        if line_end > _HEADLINE_CHARS or any(c.start < line_end for c in self.cands):
+            return
+        m = _HEADLINE_SAYS.match(text, 0, line_end)
+        if m is None or len(m.group("who").split()) > _HEADLINE_WHO_WORDS:
+            return
+        cue = self.doc[self.idx.first_at(m.start("cue"))]
+        if cue.idx != m.start("cue") or cue.i == 0:
+            return
+        start, end = _trim(text, m.start("what"), line_end)
+        if len(text[start:end].split()) < _MIN_WORDS:
+            return
+        speaker = describe(self.doc[cue.i - 1], self.resolver, before=cue.i)
+        self._add(start, end, cue, direct=self._is_quote(start, end), speaker=speaker)
+
     # -- colon forms ---------------------------------------------------------------------------
     def colons(self) -> None:
         text = self.text
@@ -1374,7 +1429,8 @@ class _Extractor:
     def run(self) -> list[Quote]:
         stages: list[tuple[str, Callable[[], None]]] = [
             ("direct", self.direct), ("colon", self.colons), ("indirect", self.indirect),
-            ("according", self.according), ("orphan", self.orphans), ("trailing", self.trailing)]
+            ("according", self.according), ("orphan", self.orphans), ("trailing", self.trailing),
+            ("headline", self.headline_says)]
         if self.with_beliefs:
             stages.append(("belief", self.beliefs))
         if self.loose:
