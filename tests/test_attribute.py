@@ -1039,3 +1039,25 @@ def test_a_headline_that_reports_a_statement(text: str, content: str, speaker: s
     assert q.text == content
     assert q.speaker == speaker
 
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("The council spent months pushing back against claims by two harbour pilots that the new berth "
+         "was too shallow for the winter ferry.", "that the new berth was too shallow for the winter ferry",
+         "two harbour pilots"),
+        ("The mayor's warning that the pier could close by March alarmed the shopkeepers.",
+         "that the pier could close by March", "The mayor"),
+    ],
+)
+def test_a_reporting_noun_introduces_a_statement(text: str, content: str, speaker: str) -> None:
+    q = _raw(text, content)
+    assert q.text == content
+    assert q.speaker == speaker
+    assert q.cue in ("claims", "warning")
+
+
+def test_a_relative_clause_after_a_reporting_noun_is_not_a_statement() -> None:
+    text = "The claim that he made on Friday about the pier did not hold up."
+    assert not [q for q in extract_quotes(text) if "made on Friday" in q.text]

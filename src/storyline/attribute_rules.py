@@ -56,6 +56,11 @@ _BEFORE_WINDOW = 9
 # Tokens after a cue within which a misattached "that" clause is looked for ("said on Friday during a
 # news conference that ...").
 _THAT_REACH = 12
+# Nouns that report a statement in a "that" clause ("the claim that …", "reports that …").
+_NOUN_CUES = frozenset({"claim", "allegation", "assertion", "report", "statement", "warning", "promise", "pledge",
+                        "denial", "accusation", "suggestion", "insistence", "admission", "announcement", "argument",
+                        "contention", "charge"})
+_NOUN_THAT_REACH = 8
 # A headline that reports a statement: "Brandt says cut fares to save the ferry".
 _HEADLINE_SAYS = re.compile(
     r"(?P<who>[A-Z][\w.'’\- ]{0,60}?)\s+(?P<cue>says|say|tells|warns|claims|insists|vows|urges|admits|denies)"
@@ -1262,6 +1267,39 @@ class _Extractor:
                 continue
             self._add(start, end, None, direct=False, cue_text="according to", subject=obj)
 
+    # -- noun cues -----------------------------------------------------------------------------
+    def noun_cues(self) -> None:
+        """'claims by intelligence agencies that her messages were secret': a reporting noun and the
+        "that" clause it introduces, spoken by its "by" agent or possessor when it names one.
+
+        A relative clause ("the claim that he made") has no "that" mark and is left alone.
+        """
+        for t in self.doc:
+            if t.pos_ != "NOUN" or t.lemma_.lower() not in _NOUN_CUES or self._in_quote(t.idx):
+                continue
+            clause = next((c for c in t.children if c.dep_ in ("acl", "ccomp", "appos") and c.i > t.i
+                           and c.pos_ in _VERB_POS), None)
+            that = None if clause is None else next(
+                (m for m in clause.children if m.dep_ == "mark" and m.lower_ == "that" and m.i < clause.i), None)
+            if clause is None or that is None or that.i - t.i > _NOUN_THAT_REACH:
+                continue
+            hi = clause.right_edge
+            if hi.i - that.i < _MIN_WORDS:
+                continue
+            agent = next((o for p in t.children if p.dep_ == "prep" and p.lower_ == "by" and p.i < that.i
+                          for o in p.children if o.dep_ == "pobj"), None)
+            speaker = None if agent is None else describe(agent, self.resolver)
+            owner = next((c for c in t.children if c.dep_ == "poss"), None)
+            if speaker is None and owner is not None:
+                # "the mayor's warning": the possessor, without its "'s"
+                mark = next((c.i for c in owner.children if c.dep_ == "case"), None)
+                speaker = describe(owner, self.resolver, before=mark)
+            start, end = _trim(self.text, that.idx, hi.idx + len(hi))
+            start, end = self._drop_next_opening(start, end)
+            end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
+            self.used_cues.add(t.i)
+            self._add(start, end, t, direct=self._is_quote(start, end), speaker=speaker, speakerless=speaker is None)
+
     # -- headline forms ------------------------------------------------------------------------
     def headline_says(self) -> None:
         """'Brandt says cut fares to save the ferry': a headline's speaker, present-tense cue and claim.
@@ -1430,7 +1468,7 @@ class _Extractor:
         stages: list[tuple[str, Callable[[], None]]] = [
             ("direct", self.direct), ("colon", self.colons), ("indirect", self.indirect),
             ("according", self.according), ("orphan", self.orphans), ("trailing", self.trailing),
-            ("headline", self.headline_says)]
+            ("headline", self.headline_says), ("noun", self.noun_cues)]
         if self.with_beliefs:
             stages.append(("belief", self.beliefs))
         if self.loose:
