@@ -1061,3 +1061,10 @@ def test_a_reporting_noun_introduces_a_statement(text: str, content: str, speake
 def test_a_relative_clause_after_a_reporting_noun_is_not_a_statement() -> None:
     text = "The claim that he made on Friday about the pier did not hold up."
     assert not [q for q in extract_quotes(text) if "made on Friday" in q.text]
+
+
+def test_a_statement_that_is_a_whole_quotation_keeps_its_opening_mark() -> None:
+    text = 'Okafor told the crowd "We will win this vote, and we will win it together."'
+    q = _one(text, "We will win this vote")
+    assert q.text == text[text.index('"'):]
+    assert q.direct

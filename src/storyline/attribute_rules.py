@@ -1034,6 +1034,7 @@ class _Extractor:
                     start, end = _trim(self.text, start, nl)
             start, end = self._drop_next_opening(start, end)
             end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
+            start, end = self._whole_quotation(start, end)
             if end - start < (2 if short else 8):
                 continue
             self.used_cues.add(t.i)
@@ -1145,6 +1146,16 @@ class _Extractor:
         k = bisect_left(self._qstarts, end) - 1
         if k >= 0 and start < self.quotes[k].start and not self.text[self.quotes[k].start: end].strip(_CLOSERS + " "):
             return _trim(self.text, start, self.quotes[k].start)
+        return start, end
+
+    def _whole_quotation(self, start: int, end: int) -> tuple[int, int]:
+        """Take in the opening mark of a quotation the content begins just inside ('told the crowd
+        "We will win"': the parser leaves the mark to the cue), when the content runs to its end."""
+        k = bisect_left(self._qstarts, start) - 1
+        if k >= 0:
+            q = self.quotes[k]
+            if q.closed and q.inner[0] == start and end <= q.end and not self.text[end: q.end].strip(_TRIM + _CLOSERS):
+                return q.start, q.end
         return start, end
 
     def _extend_over_quotes(self, start: int, end: int) -> int:
