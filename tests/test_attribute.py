@@ -1068,3 +1068,22 @@ def test_a_statement_that_is_a_whole_quotation_keeps_its_opening_mark() -> None:
     q = _one(text, "We will win this vote")
     assert q.text == text[text.index('"'):]
     assert q.direct
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("As reported by the Island Courier, the former harbour master was warned twice about the pier's "
+         "condition.", "the former harbour master was warned twice about the pier's condition"),
+        ("As first reported by Reuters, the ferry company will cut two routes next year.",
+         "the ferry company will cut two routes next year"),
+        ("The ferry company will cut two routes next year, as first reported by Reuters.",
+         "The ferry company will cut two routes next year"),
+    ],
+)
+def test_as_reported_by_an_outlet_relays_the_clause(text: str, content: str) -> None:
+    qs = extract_quotes(text)
+    assert [q.text for q in qs] == [content]
+    assert qs[0].speaker is None
+    assert qs[0].via and qs[0].via[0] in ("the Island Courier", "Reuters")
+

@@ -435,6 +435,11 @@ def _misattached_that_clause(cue: Token) -> Token | None:
     return None
 
 
+def _passive_agent(cue: Token) -> Token | None:
+    """The "by" agent of a passive cue ("as reported by the Courier"), or None."""
+    return next((o for a in cue.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"), None)
+
+
 def _inverted_set_off_speaker(cue: Token, comp: Token) -> Token | None:
     """The name right after an inverted cue set off inside a sentence, or None.
 
@@ -958,8 +963,8 @@ class _Extractor:
                 comp = next((c for c in t.children if c.dep_ in ("intj", "dobj") and c.i == t.i + 1
                              and c.lower_ in _ANSWERS), None)
                 short = comp is not None
-            inverted = _inverted_set_off_speaker(t, comp) if comp is not None else None
-            if comp is not None and inverted is not None:
+            named = _inverted_set_off_speaker(t, comp) if comp is not None else None
+            if comp is not None and named is not None:
                 # 'Any fair reading of it, said Jo Bell, an expert, would see a retreat': the sentence
                 # around the cue is the statement and the name after the cue speaks it
                 lo, hi = next(c for c in t.children if c.dep_ in _SUBJ).left_edge, comp.right_edge
@@ -988,11 +993,12 @@ class _Extractor:
                 start, end = lo.idx, hi.idx + len(hi)
             elif (t.dep_ == "advcl" and t.i < t.head.i and t.head.pos_ in _VERB_POS
                   and any(m.dep_ == "mark" and m.lower_ == "as" for m in t.children)
-                  and any(c.dep_ in _SUBJ for c in t.children)
+                  and (any(c.dep_ in _SUBJ for c in t.children) or _passive_agent(t) is not None)
                   and t.lemma_ not in _WHILE_VERBS and not any(c.dep_ in ("dobj", "obj") for c in t.children)):
                 # "As the Courier reported, the mill will close": the main clause is the content. The
                 # "as" stands for what was said, so a cue with its own object ("as she answered
                 # questions") or one that reads as time ("as talks continue") reports nothing.
+                # "As reported by the Courier, …" names its source as the agent.
                 k = t.right_edge.i + 1
                 while k < t.head.i and (self.doc[k].is_punct or self.doc[k].is_space):
                     k += 1
@@ -1000,6 +1006,19 @@ class _Extractor:
                 start, end = self.doc[k].idx, head.right_edge.idx + len(head.right_edge)
                 if head.right_edge.i - k < 3:
                     continue
+                named = _passive_agent(t)
+            elif (t.dep_ == "advcl" and t.i > t.head.i and t.head.pos_ in _VERB_POS and t.tag_ == "VBN"
+                  and any(m.dep_ == "mark" and m.lower_ == "as" for m in t.children)
+                  and _passive_agent(t) is not None):
+                # "The mill will close, as first reported by the Courier": the clause before it
+                head = t.head
+                k = t.left_edge.i - 1
+                while k > head.left_edge.i and (self.doc[k].is_punct or self.doc[k].is_space):
+                    k -= 1
+                if k - head.left_edge.i < 3:
+                    continue
+                start, end = head.left_edge.idx, self.doc[k].idx + len(self.doc[k])
+                named = _passive_agent(t)
             elif t.dep_ == "parataxis" and t.head.pos_ in _VERB_POS and any(c.dep_ in _SUBJ for c in t.children):
                 head = t.head
                 start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
@@ -1041,7 +1060,7 @@ class _Extractor:
             # A misattached clause is the cue's complement in all but the parse.
             self.comp = ("short-" if short else "") + (
                 "ccomp" if misattached else comp.dep_ if comp is not None else "parataxis")
-            self._add(start, end, t, direct=self._is_quote(start, end), subject=inverted)
+            self._add(start, end, t, direct=self._is_quote(start, end), subject=named)
             self.comp = ""
 
     def trailing(self) -> None:
@@ -1054,6 +1073,8 @@ class _Extractor:
             if any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and not addressee)
                    for c in t.children if c.i > t.i):
                 continue  # the cue has content of its own after it ("told The Post" names who heard it)
+            if any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children):
+                continue  # "…, the harbour master was warned": the subject heard it, he did not say it
             subj = _subject(t) or _inverted_subject(t)
             if subj is None:
                 continue
