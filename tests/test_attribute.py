@@ -1087,3 +1087,17 @@ def test_as_reported_by_an_outlet_relays_the_clause(text: str, content: str) -> 
     assert qs[0].speaker is None
     assert qs[0].via and qs[0].via[0] in ("the Island Courier", "Reuters")
 
+
+
+def test_the_source_an_outlet_cites_is_not_a_statement_of_its_own() -> None:
+    text = "The ferry company will cut two routes next year, the Island Courier reported, citing two officials."
+    qs = extract_quotes(text)
+    assert [q.text for q in qs] == ["The ferry company will cut two routes next year"]
+    assert qs[0].speaker == "two officials" and qs[0].via == ("the Island Courier",)
+    assert qs[0].anonymous and qs[0].source_count == 2
+
+
+def test_according_to_after_a_quoted_speaker_is_the_relay_of_that_statement() -> None:
+    text = "\"We will cut two routes,\" the company's chief executive Ana Lind said, according to Reuters."
+    qs = extract_quotes(text)
+    assert [(q.text, q.speaker, q.via) for q in qs] == [('"We will cut two routes,"', "Ana Lind", ("Reuters",))]

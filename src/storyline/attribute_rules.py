@@ -138,6 +138,8 @@ def _is_cue(tok: Token) -> bool:
     return tok.pos_ in _VERB_POS and tok.lemma_.lower() in CUE_VERBS and tok.dep_ != "amod"
 
 
+#: Verbs whose participle names the source an outlet relays ("citing two officials", "quoting aides").
+_RELAY_VERBS = frozenset({"cite", "quote"})
 #: Punctuation that ends the cue clause between two parts of one quotation ('“A,” he said, “B.”').
 _GAP_CLOSERS = frozenset(",:;.!?—–-")
 #: Parts of speech that may come before a leading "according to" ("But, according to ...").
@@ -1110,6 +1112,8 @@ class _Extractor:
             if not _is_belief(t) or self._in_quote(t.idx):
                 continue
             lemma = t.lemma_.lower()
+            if lemma in _RELAY_VERBS and t.tag_ == "VBG" and t.head is not t and _is_cue(t.head):
+                continue  # "the Post reported, citing two officials": the relayed source, not a claim
             subj = {c.dep_ for c in t.children} & set(_SUBJ)
             # "is expected to win": the passive of a wish or forecast, for the learned filter to judge
             # "…, citing health concerns": a participle takes its clause's subject, for the filter to judge
@@ -1271,6 +1275,14 @@ class _Extractor:
             to = doc[t.i + 1]
             obj = next((o for o in to.children if o.dep_ == "pobj"), None)
             if obj is None:
+                continue
+            if (t.head is not t and t.head.i < t.i and is_outlet(obj)
+                    and any(c.cue is not None and c.cue.i == t.head.i and c.direct for c in self.cands)):
+                # '"…," Lind said, according to Reuters': the outlet relays that quotation, which the
+                # direct rule has taken (and names Reuters in its chain). People it is according to make
+                # a statement of their own that holds the other ("…, according to two deckhands"), and
+                # so does an outlet reporting a clause ("officials dispute that reading, according to
+                # the Wire").
                 continue
             sent = _window(t, 80)
             ph_lo, ph_hi = t.i, max(obj.right_edge.i, to.i)
