@@ -956,10 +956,10 @@ def test_a_lower_case_quotation_that_ends_a_sentence_is_a_statement() -> None:
 
 def test_a_title_before_a_cue_with_its_own_clause_is_not_the_statement() -> None:
     # (the parser ends a sentence after "channel’s", so the title opens the cue's sentence)
-    text = ("Sunday on Fox News channel’s “Sunday Morning Futures,” Rep. Jonas Brandt said the harbour board’s "
-            "“judgment” is in question because of the pier contract.")
+    text = ("Sunday on Harbour News channel’s “Sunday Morning Report,” Rep. Jonas Brandt said the harbour "
+            "board’s “judgment” is in question because of the pier contract.")
     qs = extract_quotes(text)
-    assert not [q for q in qs if "Morning Futures" in q.text]
+    assert not [q for q in qs if "Morning Report" in q.text]
     q = _one(text, "the harbour board’s “judgment” is in question")
     assert q.speaker == "Jonas Brandt"
 

@@ -422,9 +422,9 @@ def _complement(cue: Token) -> Token | None:
 def _misattached_that_clause(cue: Token) -> Token | None:
     """A "that" clause after the cue that the parser hung on a noun of the cue's adjuncts.
 
-    'Awad says in a statement that the rhetoric has crossed the line' and 'Adelson said on Friday
-    during a news conference that he may wait' come out with the clause as a modifier of "statement"
-    or "conference"; only adjunct words (no verb) stand between the cue and "that".
+    'Okafor says in a statement that the fares are unfair' and 'Brandt said on Friday during a news
+    conference that the pier may close' come out with the clause as a modifier of "statement" or
+    "conference"; only adjunct words (no verb) stand between the cue and "that".
     """
     doc = cue.doc
     for t in doc[cue.i + 1: min(len(doc), cue.i + _THAT_REACH)]:
@@ -652,9 +652,9 @@ class _Extractor:
             return None
         if _is_cue(last):
             inner = text[q.inner[0]: q.inner[1]].rstrip()
-            # A quoted fragment is not a full statement ('said "CNN" five times'); a lower-case start
-            # that runs to the end of a sentence of several words is one ('said "anti-Semitic
-            # images, they've got no place in a campaign."').
+            # A quoted fragment is not a full statement ('said "ferries" three times'); a lower-case
+            # start that runs to the end of a sentence of several words is one ('said "ugly leaflets,
+            # they've got no place in a campaign."').
             if not inner[:1].isupper() and not (inner[-1:] in ".!?" and len(inner.split()) >= _STATEMENT_WORDS):
                 return None
             return last if last.i not in self.used_cues else None
@@ -768,8 +768,8 @@ class _Extractor:
                     # content; the quotation is a name inside the clause before it
                     cue = None
             elif cue is not None and self._is_title(q) and self._own_clause(cue):
-                # '… on Fox News' “Sunday Morning Futures,” Rep. Issa said Clinton's judgment is in
-                # question': a title before a cue with a clause of its own names a show, not words
+                # '… on Harbour News' "Sunday Morning Report," Rep. Brandt said the board's judgment is
+                # in question': a title before a cue with a clause of its own names a show, not words
                 cue = None
             after = cue is not None
             cue = cue or self._before(q)
@@ -822,7 +822,7 @@ class _Extractor:
             elif cue is not None:
                 subj = _subject(cue, quoted=self._in_quote) or _inverted_subject(cue)
                 if after and (subj is None or subj.left_edge.idx < q.end or subj.i > cue.i):
-                    # ('"…," Eastland said matter-of-factly': a name before the cue beats a word after it)
+                    # ('"…," Lind said matter-of-factly': a name before the cue beats a word after it)
                     # The parser folded the quote into the subject, or found none:
                     # '"...," Trump, the front-runner, said' names the speaker between the two.
                     subj = self._speaker_between(q.end, cue) or subj
@@ -838,8 +838,8 @@ class _Extractor:
 
     def _cue_limit(self, qi: int) -> int:
         """Where the search for a cue after quotation ``qi`` stops: the next quotation that is not a
-        name inside the speaker's description ('“…,” delegate Bill Eastland, wearing “Ted Cruz” pins,
-        said')."""
+        name inside the speaker's description ('"…," captain Ana Lind, wearing a "Save the Pier"
+        badge, said')."""
         quotes = self.quotes
         for nxt in quotes[qi + 1:]:
             gap = self.text[quotes[qi].end: nxt.start]
@@ -849,7 +849,7 @@ class _Extractor:
         return len(self.text)
 
     def _is_title(self, q: QuoteSpan) -> bool:
-        """A short quotation in title case ("Sunday Morning Futures"): a name rather than words."""
+        """A short quotation in title case ("Harbour Hour Tonight"): a name rather than words."""
         words = self.text[q.inner[0]: q.inner[1]].strip(_TRIM + "!?").split()
         content = [w for w in words if w.lower() not in _TITLE_SMALL_WORDS]
         return 1 < len(words) <= _TITLE_WORDS and bool(content) and all(w[:1].isupper() for w in content)
@@ -1313,8 +1313,8 @@ class _Extractor:
 
     # -- noun cues -----------------------------------------------------------------------------
     def noun_cues(self) -> None:
-        """'claims by intelligence agencies that her messages were secret': a reporting noun and the
-        "that" clause it introduces, spoken by its "by" agent or possessor when it names one.
+        """'claims by two pilots that the berth was too shallow': a reporting noun and the "that"
+        clause it introduces, spoken by its "by" agent or possessor when it names one.
 
         A relative clause ("the claim that he made") has no "that" mark and is left alone.
         """
@@ -1456,8 +1456,8 @@ class _Extractor:
         if not self.comp.startswith("short-"):
             # "Social media has added another link, she noted": the short object of a cue inside
             # the content gives way to the statement around it.
-            # So does a noun object inside a clause ('Colleges have costs to consider when it comes to
-            # charging tuition -- health care, energy -- Kantrowitz said': "charging" reports nothing).
+            # So does a noun object inside a clause ('Schools have costs to consider when it comes to
+            # charging fees -- heating, transport -- Okafor said': "charging" reports nothing).
             self.cands = [c for c in self.cands if not (
                 (c.comp.startswith("short-") or (c.comp == "dobj" and self.comp == "ccomp"))
                 and start <= c.start and c.end <= end and (c.start, c.end) != (start, end))]
