@@ -1040,7 +1040,6 @@ def test_a_headline_that_reports_a_statement(text: str, content: str, speaker: s
     assert q.speaker == speaker
 
 
-
 @pytest.mark.parametrize(
     ("text", "content", "speaker"),
     [
