@@ -1100,3 +1100,17 @@ def test_according_to_after_a_quoted_speaker_is_the_relay_of_that_statement() ->
     text = "\"We will cut two routes,\" the company's chief executive Ana Lind said, according to Reuters."
     qs = extract_quotes(text)
     assert [(q.text, q.speaker, q.via) for q in qs] == [('"We will cut two routes,"', "Ana Lind", ("Reuters",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Asked in Selwyn recently whether he would support the pier plan if it passed, Brandt gave a "
+         "roundabout answer.", None),
+        ("Asked by the host whether he would support the pier plan if it passed, Brandt gave a roundabout "
+         "answer.", "the host"),
+    ],
+)
+def test_a_question_put_to_the_subject_of_the_clause_is_not_his(text: str, speaker: str | None) -> None:
+    q = _one(text, "whether he would support the pier plan")
+    assert q.speaker == speaker

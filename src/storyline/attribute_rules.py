@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from storyline.attribute_lexicon import BELIEF_VERBS, CLAUSE_ONLY, CUE_VERBS, HEDGE_WORDS
 from storyline.attribute_model import NESTABLE_RULES
@@ -1602,15 +1602,26 @@ def _asker(quote: Quote, doc: Doc, resolver: Resolver) -> Quote:
     lo, hi = quote.speaker_span
     span = doc.char_span(lo, hi, alignment_mode="expand")
     subj = next((t for t in span if t.dep_ == "nsubjpass"), None) if span is not None else None
-    if subj is None or subj.head.lemma_.lower() not in _ASK_WHOM or subj.head.lower_ not in quote.cue.lower():
+    asked = subj.head if subj is not None else _asked_participle(quote, doc, span)
+    if asked is None or asked.lemma_.lower() not in _ASK_WHOM or asked.lower_ not in quote.cue.lower():
         return quote
-    agent = next((o for a in subj.head.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"), None)
+    agent = _passive_agent(asked)
     if agent is None:
         return dataclasses.replace(quote, speaker=None, speaker_span=None, anonymous=False, source_count=None,
                                    affiliation=None)
     spk = describe(agent, resolver)
     return dataclasses.replace(quote, speaker=spk.name, speaker_span=spk.span, anonymous=spk.anonymous,
                                source_count=spk.count, affiliation=spk.affiliation)
+
+
+def _asked_participle(quote: Quote, doc: Doc, span: Span | None) -> Token | None:
+    """'Asked whether he would sign, Brandt gave a vague answer': the participle whose question was
+    put to the subject of the clause it opens (the speaker span), or None."""
+    subj = next((t for t in span if t.dep_ == "nsubj"), None) if span is not None else None
+    if subj is None:
+        return None
+    return next((c for c in subj.head.children if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < subj.i
+                 and c.idx < quote.start and not any(k.dep_ in _SUBJ for k in c.children)), None)
 
 
 def extract_with_context(doc: Doc) -> tuple[list[Quote], list[list[str]]]:
