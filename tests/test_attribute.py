@@ -1114,3 +1114,18 @@ def test_according_to_after_a_quoted_speaker_is_the_relay_of_that_statement() ->
 def test_a_question_put_to_the_subject_of_the_clause_is_not_his(text: str, speaker: str | None) -> None:
     q = _one(text, "whether he would support the pier plan")
     assert q.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "via"),
+    [
+        ("According to a Reuters report, the company will cut two routes next year.", None, ("Reuters",)),
+        ("According to the Island Courier's story, the company will cut two routes next year.", None,
+         ("the Island Courier",)),
+        ("According to a report by the harbour board, the company will cut two routes next year.",
+         "the harbour board", ()),
+    ],
+)
+def test_according_to_a_report_names_who_made_it(text: str, speaker: str | None, via: tuple[str, ...]) -> None:
+    q = _one(text, "the company will cut two routes next year")
+    assert (q.speaker, q.via) == (speaker, via)

@@ -61,6 +61,9 @@ _NOUN_CUES = frozenset({"claim", "allegation", "assertion", "report", "statement
                         "denial", "accusation", "suggestion", "insistence", "admission", "announcement", "argument",
                         "contention", "charge"})
 _NOUN_THAT_REACH = 8
+# Nouns for an outlet's piece: "according to a Reuters report" is according to Reuters.
+_REPORT_NOUNS = frozenset({"report", "story", "article", "analysis", "investigation", "interview", "review",
+                           "survey", "poll", "count", "tally", "estimate", "broadcast", "piece"})
 # A headline that reports a statement: "Brandt says cut fares to save the ferry".
 _HEADLINE_SAYS = re.compile(
     r"(?P<who>[A-Z][\w.'’\- ]{0,60}?)\s+(?P<cue>says|say|tells|warns|claims|insists|vows|urges|admits|denies)"
@@ -435,6 +438,16 @@ def _misattached_that_clause(cue: Token) -> Token | None:
         if (t.pos_ in _VERB_POS and t.dep_ != "prep") or t.pos_ in ("PRON", "SCONJ", "CCONJ"):
             return None  # (a verb heading a prepositional phrase, "following a vote", is an adjunct)
     return None
+
+
+def _source_of_report(noun: Token) -> Token | None:
+    """Who made the piece a noun names: its "by" author ("a report by the board") or its outlet ("a
+    Reuters report", "the Courier's story"), or None."""
+    if noun.lemma_.lower() not in _REPORT_NOUNS:
+        return None
+    author = next((o for p in noun.children if p.dep_ == "prep" and p.lower_ == "by"
+                   for o in p.children if o.dep_ == "pobj"), None)
+    return author or next((c for c in noun.children if c.dep_ in ("compound", "poss") and is_outlet(c)), None)
 
 
 def _passive_agent(cue: Token) -> Token | None:
@@ -1309,7 +1322,14 @@ class _Extractor:
             start, end = _trim(self.text, doc[a].idx, doc[b].idx + len(doc[b]))
             if end - start < 8 or "\n" in self.text[start:end]:
                 continue
-            self._add(start, end, None, direct=False, cue_text="according to", subject=obj)
+            source = _source_of_report(obj)
+            if source is None:
+                self._add(start, end, None, direct=False, cue_text="according to", subject=obj)
+            else:
+                # "according to a Reuters report" / "a report by the board": the outlet or author
+                mark = next((c.i for c in source.children if c.dep_ == "case"), None)
+                self._add(start, end, None, direct=False, cue_text="according to",
+                          speaker=describe(source, self.resolver, before=mark))
 
     # -- noun cues -----------------------------------------------------------------------------
     def noun_cues(self) -> None:
