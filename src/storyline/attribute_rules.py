@@ -21,6 +21,7 @@ from storyline.attribute_lexicon import BELIEF_VERBS, CLAUSE_ONLY, CUE_VERBS, HE
 from storyline.attribute_model import NESTABLE_RULES
 from storyline.attribute_quotes import QuoteSpan, scan_quotes
 from storyline.attribute_speakers import Resolver, Speaker, describe, is_outlet
+from storyline.nlp import HEADLINE_CHARS
 from storyline.records import Quote
 
 _TRIM = " \t\r\n,;:.—–-"
@@ -69,7 +70,6 @@ _HEADLINE_SAYS = re.compile(
     r"(?P<who>[A-Z][\w.'’\- ]{0,60}?)\s+(?P<cue>says|say|tells|warns|claims|insists|vows|urges|admits|denies)"
     r"\s+(?P<what>\S.*)"
 )
-_HEADLINE_CHARS = 200
 _HEADLINE_WHO_WORDS = 6
 # Words a lower-case quotation after its cue needs, with a full stop, to count as a statement.
 _STATEMENT_WORDS = 5
@@ -445,9 +445,25 @@ def _source_of_report(noun: Token) -> Token | None:
     Reuters report", "the Courier's story"), or None."""
     if noun.lemma_.lower() not in _REPORT_NOUNS:
         return None
-    author = next((o for p in noun.children if p.dep_ == "prep" and p.lower_ == "by"
-                   for o in p.children if o.dep_ == "pobj"), None)
-    return author or next((c for c in noun.children if c.dep_ in ("compound", "poss") and is_outlet(c)), None)
+    return _by_object(noun) or next((c for c in noun.children if c.dep_ in ("compound", "poss") and is_outlet(c)),
+                                    None)
+
+
+def _by_object(noun: Token, *, before: int | None = None) -> Token | None:
+    """The object of the noun's "by" phrase ("claims by two pilots"), or None.
+
+    Args:
+        noun: the noun.
+        before: only a "by" phrase that starts before this token index counts.
+    """
+    return next((o for p in noun.children if p.dep_ == "prep" and p.lower_ == "by"
+                 and (before is None or p.i < before) for o in p.children if o.dep_ == "pobj"), None)
+
+
+def _describe_owner(head: Token, resolver: Resolver) -> Speaker:
+    """`describe` for a mention that may be a possessor ("the mayor's"): without its "'s"."""
+    mark = next((c.i for c in head.children if c.dep_ == "case"), None)
+    return describe(head, resolver, before=mark)
 
 
 def _passive_agent(cue: Token) -> Token | None:
@@ -1066,9 +1082,7 @@ class _Extractor:
                     start, end = _trim(self.text, self.text.rfind("\n", start, end) + 1, end)
                 else:
                     start, end = _trim(self.text, start, nl)
-            start, end = self._drop_next_opening(start, end)
-            end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
-            start, end = self._whole_quotation(start, end)
+            start, end = self._fit_quotes(start, end)
             if end - start < (2 if short else 8):
                 continue
             self.used_cues.add(t.i)
@@ -1185,6 +1199,12 @@ class _Extractor:
         if k >= 0 and start < self.quotes[k].start and not self.text[self.quotes[k].start: end].strip(_CLOSERS + " "):
             return _trim(self.text, start, self.quotes[k].start)
         return start, end
+
+    def _fit_quotes(self, start: int, end: int) -> tuple[int, int]:
+        """Content boundaries squared with the quotation marks around and inside them."""
+        start, end = self._drop_next_opening(start, end)
+        end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
+        return self._whole_quotation(start, end)
 
     def _whole_quotation(self, start: int, end: int) -> tuple[int, int]:
         """Take in the opening mark of a quotation the content begins just inside ('told the crowd
@@ -1327,9 +1347,8 @@ class _Extractor:
                 self._add(start, end, None, direct=False, cue_text="according to", subject=obj)
             else:
                 # "according to a Reuters report" / "a report by the board": the outlet or author
-                mark = next((c.i for c in source.children if c.dep_ == "case"), None)
                 self._add(start, end, None, direct=False, cue_text="according to",
-                          speaker=describe(source, self.resolver, before=mark))
+                          speaker=_describe_owner(source, self.resolver))
 
     # -- noun cues -----------------------------------------------------------------------------
     def noun_cues(self) -> None:
@@ -1350,17 +1369,9 @@ class _Extractor:
             hi = clause.right_edge
             if hi.i - that.i < _MIN_WORDS:
                 continue
-            agent = next((o for p in t.children if p.dep_ == "prep" and p.lower_ == "by" and p.i < that.i
-                          for o in p.children if o.dep_ == "pobj"), None)
-            speaker = None if agent is None else describe(agent, self.resolver)
-            owner = next((c for c in t.children if c.dep_ == "poss"), None)
-            if speaker is None and owner is not None:
-                # "the mayor's warning": the possessor, without its "'s"
-                mark = next((c.i for c in owner.children if c.dep_ == "case"), None)
-                speaker = describe(owner, self.resolver, before=mark)
-            start, end = _trim(self.text, that.idx, hi.idx + len(hi))
-            start, end = self._drop_next_opening(start, end)
-            end = self._extend_over_quotes(start, _balance_end(self.text, start, end))
+            agent = _by_object(t, before=that.i) or next((c for c in t.children if c.dep_ == "poss"), None)
+            speaker = None if agent is None else _describe_owner(agent, self.resolver)
+            start, end = self._fit_quotes(*_trim(self.text, that.idx, hi.idx + len(hi)))
             self.used_cues.add(t.i)
             self._add(start, end, t, direct=self._is_quote(start, end), speaker=speaker, speakerless=speaker is None)
 
@@ -1374,7 +1385,7 @@ class _Extractor:
         text = self.text
         nl = text.find("\n")
         line_end = len(text) if nl < 0 else nl
-        if line_end > _HEADLINE_CHARS or any(c.start < line_end for c in self.cands):
+        if line_end > HEADLINE_CHARS or any(c.start < line_end for c in self.cands):
             return
         m = _HEADLINE_SAYS.match(text, 0, line_end)
         if m is None or len(m.group("who").split()) > _HEADLINE_WHO_WORDS:

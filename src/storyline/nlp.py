@@ -81,7 +81,7 @@ def _add_components(nlp: Language) -> Language:
 
 
 #: A headline is the first line of a text, at most this long.
-_HEADLINE_CHARS = 200
+HEADLINE_CHARS = 200
 #: Share of its longer words a line must capitalise to count as written in title case.
 _TITLE_SHARE = 0.6
 
@@ -112,7 +112,7 @@ def sentence_case_headline(text: str) -> str:
         text: a document text.
     """
     end = text.find("\n")
-    if end <= 0 or end > _HEADLINE_CHARS:
+    if end <= 0 or end > HEADLINE_CHARS:
         return text
     words = text[:end].split()
     longer = [w for w in words if sum(c.isalpha() for c in w) >= 4]
@@ -206,4 +206,6 @@ def get_nlp(*, disable: tuple[str, ...] = ()) -> Language:
     return _add_components(nlp)
 
 
-__all__ = ["MAX_LENGTH", "MODEL_NAMES", "get_nlp", "mark_paragraphs", "pipe_texts", "sentence_case_headline"]
+__all__ = [
+    "HEADLINE_CHARS", "MAX_LENGTH", "MODEL_NAMES", "get_nlp", "mark_paragraphs", "pipe_texts", "sentence_case_headline",
+]
