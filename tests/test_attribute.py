@@ -1103,16 +1103,20 @@ def test_according_to_after_a_quoted_speaker_is_the_relay_of_that_statement() ->
 
 
 @pytest.mark.parametrize(
-    ("text", "speaker"),
+    ("text", "question", "speaker"),
     [
         ("Asked in Selwyn recently whether he would support the pier plan if it passed, Brandt gave a "
-         "roundabout answer.", None),
+         "roundabout answer.", "whether he would support the pier plan", None),
         ("Asked by the host whether he would support the pier plan if it passed, Brandt gave a roundabout "
-         "answer.", "the host"),
+         "answer.", "whether he would support the pier plan", "the host"),
+        # the parser tags a sentence-initial "Asked" as a past tense here
+        ('Asked what the pier plan might look like, Brandt said: "We will figure that out."',
+         "what the pier plan might look like", None),
     ],
 )
-def test_a_question_put_to_the_subject_of_the_clause_is_not_his(text: str, speaker: str | None) -> None:
-    q = _one(text, "whether he would support the pier plan")
+def test_a_question_put_to_the_subject_of_the_clause_is_not_his(text: str, question: str,
+                                                                 speaker: str | None) -> None:
+    q = _one(text, question)
     assert q.speaker == speaker
 
 
@@ -1129,3 +1133,16 @@ def test_a_question_put_to_the_subject_of_the_clause_is_not_his(text: str, speak
 def test_according_to_a_report_names_who_made_it(text: str, speaker: str | None, via: tuple[str, ...]) -> None:
     q = _one(text, "the company will cut two routes next year")
     assert (q.speaker, q.via) == (speaker, via)
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Instead, Brandt told the Herald, his plan would merely be to close the route if he wins.",
+         "Instead, Brandt told the Herald, his plan would merely be to close the route if he wins"),
+        ("The harbour, Okafor told Lind, would stay shut for two more weeks after the storm.",
+         "The harbour, Okafor told Lind, would stay shut for two more weeks after the storm"),
+    ],
+)
+def test_the_hearer_of_a_set_off_cue_is_not_the_statement(text: str, content: str) -> None:
+    assert [q.text for q in extract_quotes(text)] == [content]

@@ -160,6 +160,15 @@ def _closes_a_statement(cue: Token) -> bool:
     return k >= 4 and cue.doc[k].text == "," and not any(c.dep_ == "ccomp" for c in cue.children)
 
 
+def _hearer(cue: Token) -> bool:
+    """Whether the object of a cue is who heard the words in a cue clause set off inside a sentence
+    ("Instead, Brandt told the Herald, his plan …"): the sentence around it is the statement.
+
+    Elsewhere the learned filter may still extend "told Jo" over the words that follow the name.
+    """
+    return cue.lemma_.lower() in _ADDRESSEE_OBJECT and cue.dep_ == "parataxis"
+
+
 def _set_off_mid_clause(doc: Doc, lo: int, hi: int, sent_end: int) -> bool:
     """Whether tokens ``lo..hi`` sit between commas inside a clause whose verb comes after them."""
     if lo < 1 or hi + 2 > sent_end or doc[lo - 1].text != "," or doc[hi + 1].text != ",":
@@ -982,7 +991,8 @@ class _Extractor:
                     comp = topic  # "asked Bennett about the comments": Bennett was asked, the comments are the topic
                 else:
                     comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
-                                 and c.pos_ in ("NOUN", "PROPN") and not _closes_a_statement(t)), None) or topic
+                                 and c.pos_ in ("NOUN", "PROPN") and not _closes_a_statement(t)
+                                 and not _hearer(t)), None) or topic
                 short = comp is not None
                 if comp is not None and comp.head.lower_ == "about" and comp.head.i > t.i:
                     comp = comp.head  # "asked about the deal": the topic keeps its preposition
@@ -1651,7 +1661,9 @@ def _asked_participle(quote: Quote, doc: Doc, span: Span | None) -> Token | None
     subj = next((t for t in span if t.dep_ == "nsubj"), None) if span is not None else None
     if subj is None:
         return None
-    return next((c for c in subj.head.children if c.dep_ == "advcl" and c.tag_ == "VBN" and c.i < subj.i
+    # A sentence-initial "Asked" is often tagged as a past tense; with no subject it is the participle.
+    return next((c for c in subj.head.children if c.dep_ == "advcl" and c.i < subj.i
+                 and (c.tag_ == "VBN" or (c.tag_ == "VBD" and c.is_sent_start))
                  and c.idx < quote.start and not any(k.dep_ in _SUBJ for k in c.children)), None)
 
 
