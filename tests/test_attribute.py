@@ -995,6 +995,11 @@ def test_a_noun_object_inside_a_reported_clause_gives_way_to_the_clause() -> Non
          "Fundraising, according to the campaign, has surged since the debate in March"),
         ("The new pier, according to two council officials, would cost twice the original estimate.",
          "The new pier, according to two council officials, would cost twice the original estimate"),
+        # the source's own apposition stays inside the phrase
+        ("At the heart of the trouble, according to Dana Lind, another former harbour envoy, was a decision "
+         "by the board to close the pier.",
+         "At the heart of the trouble, according to Dana Lind, another former harbour envoy, was a decision "
+         "by the board to close the pier"),
     ],
 )
 def test_according_to_takes_the_clause_it_belongs_to(text: str, content: str) -> None:

@@ -1329,6 +1329,8 @@ class _Extractor:
                 continue
             sent = _window(t, 80)
             ph_lo, ph_hi = t.i, max(obj.right_edge.i, to.i)
+            while ph_hi > obj.i and doc[ph_hi].is_punct:
+                ph_hi -= 1  # "according to Lind, an envoy," hangs the closing comma on the name
             s_lo, s_hi = sent[0].i, sent[-1].i
             # A line break or a colon before the phrase starts its sentence ("7:05 p.m.\n\n The
             # top quality ...", "It has not gone unnoticed: according to polls, ..."); one after
