@@ -1151,3 +1151,43 @@ def test_according_to_a_report_names_who_made_it(text: str, speaker: str | None,
 )
 def test_the_hearer_of_a_set_off_cue_is_not_the_statement(text: str, content: str) -> None:
     assert [q.text for q in extract_quotes(text)] == [content]
+
+
+@pytest.mark.parametrize(
+    ("text", "contents"),
+    [
+        # a short attribution between two parts: one statement over the whole passage
+        ('"We are going to open the pier," Brandt said. "It is so simple."',
+         ['"We are going to open the pier," Brandt said. "It is so simple."']),
+        # a long one: the longer part; a fragment left over is not a statement
+        ('"I should hope so," Lind said after braving the cold late last month to see the mayor campaign in a '
+         'barn here. "I do not know, exactly, what the board will decide about the ferry."',
+         ['"I do not know, exactly, what the board will decide about the ferry."']),
+        ('"We will keep every ferry running through the winter and we will open the new pier," Lind said '
+         'after a long meeting with the harbour board on Tuesday night. "Done."',
+         ['"We will keep every ferry running through the winter and we will open the new pier,"']),
+        # a shorter part of ten words or more is a statement too
+        ('"Nobody on this island will remember the storm if the ferry runs on time," Lind said after a '
+         'long meeting with the harbour board and the ferry crews on Tuesday night in the old customs house '
+         'beside the pier. "They believed it, and the crews believed it too, '
+         'which is the difference between this board and the last."',
+         ['"Nobody on this island will remember the storm if the ferry runs on time,"',
+          '"They believed it, and the crews believed it too, which is the difference between this board and '
+          'the last."']),
+        # the speaker's description between the parts belongs to the attribution
+        ('"The risk," said Jo Bell, an economist who is the director of the harbour forecast at the island '
+         'college, "is that we are going to be attracting workers and repelling jobs."',
+         ['"is that we are going to be attracting workers and repelling jobs."']),
+    ],
+)
+def test_a_quotation_split_by_its_attribution(text: str, contents: list[str]) -> None:
+    qs = extract_quotes(text)
+    _check_offsets(text, qs)
+    assert [q.text for q in qs] == contents
+    assert len({(q.speaker, q.cue) for q in qs}) == 1
+    assert qs[0].speaker in ("Brandt", "Lind", "Jo Bell")
+
+
+def test_a_noun_phrase_after_a_cue_does_not_join_the_next_sentence_to_the_quotation() -> None:
+    text = '"We will win," Brandt said. The mayor, "a fine man," stayed home.'
+    assert [q.text for q in extract_quotes(text)] == ['"We will win,"']

@@ -87,6 +87,9 @@ _WHILE_VERBS = frozenset({"continue", "speak", "talk", "testify", "proceed", "go
 _NO_OBJECT_SPEAKER = frozenset({"tell", "ask", "warn", "urge", "remind", "assure", "inform", "promise"})
 #: One-word answers that are what was said ("said no").
 _ANSWERS = frozenset({"no", "yes", "nothing", "so"})
+#: Words a quotation split off by a long attribution needs to stand as a statement of its own
+#: (chosen on PolNeAR train: shorter parts were mostly fragments such as "The risk,").
+_PART_WORDS = 10
 #: Cues whose object is who heard the words ("told The Post"), not what was said.
 _ADDRESSEE_OBJECT = frozenset({"tell", "inform", "assure", "remind", "notify"})
 #: Cue verbs that, before a gerund, say how long something went on ("continued creating accounts").
@@ -758,8 +761,26 @@ class _Extractor:
             return False  # '“…,” Weiner said on the podcast “Here's the Thing”': a title in a phrase
         toks = self.doc[self.idx.first_at(a): self.idx.first_at(b)]
         lo, hi = cue.left_edge.i, cue.right_edge.i
+        speaker = self._speaker_phrase(toks, lo, hi)
+        if speaker is not None:
+            lo, hi = min(lo, speaker[0]), max(hi, speaker[1])
         return all(t.is_punct or t.is_space or lo <= t.i <= hi for t in toks) and not any(
             _is_cue(t) and t.i != cue.i for t in toks)
+
+    @staticmethod
+    def _speaker_phrase(toks: Span, lo: int, hi: int) -> tuple[int, int] | None:
+        """Token range of a noun phrase right next to the cue clause ``lo..hi`` that the parser
+        hung elsewhere ('"The risk," said Jo Bell, an economist who …, "is that …"': Bell as the
+        subject of the second part); None when there is none."""
+        for t in toks:
+            if (t.pos_ in ("PROPN", "NOUN") and not toks.start <= t.head.i < toks.end
+                    and toks.start <= t.left_edge.i and t.right_edge.i < toks.end):
+                a, b = t.left_edge.i, t.right_edge.i
+                while b + 1 < toks.end and toks.doc[b + 1].is_punct:
+                    b += 1
+                if (a - hi in (1, 2) and all(x.is_punct for x in toks.doc[hi + 1: a])) or b + 1 == lo:
+                    return a, b
+        return None
 
     def _next_paragraphs(self, end: int, qi: int, used_q: set[int], cue: Token) -> int:
         """Extend over following paragraphs that are wholly an unattributed quote (same speaker)."""
@@ -1625,7 +1646,49 @@ def extract_from_doc(doc: Doc, *, beliefs: bool = True, refine: bool = True) -> 
     found = ex.run()
     if model is not None:
         found = refine_spans(doc.text, found, context=ex.context, model=model, doc=doc)
+        found = _split_quotations(found, ex.quotes)
     return [_asker(q, doc, ex.resolver) for q in found]
+
+
+def _split_quotations(quotes: list[Quote], quotations: list[QuoteSpan]) -> list[Quote]:
+    """Each statement made of two quotations around its own attribution: one span over the whole
+    passage when the attribution between them is short, otherwise each quotation on its own.
+
+    '"The risk," said Jo Bell, an economist who directs the harbour forecast, "is that …"': one
+    span can only hold both parts with the attribution in it, so when that clause is longer than
+    the shorter part, the longer part is a statement by that speaker, and so is the shorter part
+    when it is a sentence's worth of words (`_PART_WORDS`); a fragment ("The risk,") is not.
+
+    Args:
+        quotes: the document's statements, after the boundary model.
+        quotations: the document's quoted passages.
+    """
+    starts = {q.start: q for q in quotations}
+    out = []
+    for quote in quotes:
+        first = starts.get(quote.start)
+        if not quote.direct or first is None or first.end >= quote.end or quote.speaker_span is None:
+            out.append(quote)
+            continue
+        inside = [q for q in quotations if quote.start <= q.start and q.end <= quote.end]
+        second = inside[1] if len(inside) == 2 else None
+        if (second is None or second.end != quote.end
+                or not first.end <= quote.speaker_span[0] < quote.speaker_span[1] <= second.start):
+            out.append(quote)
+            continue
+        a, b, gap = first.end - first.start, second.end - second.start, second.start - first.end
+        # One span stays when it covers the two parts better than the longer part alone would.
+        if max(a, b) / (a + b) <= (a + b) / (a + b + gap):
+            out.append(quote)
+            continue
+        longer, shorter = (first, second) if a >= b else (second, first)
+        parts = [longer]
+        if len(quote.text[shorter.start - quote.start: shorter.end - quote.start].split()) >= _PART_WORDS:
+            parts.append(shorter)
+        out.extend(dataclasses.replace(quote, start=part.start, end=part.end,
+                                       text=quote.text[part.start - quote.start: part.end - quote.start])
+                   for part in sorted(parts, key=lambda q: q.start))
+    return out
 
 
 def _asker(quote: Quote, doc: Doc, resolver: Resolver) -> Quote:
