@@ -143,3 +143,19 @@ def test_leaders_of_the_1970s_and_1980s_date_the_text(text: str, lo: int, hi: in
 def test_generic_event_words_name_no_single_event(text: str) -> None:
     # Phrases that fit many events in history must not tie a text to one of them.
     assert find_event_clues(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PORTVIK, August 7 (Harbour Wire) -- The ferry Okafor resumed service on Friday after repairs, officials said.",
+        "The harbour board met on November 9 and again on November 16 to discuss the ferry timetable.",
+    ],
+)
+def test_year_less_days_name_no_year(text: str) -> None:
+    # Nothing picks one year out of the many that fit, so no single day is given, even though the
+    # domain's edges close the interval.
+    e = estimate_date(text)
+    assert e.basis == "inferred"
+    assert e.value is None
+    assert e.evidence

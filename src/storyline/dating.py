@@ -8,9 +8,9 @@ events from the knowledge base ("Super Tuesday", "the Brexit vote"; see `storyli
 product of the likelihoods is a posterior over days. The interval is the likelihood-ratio region (days
 within a factor exp(LR_DROP) of the best), narrowed to its dominant stretch when one stretch clearly
 holds most of the mass; the best estimate is the posterior median inside the calendar year of that
-region with the most mass (kept even when the posterior is diffuse: the interval says how good it
-is). A date the text states in a dateline or a standalone date line gives basis "stated"; no clue at
-all gives "unknown".
+region with the most mass, given only when that year holds a fair share of the region's mass (a
+year-less "August 7" fits every year alike, so no year is named). A date the text states in a
+dateline or a standalone date line gives basis "stated"; no clue at all gives "unknown".
 """
 
 from __future__ import annotations
@@ -141,10 +141,11 @@ def _combine(clues: list[Clue], dom: _Domain) -> DateEstimate:
         value = earliest
     if value > latest:
         value = latest
-    if earliest is None and _year_share(post, lo_i, hi_i, value) < OPEN_YEAR_SHARE:
-        # One-sided evidence gives an honest single day only when one year clearly stands out
-        # ("mentions the year 1988"); year-less days ("September 30") leave it unknown.
-        return DateEstimate(value=None, earliest=None, latest=latest, basis="inferred", evidence=evidence)
+    if _year_share(post, lo_i, hi_i, value) < OPEN_YEAR_SHARE:
+        # A single day is honest only when one year clearly stands out ("mentions the year 1988").
+        # Year-less days ("September 30", a dateline "PARIS, Aug. 7") spread over many years leave it
+        # unknown, whether or not the domain's edges happen to close the interval.
+        return DateEstimate(value=None, earliest=earliest, latest=latest, basis="inferred", evidence=evidence)
     return DateEstimate(value=value, earliest=earliest, latest=latest, basis="inferred", evidence=evidence)
 
 
