@@ -159,3 +159,26 @@ def test_year_less_days_name_no_year(text: str) -> None:
     assert e.basis == "inferred"
     assert e.value is None
     assert e.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "ahead"),
+    [
+        (
+            "The harbour board said the ferry lease with Okafor Lines runs until Dec. 31, 2019. "
+            "The lease was signed in 2012 after a long tender.",
+            dt.date(2019, 12, 31),
+        ),
+        (
+            "Brandt Shipping said its preferred shares will pay a floating dividend until March 31, 2024, "
+            "when the rate will be reset. The company was founded in 2015.",
+            dt.date(2024, 3, 31),
+        ),
+    ],
+)
+def test_future_date_bounds_the_text_only_loosely(text: str, ahead: dt.date) -> None:
+    # A contract term may end years after the text: the interval must reach well before it.
+    e = estimate_date(text)
+    assert any("upcoming date" in x for x in e.evidence)
+    assert e.latest is not None and e.latest >= ahead
+    assert e.earliest is not None and e.earliest <= ahead - dt.timedelta(days=730)

@@ -127,7 +127,9 @@ YEAR_FAR_SCALE = 1000.0
 YEAR_FAR_FLAT = 0.5
 # Share of the looking-back weight of a forward-looking mention ("expects ... in 1990") moved before it.
 FUTURE_FAR_SHIFT = 0.8
-# How far ahead of a forward-looking day or month ("by June 30", "in March 2025") the text tends to be.
+# How far ahead of a forward-looking day or month ("by June 30", "in March 2025") the text tends to be:
+# the scale of a heavy tail, half its mass within that many days (TimeML: half the years a text looks
+# ahead to start more than a year after it).
 FUTURE_TAU_DAY = 60.0
 FUTURE_TAU_SPAN = 240.0
 # Looking back at a named day or month: 0 keeps the flat "any later day alike" tail; > 0 turns part of
@@ -318,7 +320,10 @@ class SpanClue(Clue):
                 # Part heavy tail: mostly the next year or two, yet decades later stay plausible; unlike
                 # the flat part it does not depend on how far today lies from the mention.
                 far = self.far_flat * far + (1.0 - self.far_flat) * _lomax(x - self.length, self.far_scale)
-        before = _before(x, tau_before)
+        # A deadline, schedule or contract term may lie years ahead ("until Dec. 31, 1994" in a 1989
+        # text): half the before-side within ``tau_before`` days of it, the rest a heavy tail, so it
+        # bounds the writing date from above only loosely.
+        before = _lomax(-x - 1, tau_before) if self.future else _before(x, tau_before)
         return near_w * near + before_w * before + far_w * far + floor_w / t.size
 
 
