@@ -182,3 +182,16 @@ def test_future_date_bounds_the_text_only_loosely(text: str, ahead: dt.date) -> 
     assert any("upcoming date" in x for x in e.evidence)
     assert e.latest is not None and e.latest >= ahead
     assert e.earliest is not None and e.earliest <= ahead - dt.timedelta(days=730)
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("Ferry bookings to Calais have not recovered since last year's Brexit vote, harbour master Lind said.", 2017),
+        ("Okafor, a ferry captain, said crossings were suspended after the Chernobyl disaster last year.", 1987),
+    ],
+)
+def test_last_year_of_a_named_event_is_the_year_after_it(text: str, year: int) -> None:
+    e = estimate_date(text)
+    assert any("says 'last year' of the event" in x for x in e.evidence)
+    assert e.value is not None and e.value.year == year
