@@ -195,3 +195,34 @@ def test_last_year_of_a_named_event_is_the_year_after_it(text: str, year: int) -
     e = estimate_date(text)
     assert any("says 'last year' of the event" in x for x in e.evidence)
     assert e.value is not None and e.value.year == year
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("The pier at Lindholm reopened to ferries in March 2013.", dt.date(2013, 3, 1), dt.date(2013, 4, 30)),
+        ("Captain Okafor took command of the ferry in October 1994.", dt.date(1994, 10, 1), dt.date(1994, 11, 30)),
+    ],
+)
+def test_month_named_with_its_year_is_mostly_looked_back_on(text: str, first: dt.date, last: dt.date) -> None:
+    # News style names the year only for months outside the current year: the text is rarely written
+    # in the month it names or the weeks after it, far more often in the next few years.
+    clue = next(c for c in find_date_mentions(text) if isinstance(c, SpanClue))
+    start = dt.date(1960, 1, 1)
+    t = np.arange((dt.date(2026, 1, 1) - start).days, dtype=np.float64)
+    like = clue.likelihood(t, start)
+    like /= like.sum()
+    a, b = (first - start).days, (last - start).days
+    later = (dt.date(first.year + 1, 1, 1) - start).days
+    assert like[a : b + 1].sum() < like[later : later + 3 * 365].sum() / 2
+
+
+def test_full_date_is_the_writing_time_only_in_a_minority_of_texts() -> None:
+    clue = next(c for c in find_date_mentions("The ferry Brandt sank on May 9, 2002.") if isinstance(c, SpanClue))
+    start = dt.date(1960, 1, 1)
+    t = np.arange((dt.date(2026, 1, 1) - start).days, dtype=np.float64)
+    like = clue.likelihood(t, start)
+    like /= like.sum()
+    day = (dt.date(2002, 5, 9) - start).days
+    assert like[day : day + 31].sum() < 0.35
+    assert like[day + 31 :].sum() > 0.5
