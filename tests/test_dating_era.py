@@ -226,3 +226,21 @@ def test_full_date_is_the_writing_time_only_in_a_minority_of_texts() -> None:
     day = (dt.date(2002, 5, 9) - start).days
     assert like[day : day + 31].sum() < 0.35
     assert like[day + 31 :].sum() > 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lind Ferries said its passenger numbers in 1989 rose 4% from last year.",
+        "Okafor said the harbour, which handled 2 million tons in 2008, will handle more this year.",
+    ],
+)
+def test_relative_year_beside_a_bare_year_is_no_clue(text: str) -> None:
+    # "rose from last year" beside 1989 may be relative to 1989 or name it: neither reading is reliable.
+    evidence = [c.evidence for c in find_date_mentions(text)]
+    assert not any("last year" in x or "this year" in x for x in evidence)
+
+
+def test_this_year_beside_an_older_year_does_not_pin_that_year() -> None:
+    e = estimate_date("Okafor said the harbour, which handled 2 million tons in 2008, will handle more this year.")
+    assert e.value is not None and e.value.year > 2008
