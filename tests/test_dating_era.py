@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from storyline import estimate_date
+from storyline.dating import _best_day, _domain
 from storyline.dating_events import EventClue, find_event_clues
 from storyline.dating_rules import BoxClue, SpanClue, _merge_spans, find_date_mentions, find_kb_clues
 
@@ -244,3 +245,14 @@ def test_relative_year_beside_a_bare_year_is_no_clue(text: str) -> None:
 def test_this_year_beside_an_older_year_does_not_pin_that_year() -> None:
     e = estimate_date("Okafor said the harbour, which handled 2 million tons in 2008, will handle more this year.")
     assert e.value is not None and e.value.year > 2008
+
+
+def test_a_leap_day_does_not_decide_the_year() -> None:
+    dom = _domain(dt.date(2026, 1, 1))
+    post = np.zeros(dom.days)
+    lo, hi = dom.index(dt.date(1997, 1, 1)), dom.index(dt.date(2000, 12, 31))
+    post[lo : hi + 1] = 1.0
+    # 1998 is a shade likelier per day than 2000, which only has one day more.
+    post[dom.index(dt.date(1998, 1, 1)) : dom.index(dt.date(1998, 12, 31)) + 1] *= 1.001
+    post /= post.sum()
+    assert dom.day(_best_day(post, lo, hi, dom)).year == 1998

@@ -15,6 +15,7 @@ dateline or a standalone date line gives basis "stated"; no clue at all gives "u
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -150,7 +151,7 @@ def _combine(clues: list[Clue], dom: _Domain) -> DateEstimate:
 
 
 def _best_day(post: np.ndarray, lo_i: int, hi_i: int, dom: _Domain) -> int:
-    """The posterior median inside the calendar year of the region that holds the most mass.
+    """The posterior median inside the calendar year of the region that holds the most mass per day.
 
     The value is scored by its year first, so pick the likeliest year and then its middle day.
     """
@@ -159,7 +160,8 @@ def _best_day(post: np.ndarray, lo_i: int, hi_i: int, dom: _Domain) -> int:
     for y in range(a, b + 1):
         s = max(lo_i, dom.index(dt.date(y, 1, 1)))
         e = min(hi_i, dom.index(dt.date(y, 12, 31)))
-        mass = float(post[s : e + 1].sum())
+        # Per calendar day, or a leap year wins every tie of a flat posterior by its extra day.
+        mass = float(post[s : e + 1].sum()) / (366 if calendar.isleap(y) else 365)
         if best is None or mass > best[0]:
             best = (mass, s, e)
     assert best is not None
