@@ -256,3 +256,24 @@ def test_a_leap_day_does_not_decide_the_year() -> None:
     post[dom.index(dt.date(1998, 1, 1)) : dom.index(dt.date(1998, 12, 31)) + 1] *= 1.001
     post /= post.sum()
     assert dom.day(_best_day(post, lo, hi, dom)).year == 1998
+
+
+@pytest.mark.parametrize(
+    ("text", "ahead"),
+    [
+        ("Brandt served as harbour master until March 3, 2011, and then retired.", False),
+        ("Ferry traffic at Lindholm had doubled by 1992, the port said.", False),
+        ("Okafor said the ferry will run until March 3, 2011.", True),
+        ("The harbour won't reopen until 2012, officials said.", True),
+        ("The ferry lease runs until 2019.", True),
+    ],
+)
+def test_until_and_by_take_the_tense_of_their_clause(text: str, ahead: bool) -> None:
+    evidence = [c.evidence for c in find_date_mentions(text)]
+    assert len(evidence) == 1
+    assert ("upcoming" in evidence[0] or "looking ahead" in evidence[0]) == ahead
+
+
+def test_participle_after_a_modal_still_looks_ahead() -> None:
+    evidence = [c.evidence for c in find_date_mentions("Lind said the pier would be finished before the 2031 season.")]
+    assert evidence == ["mentions the year 2031 (looking ahead)"]

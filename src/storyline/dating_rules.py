@@ -61,8 +61,10 @@ _YEAR = re.compile(
     rf"(?![\d/%]|-\d\d\b|\s*(?:%|percent)|{_COUNT_NOUN})"
 )
 _FUTURE = re.compile(
-    r"\b(?:will|shall|would|scheduled|slated|set to|due to|expect(?:s|ed)?|plans? to|planned|upcoming|next|"
-    r"until|by the end of|forecast|projected|deadline|starting|beginning in|ahead of|before the)\b",
+    # "would be finished", "will have closed": a participle after a modal still looks ahead.
+    r"\b(?:(?:will|shall|would|won['’]t|wouldn['’]t)\s+(?:not\s+)?(?:be|have(?:\s+been)?)\s+[a-z]+ed\b|"
+    r"will|shall|would|won['’]t|wouldn['’]t|scheduled|slated|set to|due to|expect(?:s|ed)?|plans? to|planned|"
+    r"upcoming|next|until|by the end of|forecast|projected|deadline|starting|beginning in|ahead of|before the)\b",
     re.I,
 )
 _TWEET = re.compile(r"(?:tweet[-_ ]?id=[\"']?|twitter\.com/\w+/status(?:es)?/|x\.com/\w+/status/)(\d{15,20})")
@@ -200,18 +202,26 @@ def _is_future(text: str, start: int, end: int) -> bool:
     """Whether the mention sits in forward-looking wording ("will", "scheduled", "next").
 
     The nearest tense cue before the mention in its own clause wins: "were invited in July 1997,
-    will join in March" reads July 1997 as past although the sentence looks ahead.
+    will join in March" reads July 1997 as past although the sentence looks ahead. "until" and the
+    like take their clause's tense: "served until March 2011" looks back.
     """
-    sent = _sentence_at(text, start)
-    if not _FUTURE.search(sent):
-        return False
+    return bool(_FUTURE.search(_sentence_at(text, start))) and not _past_clause(text, start)
+
+
+# Cues that take the tense of their clause: "served until 2011" and "had doubled by 1992" look back,
+# "will run until 2011" looks ahead.
+_TENSELESS = re.compile(r"(?i)until|by the end of|starting|beginning in|ahead of|before the")
+
+
+def _past_clause(text: str, start: int) -> bool:
+    """Whether the clause before ``start`` has a past-tense cue after its last forward-looking verb."""
     lo = max(0, start - CLAUSE_CHARS)
     clause = text[lo:start]
     cut = max(clause.rfind(","), clause.rfind(";"), clause.rfind(":"), clause.rfind("."), clause.rfind("\n"))
     clause = clause[cut + 1 :]
-    last_fut = max((m.end() for m in _FUTURE.finditer(clause)), default=-1)
+    last_fut = max((m.end() for m in _FUTURE.finditer(clause) if not _TENSELESS.fullmatch(m.group(0))), default=-1)
     last_past = max((m.end() for m in _PAST.finditer(clause)), default=-1)
-    return not last_past > last_fut
+    return last_past > last_fut
 
 
 @dataclass(frozen=True)
@@ -609,7 +619,8 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
         y = int(m.group("year"))
         if _is_term(text, m.start()):
             continue
-        fut = _is_future(text, m.start(), m.end()) or bool(_BY_YEAR.search(text, max(0, m.start() - 20), m.start()))
+        by_year = bool(_BY_YEAR.search(text, max(0, m.start() - 20), m.start())) and not _past_clause(text, m.start())
+        fut = _is_future(text, m.start(), m.end()) or by_year
         event = bool(_EVENT_YEAR.match(text, m.end()))
         report = _is_report_year(text, m.start(), m.end())
         was_fut, was_event, was_report = years_seen.get(y, (True, True, False))
