@@ -263,6 +263,8 @@ def test_a_leap_day_does_not_decide_the_year() -> None:
     [
         ("Brandt served as harbour master until March 3, 2011, and then retired.", False),
         ("Ferry traffic at Lindholm had doubled by 1992, the port said.", False),
+        ("The night ferry to Lindholm ran daily until 1995.", False),
+        ("Okafor held the harbour post until March 3, 2011.", False),
         ("Okafor said the ferry will run until March 3, 2011.", True),
         ("The harbour won't reopen until 2012, officials said.", True),
         ("The ferry lease runs until 2019.", True),

@@ -189,6 +189,9 @@ def _is_term(text: str, start: int) -> bool:
 
 _PAST = re.compile(
     r"\b(?:was|were|had|did|ago|earlier|last|previously|former(?:ly)?|"
+    # common irregular past tenses ("ran until 1995", "held the post until 2011")
+    r"ran|took|went|came|made|began|held|won|lost|fell|rose|grew|left|became|gave|got|met|paid|sold|bought|"
+    r"built|kept|led|brought|found|wrote|spoke|broke|drove|flew|knew|stood|sent|spent|"
     # a past tense or participle, but not a word that merely ends in -ed or looks ahead
     r"(?!(?:hundred|need|indeed|speed|seed|feed|breed|proceed|exceed|succeed|shed|united|limited|"
     r"scheduled|expected|planned|projected|proposed|anticipated|intended|slated)\b)[a-z]{2,}ed)\b",
