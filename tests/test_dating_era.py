@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from storyline import estimate_date
+from storyline.dating import _best_day, _domain
 from storyline.dating_events import EventClue, find_event_clues
 from storyline.dating_rules import BoxClue, SpanClue, _merge_spans, find_date_mentions, find_kb_clues
 
@@ -143,3 +144,138 @@ def test_leaders_of_the_1970s_and_1980s_date_the_text(text: str, lo: int, hi: in
 def test_generic_event_words_name_no_single_event(text: str) -> None:
     # Phrases that fit many events in history must not tie a text to one of them.
     assert find_event_clues(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PORTVIK, August 7 (Harbour Wire) -- The ferry Okafor resumed service on Friday after repairs, officials said.",
+        "The harbour board met on November 9 and again on November 16 to discuss the ferry timetable.",
+    ],
+)
+def test_year_less_days_name_no_year(text: str) -> None:
+    # Nothing picks one year out of the many that fit, so no single day is given, even though the
+    # domain's edges close the interval.
+    e = estimate_date(text)
+    assert e.basis == "inferred"
+    assert e.value is None
+    assert e.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "ahead"),
+    [
+        (
+            "The harbour board said the ferry lease with Okafor Lines runs until Dec. 31, 2019. "
+            "The lease was signed in 2012 after a long tender.",
+            dt.date(2019, 12, 31),
+        ),
+        (
+            "Brandt Shipping said its preferred shares will pay a floating dividend until March 31, 2024, "
+            "when the rate will be reset. The company was founded in 2015.",
+            dt.date(2024, 3, 31),
+        ),
+    ],
+)
+def test_future_date_bounds_the_text_only_loosely(text: str, ahead: dt.date) -> None:
+    # A contract term may end years after the text: the interval must reach well before it.
+    e = estimate_date(text)
+    assert any("upcoming date" in x for x in e.evidence)
+    assert e.latest is not None and e.latest >= ahead
+    assert e.earliest is not None and e.earliest <= ahead - dt.timedelta(days=730)
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("Ferry bookings to Calais have not recovered since last year's Brexit vote, harbour master Lind said.", 2017),
+        ("Okafor, a ferry captain, said crossings were suspended after the Chernobyl disaster last year.", 1987),
+    ],
+)
+def test_last_year_of_a_named_event_is_the_year_after_it(text: str, year: int) -> None:
+    e = estimate_date(text)
+    assert any("says 'last year' of the event" in x for x in e.evidence)
+    assert e.value is not None and e.value.year == year
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("The pier at Lindholm reopened to ferries in March 2013.", dt.date(2013, 3, 1), dt.date(2013, 4, 30)),
+        ("Captain Okafor took command of the ferry in October 1994.", dt.date(1994, 10, 1), dt.date(1994, 11, 30)),
+    ],
+)
+def test_month_named_with_its_year_is_mostly_looked_back_on(text: str, first: dt.date, last: dt.date) -> None:
+    # News style names the year only for months outside the current year: the text is rarely written
+    # in the month it names or the weeks after it, far more often in the next few years.
+    clue = next(c for c in find_date_mentions(text) if isinstance(c, SpanClue))
+    start = dt.date(1960, 1, 1)
+    t = np.arange((dt.date(2026, 1, 1) - start).days, dtype=np.float64)
+    like = clue.likelihood(t, start)
+    like /= like.sum()
+    a, b = (first - start).days, (last - start).days
+    later = (dt.date(first.year + 1, 1, 1) - start).days
+    assert like[a : b + 1].sum() < like[later : later + 3 * 365].sum() / 2
+
+
+def test_full_date_is_the_writing_time_only_in_a_minority_of_texts() -> None:
+    clue = next(c for c in find_date_mentions("The ferry Brandt sank on May 9, 2002.") if isinstance(c, SpanClue))
+    start = dt.date(1960, 1, 1)
+    t = np.arange((dt.date(2026, 1, 1) - start).days, dtype=np.float64)
+    like = clue.likelihood(t, start)
+    like /= like.sum()
+    day = (dt.date(2002, 5, 9) - start).days
+    assert like[day : day + 31].sum() < 0.35
+    assert like[day + 31 :].sum() > 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lind Ferries said its passenger numbers in 1989 rose 4% from last year.",
+        "Okafor said the harbour, which handled 2 million tons in 2008, will handle more this year.",
+    ],
+)
+def test_relative_year_beside_a_bare_year_is_no_clue(text: str) -> None:
+    # "rose from last year" beside 1989 may be relative to 1989 or name it: neither reading is reliable.
+    evidence = [c.evidence for c in find_date_mentions(text)]
+    assert not any("last year" in x or "this year" in x for x in evidence)
+
+
+def test_this_year_beside_an_older_year_does_not_pin_that_year() -> None:
+    e = estimate_date("Okafor said the harbour, which handled 2 million tons in 2008, will handle more this year.")
+    assert e.value is not None and e.value.year > 2008
+
+
+def test_a_leap_day_does_not_decide_the_year() -> None:
+    dom = _domain(dt.date(2026, 1, 1))
+    post = np.zeros(dom.days)
+    lo, hi = dom.index(dt.date(1997, 1, 1)), dom.index(dt.date(2000, 12, 31))
+    post[lo : hi + 1] = 1.0
+    # 1998 is a shade likelier per day than 2000, which only has one day more.
+    post[dom.index(dt.date(1998, 1, 1)) : dom.index(dt.date(1998, 12, 31)) + 1] *= 1.001
+    post /= post.sum()
+    assert dom.day(_best_day(post, lo, hi, dom)).year == 1998
+
+
+@pytest.mark.parametrize(
+    ("text", "ahead"),
+    [
+        ("Brandt served as harbour master until March 3, 2011, and then retired.", False),
+        ("Ferry traffic at Lindholm had doubled by 1992, the port said.", False),
+        ("The night ferry to Lindholm ran daily until 1995.", False),
+        ("Okafor held the harbour post until March 3, 2011.", False),
+        ("Okafor said the ferry will run until March 3, 2011.", True),
+        ("The harbour won't reopen until 2012, officials said.", True),
+        ("The ferry lease runs until 2019.", True),
+    ],
+)
+def test_until_and_by_take_the_tense_of_their_clause(text: str, ahead: bool) -> None:
+    evidence = [c.evidence for c in find_date_mentions(text)]
+    assert len(evidence) == 1
+    assert ("upcoming" in evidence[0] or "looking ahead" in evidence[0]) == ahead
+
+
+def test_participle_after_a_modal_still_looks_ahead() -> None:
+    evidence = [c.evidence for c in find_date_mentions("Lind said the pier would be finished before the 2031 season.")]
+    assert evidence == ["mentions the year 2031 (looking ahead)"]

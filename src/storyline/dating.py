@@ -8,13 +8,14 @@ events from the knowledge base ("Super Tuesday", "the Brexit vote"; see `storyli
 product of the likelihoods is a posterior over days. The interval is the likelihood-ratio region (days
 within a factor exp(LR_DROP) of the best), narrowed to its dominant stretch when one stretch clearly
 holds most of the mass; the best estimate is the posterior median inside the calendar year of that
-region with the most mass (kept even when the posterior is diffuse: the interval says how good it
-is). A date the text states in a dateline or a standalone date line gives basis "stated"; no clue at
-all gives "unknown".
+region with the most mass, given only when that year holds a fair share of the region's mass (a
+year-less "August 7" fits every year alike, so no year is named). A date the text states in a
+dateline or a standalone date line gives basis "stated"; no clue at all gives "unknown".
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -141,15 +142,16 @@ def _combine(clues: list[Clue], dom: _Domain) -> DateEstimate:
         value = earliest
     if value > latest:
         value = latest
-    if earliest is None and _year_share(post, lo_i, hi_i, value) < OPEN_YEAR_SHARE:
-        # One-sided evidence gives an honest single day only when one year clearly stands out
-        # ("mentions the year 1988"); year-less days ("September 30") leave it unknown.
-        return DateEstimate(value=None, earliest=None, latest=latest, basis="inferred", evidence=evidence)
+    if _year_share(post, lo_i, hi_i, value) < OPEN_YEAR_SHARE:
+        # A single day is honest only when one year clearly stands out ("mentions the year 1988").
+        # Year-less days ("September 30", a dateline "PARIS, Aug. 7") spread over many years leave it
+        # unknown, whether or not the domain's edges happen to close the interval.
+        return DateEstimate(value=None, earliest=earliest, latest=latest, basis="inferred", evidence=evidence)
     return DateEstimate(value=value, earliest=earliest, latest=latest, basis="inferred", evidence=evidence)
 
 
 def _best_day(post: np.ndarray, lo_i: int, hi_i: int, dom: _Domain) -> int:
-    """The posterior median inside the calendar year of the region that holds the most mass.
+    """The posterior median inside the calendar year of the region that holds the most mass per day.
 
     The value is scored by its year first, so pick the likeliest year and then its middle day.
     """
@@ -158,7 +160,8 @@ def _best_day(post: np.ndarray, lo_i: int, hi_i: int, dom: _Domain) -> int:
     for y in range(a, b + 1):
         s = max(lo_i, dom.index(dt.date(y, 1, 1)))
         e = min(hi_i, dom.index(dt.date(y, 12, 31)))
-        mass = float(post[s : e + 1].sum())
+        # Per calendar day, or a leap year wins every tie of a flat posterior by its extra day.
+        mass = float(post[s : e + 1].sum()) / (366 if calendar.isleap(y) else 365)
         if best is None or mass > best[0]:
             best = (mass, s, e)
     assert best is not None

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyline.dating_rules import Clue
+from storyline.dating_rules import BoxClue, Clue, _sentence_at
 from storyline.kb import Actor, load_kb
 
 __all__ = ["EventClue", "find_event_clues"]
@@ -64,6 +64,11 @@ class EventClue(Clue):
 
 
 _WORD_EDGE = r"(?<![\w-])(?:{})(?![\w-])"
+# "last year's bombing", "the election next year": a year-relative phrase in the sentence that names
+# a dated event places the text relative to the event's year (PolNeAR train and TimeML: 11 of 12).
+_REL_YEAR = re.compile(r"(?i)\b(?:(?P<rel>last|next|this)\s+year\b|a\s+year\s+ago\b)")
+_REL_SHIFT = {"last": 1, "next": -1, "this": 0}
+REL_EVENT_P = 0.8
 
 
 @lru_cache(maxsize=1)
@@ -92,9 +97,15 @@ def find_event_clues(text: str) -> list[Clue]:
         return []
     out: list[Clue] = []
     seen: set[str] = set()
+    related: set[str] = set()
     for m in rx.finditer(text):
         a = by_alias.get(m.group(0).lower())
-        if a is None or a.id in seen:
+        if a is None:
+            continue
+        if a.id not in related and (rel := _relative_year_clue(text, m, a)) is not None:
+            related.add(a.id)
+            out.append(rel)
+        if a.id in seen:
             continue
         seen.add(a.id)
         spells = tuple((r.start, r.end or r.start) for r in a.roles)
@@ -113,3 +124,28 @@ def find_event_clues(text: str) -> list[Clue]:
             )
         )
     return out
+
+
+def _relative_year_clue(text: str, m: re.Match[str], event: Actor) -> Clue | None:
+    """ "last year's <event>" / "<event> next year": the text is a year after (before) an edition.
+
+    Args:
+        text: the text.
+        m: the match of the event's name.
+        event: the event.
+    """
+    rel = _REL_YEAR.search(_sentence_at(text, m.start()))
+    if rel is None:
+        return None
+    word = (rel.group("rel") or "last").lower()
+    shift = _REL_SHIFT[word]
+    years = sorted({r.start.year + shift for r in event.roles})
+    phrase = rel.group(0).lower()
+    return BoxClue(
+        evidence=f"says {phrase!r} of the event {m.group(0)!r} ({event.name}): written in "
+        + ", ".join(str(y) for y in years[-4:]),
+        weight=1.0,
+        strength=7.0,
+        spans=tuple((dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in years),
+        p=REL_EVENT_P,
+    )
