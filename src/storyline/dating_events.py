@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyline.dating_rules import BoxClue, Clue, _sentence_at
+from storyline.dating_rules import BoxClue, Clue, sentence_at
 from storyline.kb import Actor, load_kb
 
 __all__ = ["EventClue", "find_event_clues"]
@@ -127,14 +127,14 @@ def find_event_clues(text: str) -> list[Clue]:
 
 
 def _relative_year_clue(text: str, m: re.Match[str], event: Actor) -> Clue | None:
-    """ "last year's <event>" / "<event> next year": the text is a year after (before) an edition.
+    """A clue that the text is a year after (before) an edition: "last year's <event>", "<event> next year".
 
     Args:
         text: the text.
         m: the match of the event's name.
         event: the event.
     """
-    rel = _REL_YEAR.search(_sentence_at(text, m.start()))
+    rel = _REL_YEAR.search(sentence_at(text, m.start()))
     if rel is None:
         return None
     word = (rel.group("rel") or "last").lower()

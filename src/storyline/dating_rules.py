@@ -163,7 +163,8 @@ def _ord(day: dt.date, start: dt.date) -> int:
     return (day - start).days
 
 
-def _sentence_at(text: str, pos: int) -> str:
+def sentence_at(text: str, pos: int) -> str:
+    """The sentence (at most 200 characters each side) around ``pos`` in ``text``."""
     lo = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), pos - 200)
     hi_candidates = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i != -1]
     hi = min([*hi_candidates, pos + 200])
@@ -208,7 +209,7 @@ def _is_future(text: str, start: int, end: int) -> bool:
     will join in March" reads July 1997 as past although the sentence looks ahead. "until" and the
     like take their clause's tense: "served until March 2011" looks back.
     """
-    return bool(_FUTURE.search(_sentence_at(text, start))) and not _past_clause(text, start)
+    return bool(_FUTURE.search(sentence_at(text, start))) and not _past_clause(text, start)
 
 
 # Cues that take the tense of their clause: "served until 2011" and "had doubled by 1992" look back,
