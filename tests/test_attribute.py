@@ -1191,3 +1191,10 @@ def test_a_quotation_split_by_its_attribution(text: str, contents: list[str]) ->
 def test_a_noun_phrase_after_a_cue_does_not_join_the_next_sentence_to_the_quotation() -> None:
     text = '"We will win," Brandt said. The mayor, "a fine man," stayed home.'
     assert [q.text for q in extract_quotes(text)] == ['"We will win,"']
+
+
+def test_a_second_relative_clause_is_not_part_of_what_was_said() -> None:
+    text = ("They cited the case of the Gull, a group of hackers who island officials say is tied to the "
+            "mainland police and who claimed the attack.")
+    q = _one(text, "is tied to the mainland police")
+    assert q.text == "who island officials say is tied to the mainland police"

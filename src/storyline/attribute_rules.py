@@ -398,8 +398,10 @@ def _window(tok: Token, radius: int = 40) -> list[Token]:
 def _cut_at_cue_conj(comp: Token, hi: Token) -> Token:
     """End the content before a coordinated cue verb ("says he'd act and tells the crowd ...")."""
     for t in _conj_chain(comp):
-        if (t.dep_ == "conj" and t.i > comp.i and _is_cue(t) and t.head.i != t.i
-                and any(c.dep_ == "ccomp" for c in t.children)):
+        # '… who officials say is tied to X and who claimed Y': a second relative clause of its own
+        relative = any(c.dep_ in _SUBJ and c.tag_ in ("WP", "WDT") and c.i > comp.i for c in t.children)
+        if (t.dep_ == "conj" and t.i > comp.i and t.head.i != t.i
+                and ((_is_cue(t) and any(c.dep_ == "ccomp" for c in t.children)) or relative)):
             cut = min([t.left_edge.i, *[c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i]])
             if cut - 1 > comp.i:
                 return comp.doc[cut - 1]
