@@ -1198,3 +1198,16 @@ def test_a_second_relative_clause_is_not_part_of_what_was_said() -> None:
             "mainland police and who claimed the attack.")
     q = _one(text, "is tied to the mainland police")
     assert q.text == "who island officials say is tied to the mainland police"
+
+
+_PUSHED_BACK = ("Brandt pushed back on those claims Thursday, saying that the pier had the right safety rails but "
+                "was delayed by the storm - and arguing that he and Okafor shared the same goals.")
+
+
+def test_a_participle_hung_on_the_reported_clause_keeps_the_main_speaker() -> None:
+    assert _one(_PUSHED_BACK, "shared the same goals").speaker == "Brandt"
+
+
+def test_a_statement_runs_to_the_conjunction_right_before_a_coordinated_cue() -> None:
+    assert ("that the pier had the right safety rails but was delayed by the storm", "Brandt") in _candidates(
+        _PUSHED_BACK)

@@ -334,9 +334,10 @@ def _subject(cue: Token, *, quoted: Callable[[int], bool] | None = None) -> Toke
                 and not (quoted is not None and quoted(c.idx))):
             return c
     verb = cue
-    if (cue.dep_ == "advcl" and cue.tag_ == "VBG" and cue.head.dep_ == "ccomp" and _is_cue(cue.head.head)
-            and cue.head.head.i < cue.head.i):
-        # 'X told them that Y "had a policy," adding, "…"': X adds, not Y (the parser hung it on Y's verb)
+    if (cue.dep_ in ("advcl", "conj") and cue.tag_ == "VBG" and cue.head.dep_ == "ccomp"
+            and _is_cue(cue.head.head) and cue.head.head.i < cue.head.i):
+        # 'X told them that Y "had a policy," adding, "…"' / 'X pushed back, saying that Y had Z - and
+        # arguing that …': X adds or argues, not Y (the parser hung the participle on Y's verb)
         verb = cue.head
     for _ in range(2):  # "X said ... and added" / "X spoke, saying ...": inherit the subject
         if verb.dep_ not in ("conj", "advcl", "xcomp", "ccomp") or verb.head.i == verb.i:
@@ -402,7 +403,9 @@ def _cut_at_cue_conj(comp: Token, hi: Token) -> Token:
         relative = any(c.dep_ in _SUBJ and c.tag_ in ("WP", "WDT") and c.i > comp.i for c in t.children)
         if (t.dep_ == "conj" and t.i > comp.i and t.head.i != t.i
                 and ((_is_cue(t) and any(c.dep_ == "ccomp" for c in t.children)) or relative)):
-            cut = min([t.left_edge.i, *[c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i]])
+            # the conjunction right before it ("… had X but was Y - and arguing …" cuts at "and")
+            ccs = [c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i]
+            cut = min(t.left_edge.i, max(ccs)) if ccs else t.left_edge.i
             if cut - 1 > comp.i:
                 return comp.doc[cut - 1]
     for t in comp.children:
