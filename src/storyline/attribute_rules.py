@@ -1657,7 +1657,7 @@ def extract_from_doc(doc: Doc, *, beliefs: bool = True, refine: bool = True) -> 
 
 def _split_quotations(quotes: list[Quote], quotations: list[QuoteSpan]) -> list[Quote]:
     """Each statement made of two quotations around its own attribution: one span over the whole
-    passage when the attribution between them is short, otherwise each quotation on its own.
+    passage when the attribution between them is short, otherwise its longer quotation alone.
 
     '"The risk," said Jo Bell, an economist who directs the harbour forecast, "is that …"': one
     span can only hold both parts with the attribution in it, so when that clause is longer than
