@@ -1668,14 +1668,17 @@ def _split_quotations(quotes: list[Quote], quotations: list[QuoteSpan]) -> list[
         quotes: the document's statements, after the boundary model.
         quotations: the document's quoted passages.
     """
-    starts = {q.start: q for q in quotations}
+    starts = [q.start for q in quotations]
     out = []
     for quote in quotes:
-        first = starts.get(quote.start)
+        k = bisect_left(starts, quote.start)
+        first = quotations[k] if k < len(quotations) and starts[k] == quote.start else None
         if not quote.direct or first is None or first.end >= quote.end or quote.speaker_span is None:
             out.append(quote)
             continue
-        inside = [q for q in quotations if quote.start <= q.start and q.end <= quote.end]
+        # quotations are in document order: those inside the statement follow the first one
+        k_end = bisect_left(starts, quote.end, lo=k)
+        inside = [q for q in quotations[k:k_end] if q.end <= quote.end]
         second = inside[1] if len(inside) == 2 else None
         if (second is None or second.end != quote.end
                 or not first.end <= quote.speaker_span[0] < quote.speaker_span[1] <= second.start):
