@@ -1211,3 +1211,34 @@ def test_a_participle_hung_on_the_reported_clause_keeps_the_main_speaker() -> No
 def test_a_statement_runs_to_the_conjunction_right_before_a_coordinated_cue() -> None:
     assert ("that the pier had the right safety rails but was delayed by the storm", "Brandt") in _candidates(
         _PUSHED_BACK)
+
+
+@pytest.mark.parametrize("mark", ["''", '"'])
+def test_an_abbreviation_before_a_quoted_fragment_keeps_the_whole_statement(mark: str) -> None:
+    text = (f"But Mrs. Brandt would do well to begin {mark}building bridges{mark} to Mr. Okafor, "
+            "said Dana Lind, a former strategist for the harbour board.")
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    (q,) = quotes
+    assert q.text.startswith("But Mrs. Brandt would do well")
+    assert q.text.endswith("to Mr. Okafor")
+    assert q.speaker == "Dana Lind"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("Most voters call Brandt competent, and 55 percent of them said so in December.", "so",
+         "55 percent of them"),
+        ("Among men, 57 percent see Brandt negatively while 61 percent say the same of Okafor.",
+         "the same of Okafor", "61 percent"),
+    ],
+)
+def test_a_poll_answer_by_reference_is_a_candidate(text: str, content: str, speaker: str) -> None:
+    found, _ = extract_with_context(get_nlp()(text))
+    assert [(q.text, q.speaker) for q in found if q.cue and q.cue.startswith(("said", "say"))] == [(content, speaker)]
+
+
+def test_so_many_after_a_cue_is_not_an_answer() -> None:
+    found, _ = extract_with_context(get_nlp()("Brandt said so many things at the pier that nobody listened."))
+    assert not [q for q in found if q.text == "so"]

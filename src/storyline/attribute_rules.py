@@ -163,6 +163,18 @@ def _closes_a_statement(cue: Token) -> bool:
     return k >= 4 and cue.doc[k].text == "," and not any(c.dep_ == "ccomp" for c in cue.children)
 
 
+def _fronted_as_clause(cue: Token) -> bool:
+    """Whether ``cue`` heads an "as" clause before its main clause ("As she answered questions, …").
+
+    Such a clause tells when the main clause happened; its object is not a statement.
+
+    Args:
+        cue: the cue verb.
+    """
+    return (cue.dep_ == "advcl" and cue.i < cue.head.i
+            and any(m.dep_ == "mark" and m.lower_ == "as" for m in cue.children))
+
+
 def _hearer(cue: Token) -> bool:
     """Whether the object of a cue is who heard the words in a cue clause set off inside a sentence
     ("Instead, Brandt told the Herald, his plan …"): the sentence around it is the statement.
@@ -752,7 +764,10 @@ class _Extractor:
             return q.start
         sent_start = _window(self.doc[i], _MAX_SCAN)[0].idx
         lead = self.text[sent_start: q.start]
-        if not lead.strip() or any(m in lead for m in "\n:;.?!“”\"«»"):
+        if not lead.strip() or any(m in lead for m in "\n“”\"«»"):
+            return q.start
+        # A stop inside a token is an abbreviation ("Mrs. Bell would begin "building bridges"").
+        if any(t.is_punct and t.text[:1] in ":;.?!" for t in self.doc[self.idx.first_at(sent_start): i]):
             return q.start
         return sent_start
 
@@ -1018,7 +1033,7 @@ class _Extractor:
                 else:
                     comp = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i
                                  and c.pos_ in ("NOUN", "PROPN") and not _closes_a_statement(t)
-                                 and not _hearer(t)), None) or topic
+                                 and not _hearer(t) and not _fronted_as_clause(t)), None) or topic
                 short = comp is not None
                 if comp is not None and comp.head.lower_ == "about" and comp.head.i > t.i:
                     comp = comp.head  # "asked about the deal": the topic keeps its preposition
@@ -1027,8 +1042,12 @@ class _Extractor:
                 continue  # a misparse: a clausal complement with neither verb nor subject
             if comp is None and self.loose:
                 # "said no", "said yes": a one-word answer, for the learned filter to judge
-                comp = next((c for c in t.children if c.dep_ in ("intj", "dobj") and c.i == t.i + 1
-                             and c.lower_ in _ANSWERS), None)
+                comp = next((c for c in t.children if c.i == t.i + 1 and c.lower_ in _ANSWERS and (
+                    c.dep_ in ("intj", "dobj") or (c.dep_ == "advmod" and c.lower_ == "so"))), None)
+                if comp is None:
+                    # "61 percent say the same of Okafor": an answer by reference to an earlier one
+                    comp = next((c for c in t.children if c.dep_ == "dobj" and c.i == t.i + 2
+                                 and c.lower_ == "same" and t.doc[t.i + 1].lower_ == "the"), None)
                 short = comp is not None
             named = _inverted_set_off_speaker(t, comp) if comp is not None else None
             if comp is not None and named is not None:
