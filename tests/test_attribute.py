@@ -1242,3 +1242,33 @@ def test_a_poll_answer_by_reference_is_a_candidate(text: str, content: str, spea
 def test_so_many_after_a_cue_is_not_an_answer() -> None:
     found, _ = extract_with_context(get_nlp()("Brandt said so many things at the pier that nobody listened."))
     assert not [q for q in found if q.text == "so"]
+
+
+def test_a_transcript_question_is_the_interviewers_turn() -> None:
+    text = ("BRANDT: The ferry should run as a public service, all year.\n\n"
+            "LIND: You said in January the board was open to more debates. Why not debate in Lenhaven?\n\n"
+            "Poll: Who will run the harbour next year?")
+    found, _ = extract_with_context(get_nlp()(text))
+    turns = {q.speaker: q.text for q in found if q.cue == ":"}
+    assert turns["LIND"].endswith("Why not debate in Lenhaven?")
+    assert "BRANDT" in turns
+    assert not [q for q in found if "Who will run" in q.text]
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("A second-place finish would bolster Okafor's claim to be the board's strongest alternative to Brandt.",
+         "to be the board's strongest alternative to Brandt", "Okafor"),
+        ("Lind's pledge to reopen the night ferry by March drew cheers at the pier.",
+         "to reopen the night ferry by March", "Lind"),
+    ],
+)
+def test_a_reporting_noun_with_an_infinitive(text: str, content: str, speaker: str) -> None:
+    found, _ = extract_with_context(get_nlp()(text))
+    assert [(q.text, q.speaker) for q in found] == [(content, speaker)]
+
+
+def test_a_noun_cue_with_an_infinitive_of_purpose_is_not_a_statement() -> None:
+    found, _ = extract_with_context(get_nlp()("The board used the report to justify higher fares."))
+    assert not found

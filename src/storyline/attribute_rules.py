@@ -62,6 +62,9 @@ _NOUN_CUES = frozenset({"claim", "allegation", "assertion", "report", "statement
                         "denial", "accusation", "suggestion", "insistence", "admission", "announcement", "argument",
                         "contention", "charge"})
 _NOUN_THAT_REACH = 8
+# Reporting nouns whose content may be an infinitive ("his promise to build a wall", "her claim to be
+# the strongest candidate").
+_NOUN_TO_CUES = frozenset({"claim", "promise", "pledge", "vow"})
 # Nouns for an outlet's piece: "according to a Reuters report" is according to Reuters.
 _REPORT_NOUNS = frozenset({"report", "story", "article", "analysis", "investigation", "interview", "review",
                            "survey", "poll", "count", "tally", "estimate", "broadcast", "piece"})
@@ -1421,6 +1424,10 @@ class _Extractor:
                            and c.pos_ in _VERB_POS), None)
             that = None if clause is None else next(
                 (m for m in clause.children if m.dep_ == "mark" and m.lower_ == "that" and m.i < clause.i), None)
+            if (that is None and clause is not None and t.lemma_.lower() in _NOUN_TO_CUES
+                    and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to"
+                    and self.doc[t.i + 1].head.i == clause.i):
+                that = self.doc[t.i + 1]  # "his promise to build a new pier": what was promised
             if clause is None or that is None or that.i - t.i > _NOUN_THAT_REACH:
                 continue
             hi = clause.right_edge
@@ -1515,7 +1522,10 @@ class _Extractor:
         if any(t.like_num for t in toks):  # times and scores ("10:30")
             return
         start, end = _trim(text, colon + 1, para_end)
-        if end - start < 8 or text[end - 1] == "?" or any(c.start < end and start < c.end for c in self.cands):
+        # A question after a label is a headline's teaser ("Poll: Who will win?"), except in a
+        # transcript, where the interviewer's turn is what they said.
+        if end - start < 8 or (text[end - 1] == "?" and not caps) or any(
+                c.start < end and start < c.end for c in self.cands):
             return
         lead_toks = words
         a, b = lead_toks[0].idx, lead_toks[-1].idx + len(lead_toks[-1])
