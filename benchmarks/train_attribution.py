@@ -2,6 +2,7 @@
 """Train the attribution boundary/keep model on PolNeAR train only.
 
 Usage: python benchmarks/train_attribution.py [--split DIR] [--out FILE] [--cache FILE.spacy]
+       [--quote-threshold 0.2]
 
 Reads ``../shared/data/polnear/train`` at run time (skips cleanly when it is absent) and the
 scorer ``../shared/eval/score_attribution.py`` for its gold loader and IoU. For every statement
@@ -254,8 +255,12 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, default=None, help="DocBin file to reuse parses between runs")
     ap.add_argument("--c", type=float, default=0.1, help="inverse regularisation strength")
     ap.add_argument("--min-precision", type=float, default=0.86)
+    ap.add_argument("--quote-threshold", type=float, default=None,
+                    help="keep threshold for quotations, instead of the cross-validated choice")
     ap.add_argument("--learner", choices=["trees", "logistic"], default="trees")
     args = ap.parse_args()
+    if args.quote_threshold is not None and args.quote_threshold not in _QUOTE_THRESHOLDS:
+        ap.error(f"--quote-threshold must be one of {_QUOTE_THRESHOLDS}")
     if not (args.split / "text").is_dir() or not (SHARED / "eval" / "score_attribution.py").exists():
         print(json.dumps({"skipped": f"no PolNeAR split at {args.split}"}))
         return 0
@@ -281,6 +286,11 @@ def main() -> int:
     # Both acceptance figures count (overall F1 and recall of speech attributions): take the setting
     # whose weaker figure comes closest to its bar.
     best = max(ok, key=lambda r: (min(r["f1"] / _F1_BAR, r["speech_recall"] / _SPEECH_BAR), r["f1"]))
+    if args.quote_threshold is not None:
+        # A product floor the CV cannot see: the demo corpus's scare quotes ('speaks of "narrowing
+        # gaps"') score between 0.2 and 0.4. The CV row of the pinned setting is what gets reported.
+        best = next(r for r in table if r["quote_threshold"] == args.quote_threshold and all(
+            r[k] == best[k] for k in ("threshold", "belief_threshold", "short_threshold")))
     _, fitted = _model(rows, args.learner, args.c)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
