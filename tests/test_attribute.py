@@ -1262,9 +1262,11 @@ def test_a_transcript_question_is_the_interviewers_turn() -> None:
          "to be the board's strongest alternative to Brandt", "Okafor"),
         ("Lind's pledge to reopen the night ferry by March drew cheers at the pier.",
          "to reopen the night ferry by March", "Lind"),
+        ("In Lenhaven, Brandt has worked to woo ferry workers with promises to tackle fare reform in her first year.",
+         "to tackle fare reform in her first year", None),
     ],
 )
-def test_a_reporting_noun_with_an_infinitive(text: str, content: str, speaker: str) -> None:
+def test_a_reporting_noun_with_an_infinitive(text: str, content: str, speaker: str | None) -> None:
     found, _ = extract_with_context(get_nlp()(text))
     assert [(q.text, q.speaker) for q in found] == [(content, speaker)]
 

@@ -1424,10 +1424,13 @@ class _Extractor:
                            and c.pos_ in _VERB_POS), None)
             that = None if clause is None else next(
                 (m for m in clause.children if m.dep_ == "mark" and m.lower_ == "that" and m.i < clause.i), None)
-            if (that is None and clause is not None and t.lemma_.lower() in _NOUN_TO_CUES
-                    and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to"
-                    and self.doc[t.i + 1].head.i == clause.i):
-                that = self.doc[t.i + 1]  # "his promise to build a new pier": what was promised
+            if that is None and t.lemma_.lower() in _NOUN_TO_CUES and t.i + 1 < len(self.doc):
+                to = self.doc[t.i + 1]
+                verb = to.head
+                if (to.lower_ == "to" and to.dep_ == "aux" and verb.head.i == t.i and verb.i > t.i
+                        and verb.dep_ in ("acl", "relcl") and verb.pos_ in _VERB_POS):
+                    # "his promise to build a new pier": what was promised
+                    clause, that = verb, to
             if clause is None or that is None or that.i - t.i > _NOUN_THAT_REACH:
                 continue
             hi = clause.right_edge
