@@ -1274,3 +1274,22 @@ def test_a_reporting_noun_with_an_infinitive(text: str, content: str, speaker: s
 def test_a_noun_cue_with_an_infinitive_of_purpose_is_not_a_statement() -> None:
     found, _ = extract_with_context(get_nlp()("The board used the report to justify higher fares."))
     assert not found
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("The harbour campaign, first reported by the Lenhaven Courier, is a key part of the board's plan.",
+         "The harbour campaign, first reported by the Lenhaven Courier, is a key part of the board's plan"),
+        ("The plan, reported earlier by the Courier, would close the night ferry.",
+         "The plan, reported earlier by the Courier, would close the night ferry"),
+    ],
+)
+def test_a_set_off_reported_by_relays_the_sentence(text: str, content: str) -> None:
+    (q,) = extract_quotes(text)
+    assert q.text == content
+    assert [v.lower() for v in q.via] == [content.split("by ")[1].split(",")[0].lower()]
+
+
+def test_a_set_off_participle_with_another_verb_is_no_statement() -> None:
+    assert not extract_quotes("The ferry, built by Okafor's yard in 1990, sank in the storm.")

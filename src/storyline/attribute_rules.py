@@ -1108,6 +1108,17 @@ class _Extractor:
                     continue
                 start, end = head.left_edge.idx, self.doc[k].idx + len(self.doc[k])
                 named = _passive_agent(t)
+            elif (t.dep_ == "acl" and t.tag_ == "VBN" and t.i > t.head.i and t.head.dep_ in _SUBJ
+                  and t.head.head.pos_ in _VERB_POS and 0 < t.left_edge.i and t.right_edge.i + 1 < len(self.doc)
+                  and self.doc[t.left_edge.i - 1].text == "," and self.doc[t.right_edge.i + 1].text == ","
+                  and _passive_agent(t) is not None):
+                # "The plan, first reported by the Courier, would close the ferry": the sentence
+                head = t.head.head
+                last = head.right_edge
+                while last.i > head.i and (last.is_punct or last.is_space):
+                    last = self.doc[last.i - 1]
+                start, end = head.left_edge.idx, last.idx + len(last)
+                named = _passive_agent(t)
             elif t.dep_ == "parataxis" and t.head.pos_ in _VERB_POS and any(c.dep_ in _SUBJ for c in t.children):
                 head = t.head
                 start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
