@@ -1109,7 +1109,7 @@ class _Extractor:
                 start, end = head.left_edge.idx, self.doc[k].idx + len(self.doc[k])
                 named = _passive_agent(t)
             elif (t.dep_ == "acl" and t.tag_ == "VBN" and t.i > t.head.i and t.head.dep_ in _SUBJ
-                  and t.head.head.pos_ in _VERB_POS and 0 < t.left_edge.i and t.right_edge.i + 1 < len(self.doc)
+                  and t.head.head.pos_ in _VERB_POS and t.left_edge.i > 0 and t.right_edge.i + 1 < len(self.doc)
                   and self.doc[t.left_edge.i - 1].text == "," and self.doc[t.right_edge.i + 1].text == ","
                   and _passive_agent(t) is not None):
                 # "The plan, first reported by the Courier, would close the ferry": the sentence
