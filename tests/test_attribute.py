@@ -1293,3 +1293,22 @@ def test_a_set_off_reported_by_relays_the_sentence(text: str, content: str) -> N
 
 def test_a_set_off_participle_with_another_verb_is_no_statement() -> None:
     assert not extract_quotes("The ferry, built by Okafor's yard in 1990, sank in the storm.")
+
+
+@pytest.mark.parametrize("speaker", ["said the man who built his career on the ferries", "Okafor said"])
+def test_a_quotation_of_several_sentences_opened_mid_sentence_keeps_its_lead(speaker: str) -> None:
+    text = ("The people of Lenhaven “deserve someone who is with them and made of the same stuff. "
+            f"That is Dana Lind,” {speaker}.")
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    (q,) = quotes
+    assert q.text.startswith("The people of Lenhaven “deserve")
+    assert q.text.rstrip("”,").endswith("That is Dana Lind")
+
+
+def test_a_one_sentence_fragment_before_a_set_off_cue_keeps_the_sentence() -> None:
+    text = ('Despite his "brash online manner," the harbour lawyer wrote, Okafor is a devoted father '
+            "who could not find work.")
+    (q,) = extract_quotes(text)
+    assert q.text == text.rstrip(".")
+    assert q.speaker == "the harbour lawyer"

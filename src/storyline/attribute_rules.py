@@ -760,6 +760,18 @@ class _Extractor:
         i = self.idx.first_at(q.end)
         return i < len(self.doc) and bool(self.doc[i].is_sent_start) and cue.left_edge.i == i
 
+    def _ends_inside(self, q: QuoteSpan, cue: Token) -> bool:
+        """A quotation of several sentences, opened inside the first, whose last sentence the parser
+        gave to the cue after it ('The people "deserve someone. That's Lind," said the man …').
+
+        Args:
+            q: the quotation.
+            cue: the cue after it.
+        """
+        inner = self.text[q.start: q.end].rstrip("”\"'’» ")
+        return (inner.endswith(",") and q.start < cue.left_edge.idx < q.end and bool(cue.left_edge.is_sent_start)
+                and self.text[cue.left_edge.idx - 2: cue.left_edge.idx - 1] in (".", "?", "!"))
+
     def _sentence_start(self, q: QuoteSpan) -> int:
         """Start of the sentence a quoted fragment sits in ('Paying no tax "is smart," he said')."""
         i = self.idx.first_at(q.start)
@@ -841,7 +853,8 @@ class _Extractor:
             cue = self._after(q, self._cue_limit(qi))
             if cue is not None and self._sentence_start(q) < q.start:
                 first = self.idx.first_at(q.start)
-                if not cue.left_edge.i <= first <= cue.right_edge.i and not self._split_after(q, cue):
+                if (not cue.left_edge.i <= first <= cue.right_edge.i and not self._split_after(q, cue)
+                        and not self._ends_inside(q, cue)):
                     cue = None  # a fragment quoted inside another clause, not this cue's content
                 elif _under_adjunct(self.doc[first], cue):
                     cue = None  # 'In an interview on "The Axe Files", Henry said': a title, not words
