@@ -748,14 +748,17 @@ class _Extractor:
                 return t.head.i != cue.i and t.head.i != t.i and t.head.pos_ == "VERB" and t.head.i < lo
         return False
 
+    def _closed_by_comma(self, q: QuoteSpan) -> bool:
+        """Whether the quotation ends in a comma inside its closing mark ('"… a first," she said')."""
+        return self.text[q.start: q.end].rstrip("”\"'’» ").endswith(",")
+
     def _split_after(self, q: QuoteSpan, cue: Token) -> bool:
         """The parser ended the sentence at a quote closed by a comma and began a new one at its cue.
 
         'The event “was a first,” Sexton said in an interview.' comes out as two sentences; the comma
         inside the closing mark says the first one goes on into the cue clause.
         """
-        inner = self.text[q.start: q.end].rstrip("”\"'’» ")
-        if not inner.endswith(","):
+        if not self._closed_by_comma(q):
             return False
         i = self.idx.first_at(q.end)
         return i < len(self.doc) and bool(self.doc[i].is_sent_start) and cue.left_edge.i == i
@@ -768,8 +771,7 @@ class _Extractor:
             q: the quotation.
             cue: the cue after it.
         """
-        inner = self.text[q.start: q.end].rstrip("”\"'’» ")
-        return (inner.endswith(",") and q.start < cue.left_edge.idx < q.end and bool(cue.left_edge.is_sent_start)
+        return (self._closed_by_comma(q) and q.start < cue.left_edge.idx < q.end and bool(cue.left_edge.is_sent_start)
                 and self.text[cue.left_edge.idx - 2: cue.left_edge.idx - 1] in (".", "?", "!"))
 
     def _sentence_start(self, q: QuoteSpan) -> int:
@@ -1127,10 +1129,7 @@ class _Extractor:
                   and _passive_agent(t) is not None):
                 # "The plan, first reported by the Courier, would close the ferry": the sentence
                 head = t.head.head
-                last = head.right_edge
-                while last.i > head.i and (last.is_punct or last.is_space):
-                    last = self.doc[last.i - 1]
-                start, end = head.left_edge.idx, last.idx + len(last)
+                start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
                 named = _passive_agent(t)
             elif t.dep_ == "parataxis" and t.head.pos_ in _VERB_POS and any(c.dep_ in _SUBJ for c in t.children):
                 head = t.head
