@@ -100,6 +100,21 @@ def test_similar_pairs_matches_brute_force(n: int, threshold: float, k: int) -> 
         assert sorted(j[i == row].tolist()) == sorted(want)
 
 
+@pytest.mark.parametrize(("max_floats", "k"), [(16 * 50, 3), (16 * 50, 1), (3000, 7), (16_000_000, 3)])
+def test_similar_pairs_keep_the_k_best_with_ties_to_the_lower_column(max_floats: int, k: int) -> None:
+    # Small whole numbers: every product is exact in float32, so equal similarities are true ties
+    # whichever tile computes them, and many tiles and compactions are needed to finish a row.
+    v = np.random.default_rng(k).integers(0, 3, size=(400, 6)).astype(np.float32)
+    i, j, s = similar_pairs(v, threshold=4.0, k=k, max_floats=max_floats)
+    sims = v @ v.T
+    want: list[tuple[int, int]] = []
+    for row in range(len(v)):
+        near = [c for c in range(row + 1, len(v)) if sims[row, c] >= 4.0]
+        want += [(row, c) for c in sorted(near, key=lambda c: (-sims[row, c], c))[:k]]
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == want
+    np.testing.assert_array_equal(s, sims[i, j])
+
+
 @pytest.mark.parametrize("max_floats", [3000 * 16, 3000 * 64, 16_000_000])
 def test_similar_pairs_bounds_its_step_and_finds_the_same_pairs(max_floats: int) -> None:
     import tracemalloc

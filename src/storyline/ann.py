@@ -148,20 +148,54 @@ def iter_similar_pairs(
         left = v[lo:hi]
         found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [empty]
         held = 0
+        # The least similarity a new entry of each row needs: the threshold, then, once a row holds k
+        # entries, its k-th best so far. A later column only wins a tie after an earlier one, so
+        # skipping what falls below that floor changes nothing, and far fewer entries are sorted.
+        floor = np.full(hi - lo, threshold, dtype=np.float32)
         for c0 in range(lo, n, cols_per_tile):
             c1 = min(n, c0 + cols_per_tile)
             sims = left @ v[c0:c1].T
             if c0 < hi:
                 # Only pairs with j > i: blank the diagonal and what lies left of it.
                 sims[np.arange(c0, c1)[None, :] <= np.arange(lo, hi)[:, None]] = -np.inf
-            rows, cols = np.nonzero(sims >= threshold)
-            found.append((rows, cols + c0, sims[rows, cols]))
+            rows, cols, vals = masked_entries(sims, sims >= floor[:, None])
+            found.append((rows, cols + c0, vals))
             held += len(rows)
-            if held > 4 * k * (hi - lo):
+            if held > 2 * k * (hi - lo):
                 found = [best_per_row(found, k)]
                 held = len(found[0][0])
+                raise_floor(floor, found[0][0], found[0][2], k)
         rows, cols, vals = best_per_row(found, k)
         yield lo, hi, rows + lo, cols, vals
+
+
+def masked_entries(values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, value) of each entry of a 2-D array where ``mask`` holds, row by row.
+
+    What ``np.nonzero`` and indexing give, several times faster on a large block.
+
+    Args:
+        values: a 2-D array.
+        mask: a boolean array of the same shape.
+    """
+    flat = np.flatnonzero(mask)
+    rows, cols = np.divmod(flat, values.shape[1])
+    return rows, cols, values.ravel()[flat]
+
+
+def raise_floor(floor: np.ndarray, rows: np.ndarray, vals: np.ndarray, k: int) -> None:
+    """Raise the floor of each row that holds k entries to its k-th best similarity, in place.
+
+    Args:
+        floor: the least similarity a new entry of each row needs, one per row.
+        rows: row numbers of the kept entries, sorted, at most k per row (as `best_per_row` gives).
+        vals: their similarities, falling within a row.
+        k: the most entries kept per row.
+    """
+    counts = np.bincount(rows, minlength=len(floor))
+    full = np.flatnonzero(counts >= k)
+    if len(full):
+        floor[full] = np.maximum(floor[full], vals[np.cumsum(counts)[full] - 1])
 
 
 def best_per_row(

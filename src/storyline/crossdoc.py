@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from storyline.ann import RowFile, best_per_row, normalise
+from storyline.ann import RowFile, best_per_row, masked_entries, normalise, raise_floor
 from storyline.memory import release_free_memory
 from storyline.records import Flag
 from storyline.store import Store
@@ -406,15 +406,13 @@ def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[se
     for ids, mat in store.iter_claim_vectors(chunk=CHUNK):
         sims = dirty @ normalise(mat, in_place=True).T
         # Few stored claims come near a given one: keep the pairs above the cut, not a ranking of all.
-        rows, cols = np.nonzero(sims > np.maximum(floor, least)[:, None])
-        found.append((rows, np.asarray(ids, dtype=object)[cols], sims[rows, cols]))
+        rows, cols, vals = masked_entries(sims, sims > np.maximum(floor, least)[:, None])
+        found.append((rows, np.asarray(ids, dtype=object)[cols], vals))
         held += len(rows)
         if held > _HELD_PER_KEPT * NEIGHBOURS * max(nd, CHUNK):
             found = [best_per_row(found, NEIGHBOURS)]
             held = len(found[0][0])
-            counts = np.bincount(found[0][0], minlength=nd)
-            full = counts >= NEIGHBOURS
-            floor[full] = found[0][2][(np.cumsum(counts) - 1)[full]]
+            raise_floor(floor, found[0][0], found[0][2], NEIGHBOURS)
     rows, best_ids, _ = best_per_row(found, NEIGHBOURS)
     out: list[set[str]] = [set() for _ in range(nd)]
     for r, claim_id in zip(rows.tolist(), best_ids.tolist(), strict=True):

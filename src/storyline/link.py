@@ -151,6 +151,8 @@ class Relation:
                 "explanation": self.explanation, "score": round(self.score, 3)}
 
 
+# Millions of calls over a store's claim pairs, on a vocabulary of some tens of thousands of words.
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > 4 and word.endswith(suffix):
