@@ -300,6 +300,65 @@ def test_derivative_pairs_finds_paraphrase_not_unrelated() -> None:
     assert derivative_pairs(docs, duplicate_of={"copy": "src"}) == {}
 
 
+def _derivative_oracle(
+    docs: list[tuple[str, str, dt.date | None]], vectors: list[Any], targets: set[str]
+) -> dict[str, tuple[str, float]]:
+    """The source rule spelled out pair by pair: an earlier source (same day: listed earlier; an undated
+    side: listed earlier), centroids close, the highest share of paraphrased sentences, ties to the first."""
+    import numpy as np
+
+    from storyline.assess import CENTROID_COSINE, DERIVATIVE_SHARE, PARAPHRASE_COSINE
+
+    cent = np.stack([b.mean(axis=0) for b in vectors])
+    cent = cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
+    out = {}
+    for i, (doc_id, _, day) in enumerate(docs):
+        if doc_id not in targets:
+            continue
+        best: tuple[float, int] | None = None
+        for j, (_, _, src_day) in enumerate(docs):
+            if j == i or not cent[j] @ cent[i] >= CENTROID_COSINE:
+                continue
+            if (day and src_day and (src_day > day or (src_day == day and j > i))) or (
+                not (day and src_day) and j > i
+            ):
+                continue
+            share = float(((vectors[i] @ vectors[j].T).max(axis=1) >= PARAPHRASE_COSINE).mean())
+            if share >= DERIVATIVE_SHARE and (best is None or share > best[0]):
+                best = (share, j)
+        if best is not None:
+            out[doc_id] = (docs[best[1]][0], round(best[0], 3))
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_derivative_pairs_picks_the_source_the_pairwise_rule_picks(seed: int) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    # Three themes of five sentence vectors each; a document mixes three to five sentences of one
+    # theme with a stray one, so shares vary, ties are common and dates (some missing, some equal)
+    # decide which documents may be sources.
+    themes = [np.linalg.qr(rng.normal(size=(16, 16)))[0][:5] for _ in range(3)]
+    docs: list[tuple[str, str, dt.date | None]] = []
+    vectors = []
+    for n in range(40):
+        theme = themes[int(rng.integers(3))]
+        rows = [theme[k] for k in rng.choice(5, size=int(rng.integers(3, 6)), replace=False)]
+        if rng.random() < 0.5:
+            stray = rng.normal(size=16)
+            rows.append(stray / np.linalg.norm(stray))
+        vectors.append(np.asarray(rows, dtype=np.float32))
+        text = " ".join(f"Sentence {k} of filing {n} says the ferry will run again." for k in range(len(rows)))
+        day = None if rng.random() < 0.25 else D(2025, 3, 1 + int(rng.integers(4)))
+        docs.append((f"d{n:02d}", text, day))
+    targets = {doc_id for doc_id, _, _ in docs if rng.random() < 0.7}
+    found = derivative_pairs(docs, vectors=vectors, targets=targets)
+    want = _derivative_oracle(docs, vectors, targets)
+    assert {k: (v[0], v[1]) for k, v in found.items()} == want
+    assert len(want) >= 5  # the case is not vacuous
+
+
 def test_outlet_profiles() -> None:
     documents: list[dict[str, Any]] = [
         {"id": "d1", "outlet": "Wire", "flags": [], "duplicate_of": None},
