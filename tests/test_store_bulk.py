@@ -71,23 +71,44 @@ def test_arrow_insert_falls_back_on_mixed_columns(monkeypatch) -> None:
     assert sorted(r[0] for r in con.execute("SELECT a FROM v").fetchall()) == ["3", "text"]
 
 
-def test_whole_store_relations_are_not_written_through_arrow(monkeypatch, tmp_path) -> None:
+def test_whole_store_relations_are_swapped_in_at_once(monkeypatch, tmp_path) -> None:
     import storyline.store as store_mod
 
-    def no_arrow(*_: object) -> bool:
-        raise AssertionError("DuckDB would hold every chunk's Arrow buffers until the commit")
-
-    monkeypatch.setattr(store_mod, "_insert_arrow", no_arrow)
     monkeypatch.setattr(store_mod, "_WRITE_CHUNK", 7)
     monkeypatch.setattr(store_mod, "_ARROW_MIN_ROWS", 1)
+    old = [{"kind": "corroborates", "a": "o1", "b": "o2", "evidence": ["old"], "explanation": "", "score": 0.5}]
     relations = [
         {"kind": "corroborates", "a": f"c{i}", "b": f"c{i + 1}", "evidence": [f"e{i}"], "explanation": "", "score": 0.5}
         for i in range(40)
     ]
     with store_mod.Store(tmp_path / "s.duckdb") as store:
-        store.replace_links(iter(relations), [])
+        store.replace_links(iter(old), [{"actor": "Brandt", "topic": "ferry"}])
+
+        def failing():  # type: ignore[no-untyped-def]
+            yield from relations[:20]
+            raise RuntimeError("the match stopped")
+
+        with pytest.raises(RuntimeError):
+            store.replace_links(failing(), [])
+        # Three chunks were written and committed, but the relations and positions are still the old ones.
+        assert store.con.execute("SELECT a FROM relations").fetchall() == [("o1",)]
+        assert store.con.execute("SELECT actor FROM positions").fetchall() == [("Brandt",)]
+        seen: list[int] = []
+
+        def watched():  # type: ignore[no-untyped-def]
+            for n, rel in enumerate(relations):
+                if n == 30:  # while the new relations are written, readers still see the old ones
+                    seen.append(len(store.con.execute("SELECT a FROM relations").fetchall()))
+                yield rel
+
+        store.replace_links(watched(), [])
         got = store.con.execute("SELECT a, b, evidence FROM relations ORDER BY a").fetchall()
+        attached = {r[0] for r in store.con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+    assert seen == [1]
     assert sorted(got) == sorted((r["a"], r["b"], f'["{r["evidence"][0]}"]') for r in relations)
+    # The staging file is detached and gone, after the failed write as after the good one.
+    assert "staging" not in attached
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb"]
 
 
 def test_update_rows_sets_values_by_id_last_wins() -> None:

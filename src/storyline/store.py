@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -207,6 +208,7 @@ _WRITE_LIMIT = "64MB"
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
 #: Rows per INSERT when a writer streams them.
 _WRITE_CHUNK = 10_000
+_RELATION_COLUMNS = "kind, a, b, evidence, explanation, score"
 
 
 def _size_bytes(size: str) -> int | None:
@@ -793,7 +795,11 @@ class Store:
         relations: Iterable[dict[str, Any]],
         positions: Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]],
     ) -> None:
-        """Replace all relations and positions in one transaction.
+        """Replace all relations and positions; readers see the old ones or the new ones, never a mix.
+
+        The relations are first written to a staging database file of their own a chunk at a time,
+        each chunk committed on its own, then swapped in with the positions in one transaction. The
+        staging file is removed afterwards, so the store's file does not keep its space.
 
         Args:
             relations: dicts with kind, a, b, evidence, explanation, score; written as they come, a
@@ -801,27 +807,39 @@ class Store:
             positions: dicts with actor, topic and the rest of the position record, or a function
                 that returns them once the relations have been read (it is called once).
         """
-        with self.transaction() as con:
-            con.execute("DELETE FROM relations")
-            con.execute("DELETE FROM positions")
-            rows = (
-                (r["kind"], r["a"], r["b"], json.dumps(list(r["evidence"])), r["explanation"], float(r["score"]))
-                for r in relations
-            )
-            head = "INSERT INTO relations (kind, a, b, evidence, explanation, score)"
+        con = self.con
+        rows = (
+            (r["kind"], r["a"], r["b"], json.dumps(list(r["evidence"])), r["explanation"], float(r["score"]))
+            for r in relations
+        )
+        folder = Path(tempfile.gettempdir()) if self.path == ":memory:" else Path(self.path).resolve().parent
+        staging = folder / f".storyline-relations-{uuid.uuid4().hex}.duckdb"
+        con.execute("ATTACH ? AS staging", [str(staging)])
+        try:
+            con.execute(f"CREATE TABLE staging.relations AS SELECT {_RELATION_COLUMNS} FROM relations LIMIT 0")
             # A whole-store match writes over a million relations here (20,000 documents): cached,
             # they would add up to the whole cap to the match's peak.
             with self.capped_cache(_WRITE_LIMIT):
                 while chunk := list(islice(rows, _WRITE_CHUNK)):
-                    # Not through Arrow: a whole-store match writes millions of relations in this transaction.
-                    _insert_rows(con, head, chunk, key_width=0, arrow=False)
-            found = positions() if callable(positions) else positions
-            _insert_rows(
-                con,
-                "INSERT INTO positions",
-                [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in found],
-                key_width=0,
-            )
+                    # Committed chunk by chunk, so the fast Arrow path holds one chunk's buffers at a
+                    # time (in one transaction DuckDB keeps them all until the commit); bound
+                    # parameters cost about three times as long.
+                    _insert_rows(con, "INSERT INTO staging.relations", chunk, key_width=0)
+                found = positions() if callable(positions) else positions
+                with self.transaction() as tx:
+                    tx.execute("DELETE FROM relations")
+                    tx.execute("DELETE FROM positions")
+                    tx.execute(f"INSERT INTO relations ({_RELATION_COLUMNS}) SELECT * FROM staging.relations")
+                    _insert_rows(
+                        tx,
+                        "INSERT INTO positions",
+                        [(p.get("actor"), p.get("topic"), json.dumps(p)) for p in found],
+                        key_width=0,
+                    )
+        finally:
+            con.execute("DETACH staging")
+            for leftover in (staging, staging.with_name(staging.name + ".wal")):
+                leftover.unlink(missing_ok=True)
 
     def story_docs(self) -> list[dict[str, Any]]:
         """Each current document's story record: vector, names, title, date, story and join order."""
