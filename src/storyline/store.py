@@ -208,6 +208,7 @@ _WRITE_LIMIT = "64MB"
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
 #: Rows per INSERT when a writer streams them.
 _WRITE_CHUNK = 10_000
+#: The columns `Store.replace_links` writes, in its staging file and in the store.
 _RELATION_COLUMNS = "kind, a, b, evidence, explanation, score"
 
 
@@ -799,13 +800,17 @@ class Store:
 
         The relations are first written to a staging database file of their own a chunk at a time,
         each chunk committed on its own, then swapped in with the positions in one transaction. The
-        staging file is removed afterwards, so the store's file does not keep its space.
+        staging file is removed afterwards, so the store's file does not keep its space (a killed
+        process leaves a ``.storyline-relations-*.duckdb`` file there, which can be deleted).
 
         Args:
             relations: dicts with kind, a, b, evidence, explanation, score; written as they come, a
                 chunk at a time, so they can be produced lazily.
             positions: dicts with actor, topic and the rest of the position record, or a function
                 that returns them once the relations have been read (it is called once).
+
+        Raises:
+            StoreError: the staging file cannot be created next to the database.
         """
         con = self.con
         rows = (
@@ -814,7 +819,12 @@ class Store:
         )
         folder = Path(tempfile.gettempdir()) if self.path == ":memory:" else Path(self.path).resolve().parent
         staging = folder / f".storyline-relations-{uuid.uuid4().hex}.duckdb"
-        con.execute("ATTACH ? AS staging", [str(staging)])
+        try:
+            con.execute("ATTACH ? AS staging", [str(staging)])
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot create the staging file {staging}: {exc}. The folder of the database must be writable."
+            ) from exc
         try:
             con.execute(f"CREATE TABLE staging.relations AS SELECT {_RELATION_COLUMNS} FROM relations LIMIT 0")
             # A whole-store match writes over a million relations here (20,000 documents): cached,
