@@ -269,3 +269,16 @@ def test_size_bytes_reads_plain_sizes_only(size: str, expected: int | None) -> N
     from storyline.store import _size_bytes
 
     assert _size_bytes(size) == expected
+
+
+def test_relations_need_a_writable_place_for_their_staging_file(monkeypatch, tmp_path) -> None:
+    import tempfile
+
+    from storyline._exceptions import StoreError
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path / "missing" / "folder"))
+    rel = {"kind": "corroborates", "a": "c1", "b": "c2", "evidence": ["x"], "explanation": "", "score": 0.5}
+    with Store(":memory:") as store:
+        with pytest.raises(StoreError, match="must be writable"):
+            store.replace_links(iter([rel]), [])
+        assert store.con.execute("SELECT count(*) FROM relations").fetchone() == (0,)
