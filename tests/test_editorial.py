@@ -90,3 +90,52 @@ def test_lexicon_features(text: str, feature: str, positive: bool) -> None:
 
     value = lexicon_features(text)[LEXICON_FEATURES.index(feature)]
     assert (value > 0) == positive
+
+
+@pytest.mark.parametrize(
+    ("sentences", "marked", "expected"),
+    [
+        # "slammed" is marked in both sentences that hold it: 2 / (2 + 1).
+        (["Lind slammed the plan.", "Okafor slammed the ferry deal."], [["slammed"], ["Slammed"]], {"slammed": 0.6667}),
+        # A marked phrase counts each of its words; a mark on a word the sentence lacks counts nothing.
+        (["A truly reckless scheme."], [["truly reckless", "absent"]], {"truly": 0.5, "reckless": 0.5}),
+        # Marked once in three sentences holding it.
+        (["Brandt claimed it.", "He claimed so.", "She claimed none."], [["claimed"], [], []], {"claimed": 0.25}),
+        (["Nothing marked here."], [[]], {}),
+    ],
+)
+def test_learn_word_bias(sentences: list[str], marked: list[list[str]], expected: dict[str, float]) -> None:
+    from storyline.editorial import learn_word_bias
+
+    assert learn_word_bias(sentences, marked) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Lind slammed the reckless plan.", [0.6, 0.9]),
+        ("The ferry leaves at noon.", [0.0, 0.0]),
+        ("", [0.0, 0.0]),
+        ("SLAMMED, slammed!", [0.6, 1.2]),
+    ],
+)
+def test_word_bias_features(sentence: str, expected: list[float]) -> None:
+    from storyline.editorial import word_bias_features
+
+    table = {"slammed": 0.6, "reckless": 0.3}
+    assert word_bias_features(sentence, table).tolist() == pytest.approx(expected)
+
+
+def test_shipped_model_matches_its_features() -> None:
+    import json
+    from importlib import resources
+
+    from storyline.editorial import LEXICON_FEATURES, WORD_BIAS_FEATURES, features
+
+    model = json.loads(resources.files("storyline").joinpath("data/editorial/model.json").read_text(encoding="utf-8"))
+    width = features(["The ferry leaves at noon."]).shape[1]
+    assert len(model["coef"]) == len(model["mean"]) == len(model["scale"]) == width
+    assert width == 384 + len(LEXICON_FEATURES) + len(WORD_BIAS_FEATURES)
+    assert model["word_bias"] and all(0.0 < v < 1.0 for v in model["word_bias"].values())
+    # The word-bias columns carry weight: a sentence of marked words scores above the same sentence without them.
+    assert model["coef"][-2] > 0 and model["coef"][-1] > 0

@@ -1,7 +1,9 @@
 """Editorialising wording: loaded, one-sided or opinionated sentences.
 
-A logistic regression over the sentence's MiniLM embedding plus a handful of lexicon counts (loaded
-and emotive words, intensifiers, superlatives, scare quotes, opinion markers). Weights ship as JSON in
+A logistic regression over the sentence's MiniLM embedding, a handful of lexicon counts (loaded
+and emotive words, intensifiers, superlatives, scare quotes, opinion markers) and two word-bias
+scores: how often annotators marked each of the sentence's words as the biased one when it occurred
+(`learn_word_bias`, learned from BABE's word annotations). Weights and the word table ship as JSON in
 ``data/editorial/``; the training script is ``benchmarks/train_editorial.py``. The lexicon is also
 used on its own by `loaded_phrases` to point at the words that make a sentence loaded.
 """
@@ -10,9 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 
 import numpy as np
 
@@ -126,6 +131,51 @@ LEXICON_FEATURES = (
 )
 
 
+#: Columns that `word_bias_features` adds after the lexicon counts.
+WORD_BIAS_FEATURES = ("word_bias_max", "word_bias_sum")
+#: Smoothing of `learn_word_bias`: a word seen once and marked once scores 1 / (1 + 1).
+WORD_BIAS_ALPHA = 1.0
+
+
+def _lower_words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def learn_word_bias(
+    sentences: Sequence[str],
+    marked: Sequence[Iterable[str]],
+    *,
+    alpha: float = WORD_BIAS_ALPHA,
+) -> dict[str, float]:
+    """Per word, the share of sentences holding it where annotators marked it as biased wording.
+
+    Only words marked at least once are kept; any other word scores 0.
+
+    Args:
+        sentences: annotated sentences.
+        marked: for each sentence, the words or phrases marked as biased (a phrase counts each word).
+        alpha: added to each word's sentence count, so rare words score lower.
+    """
+    seen: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    for sentence, words in zip(sentences, marked, strict=True):
+        present = set(_lower_words(sentence))
+        seen.update(present)
+        hits.update({w for phrase in words for w in _lower_words(phrase)} & present)
+    return {w: round(n / (seen[w] + alpha), 4) for w, n in sorted(hits.items())}
+
+
+def word_bias_features(sentence: str, table: Mapping[str, float]) -> np.ndarray:
+    """The highest and the summed word-bias score of the sentence's words (`WORD_BIAS_FEATURES`).
+
+    Args:
+        sentence: one sentence.
+        table: word scores from `learn_word_bias`.
+    """
+    scores = [table.get(w, 0.0) for w in _lower_words(sentence)]
+    return np.asarray([max(scores, default=0.0), sum(scores)], dtype=np.float32)
+
+
 def _superlatives(text: str) -> int:
     return sum(1 for m in _SUPERL.finditer(text) if m.group(0).lower() not in _NOT_SUPERLATIVE)
 
@@ -173,32 +223,49 @@ def loaded_phrases(text: str) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
-def features(sentences: Sequence[str]) -> np.ndarray:
-    """Model inputs: MiniLM embedding followed by the lexicon counts, one row per sentence.
+def features(sentences: Sequence[str], *, word_bias: Mapping[str, float] | None = None) -> np.ndarray:
+    """Model inputs, one row per sentence: MiniLM embedding, lexicon counts, word-bias scores.
 
     Args:
         sentences: the sentences.
+        word_bias: word scores from `learn_word_bias`; the shipped table when None.
     """
     from storyline.embed import DIM, embed
 
+    width = DIM + len(LEXICON_FEATURES) + len(WORD_BIAS_FEATURES)
     if not sentences:
-        return np.zeros((0, DIM + len(LEXICON_FEATURES)), dtype=np.float32)
-    lex = np.stack([lexicon_features(s) for s in sentences])
+        return np.zeros((0, width), dtype=np.float32)
+    table = _model().word_bias if word_bias is None else word_bias
+    lex = np.stack([np.concatenate([lexicon_features(s), word_bias_features(s, table)]) for s in sentences])
     return np.hstack([embed(sentences), lex])
 
 
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    word_bias: Mapping[str, float]
+
+
 @lru_cache(maxsize=1)
-def _model() -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def _model() -> _Weights:
     try:
         raw = resources.files("storyline").joinpath("data/editorial/model.json").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError) as exc:
         raise ModelUnavailableError("editorial weights data/editorial/model.json are missing") from exc
     d = json.loads(raw)
-    return (
-        np.asarray(d["mean"], dtype=np.float64),
-        np.asarray(d["scale"], dtype=np.float64),
-        np.asarray(d["coef"], dtype=np.float64),
-        float(d["intercept"]),
+    if "word_bias" not in d:
+        raise ModelUnavailableError(
+            "data/editorial/model.json predates the word-bias features; rerun benchmarks/train_editorial.py"
+        )
+    return _Weights(
+        mean=np.asarray(d["mean"], dtype=np.float64),
+        scale=np.asarray(d["scale"], dtype=np.float64),
+        coef=np.asarray(d["coef"], dtype=np.float64),
+        intercept=float(d["intercept"]),
+        word_bias=MappingProxyType(dict(d["word_bias"])),
     )
 
 
@@ -208,8 +275,8 @@ def predict(x: np.ndarray) -> np.ndarray:
     Args:
         x: rows from `features`.
     """
-    mean, scale, coef, intercept = _model()
-    z = ((x.astype(np.float64) - mean) / scale) @ coef + intercept
+    w = _model()
+    z = ((x.astype(np.float64) - w.mean) / w.scale) @ w.coef + w.intercept
     return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
