@@ -111,3 +111,15 @@ def test_target_year_is_not_a_reporting_period(text: str, report: bool) -> None:
     evidence = [c.evidence for c in find_date_mentions(text)]
     assert evidence
     assert any("reporting period" in x for x in evidence) == report
+
+
+@pytest.mark.parametrize(
+    ("text", "titled"),
+    [
+        ("It is an agenda a President Obama could pass next year.", False),
+        ("Voters asked what an Acting President Obama would do.", False),
+        ("It is an agenda President Obama could pass.", True),
+    ],
+)
+def test_indefinite_article_makes_a_title_hypothetical(text: str, titled: bool) -> None:
+    assert bool([c for c in find_kb_clues(text) if "held the role (president" in c.evidence]) == titled

@@ -874,6 +874,8 @@ def find_kb_clues(text: str) -> list[Clue]:
     seen: set[tuple[str, str, str]] = set()
     for rx in (before, after):
         for m in rx.finditer(text):
+            if rx is before and _HYPOTHETICAL.search(text, max(0, m.start() - 4), m.start()):
+                continue
             clue = _title_clue(kb, m, parts, seen)
             if clue is not None:
                 out.append(clue)
@@ -948,6 +950,8 @@ def _title_clue(
 
 
 _FRONT_RUNNER = re.compile(r"(?i)front-?runner")
+# "an agenda a President Clinton could pass": an indefinite article makes the title hypothetical.
+_HYPOTHETICAL = re.compile(r"(?i)\ban?\s+$")
 
 
 def _primaries_end(actor: Actor, candidacy: Role) -> dt.date | None:
