@@ -69,7 +69,7 @@ def _marked(cell: str) -> list[str]:
 
 
 def word_bias_columns(
-    ed: Any, texts: list[str], marked: list[list[str]], y: np.ndarray, train: np.ndarray, rows: np.ndarray | None
+    ed: Any, texts: list[str], marked: list[list[str]], y: np.ndarray, train: np.ndarray, *, rows: np.ndarray | None
 ) -> np.ndarray:
     """Word-bias columns for ``rows`` from a table learned on ``train``; cross-fitted when ``rows`` is None.
 
@@ -126,8 +126,8 @@ def main() -> int:
     for seed in range(a.seeds):
         p = np.zeros(len(y))
         for tr, te in StratifiedKFold(n_splits=a.folds, shuffle=True, random_state=seed).split(base, y):
-            x_tr = np.hstack([base[tr], word_bias_columns(ed, texts, marked, y, tr, None)])
-            x_te = np.hstack([base[te], word_bias_columns(ed, texts, marked, y, tr, te)])
+            x_tr = np.hstack([base[tr], word_bias_columns(ed, texts, marked, y, tr, rows=None)])
+            x_te = np.hstack([base[te], word_bias_columns(ed, texts, marked, y, tr, rows=te)])
             p[te] = proba(fit(x_tr, y[tr], c=a.c), x_te)
         pred = (p >= 0.5).astype(int)
         runs.append(
@@ -154,7 +154,7 @@ def main() -> int:
     )
     if not a.no_write:
         OUT.parent.mkdir(parents=True, exist_ok=True)
-        model = fit(np.hstack([base, word_bias_columns(ed, texts, marked, y, everyone, None)]), y, c=a.c)
+        model = fit(np.hstack([base, word_bias_columns(ed, texts, marked, y, everyone, rows=None)]), y, c=a.c)
         model["word_bias"] = ed.learn_word_bias(texts, marked)
         OUT.write_text(json.dumps(model), encoding="utf-8")
         print(f"wrote {OUT.relative_to(ROOT)}", file=sys.stderr)
