@@ -710,6 +710,7 @@ def _year_clue(y: int, *, fut: bool, event: bool, report: bool) -> Clue:
 
 # ----------------------------------------------------------------------------- knowledge-base clues
 
+_FRONT_RUNNER_TITLE = r"front-?runner"
 # title pattern -> roles it can denote
 _TITLES: dict[str, tuple[str, ...]] = {
     r"vice[ -]president[ -]elect": ("vice president-elect",),
@@ -722,7 +723,7 @@ _TITLES: dict[str, tuple[str, ...]] = {
     ),
     r"(?:presidential )?nominee": ("presidential nominee", "presumptive nominee"),
     # A front-runner leads the primaries: the candidacy before anyone is the presumptive nominee.
-    r"front-?runner": ("presidential candidate",),
+    _FRONT_RUNNER_TITLE: ("presidential candidate",),
     r"(?:presidential )?(?:candidate|hopeful|contender)|white house hopeful": (
         "presidential candidate",
         "presidential nominee",
@@ -874,8 +875,6 @@ def find_kb_clues(text: str) -> list[Clue]:
     seen: set[tuple[str, str, str]] = set()
     for rx in (before, after):
         for m in rx.finditer(text):
-            if rx is before and _HYPOTHETICAL.search(text, max(0, m.start() - 4), m.start()):
-                continue
             clue = _title_clue(kb, m, parts, seen)
             if clue is not None:
                 out.append(clue)
@@ -899,6 +898,8 @@ def _title_clue(
     mod = (m.group("mod") or "").strip().lower()
     if mod in {"then", "then-", "the late", "late", "future", "would-be"} or m.group("year"):
         return None
+    if m.start("title") < m.start("name") and _HYPOTHETICAL.search(m.string, max(0, m.start() - 4), m.start()):
+        return None
     found = _lookup(kb, m.group("name"), roles)
     if found is None:
         return None
@@ -921,13 +922,13 @@ def _title_clue(
             spans=((first_end - dt.timedelta(days=3), None),),
             p=0.98,
         )
-    primaries = bool(_FRONT_RUNNER.search(m.group("title")))
+    primaries = bool(re.fullmatch(_FRONT_RUNNER_TITLE, m.group("title"), re.IGNORECASE))
+    ends = [_primaries_end(actor, r) if primaries else r.end for r in terms]
     spans: list[tuple[dt.date | None, dt.date | None]] = []
-    for r in terms:
+    for r, end in zip(terms, ends, strict=True):
         lo_slack = 45 if campaign else 3
         hi_slack = 10 if campaign else 14
         lo = r.start - dt.timedelta(days=lo_slack)
-        end = _primaries_end(actor, r) if primaries else r.end
         hi = None if end is None else end + dt.timedelta(days=hi_slack)
         if mod == "outgoing" and r.end is not None:
             lo = max(lo, r.end - dt.timedelta(days=150))
@@ -937,7 +938,7 @@ def _title_clue(
     cut = ""
     if primaries:
         cut = "; a front-runner before the nomination: until " + ", ".join(
-            d.isoformat() for r in terms[:4] if (d := _primaries_end(actor, r)) is not None
+            d.isoformat() for d in ends[:4] if d is not None
         )
     return BoxClue(
         evidence=f"{phrase!r}: {actor.name} held the role ({terms[0].role} of {terms[0].of}) {_span_text(terms)}{cut}",
@@ -949,7 +950,6 @@ def _title_clue(
     )
 
 
-_FRONT_RUNNER = re.compile(r"(?i)front-?runner")
 # "an agenda a President Clinton could pass": an indefinite article makes the title hypothetical.
 _HYPOTHETICAL = re.compile(r"(?i)\ban?\s+$")
 
