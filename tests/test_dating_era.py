@@ -10,7 +10,7 @@ import pytest
 from storyline import estimate_date
 from storyline.dating import _best_day, _domain
 from storyline.dating_events import EventClue, find_event_clues
-from storyline.dating_rules import BoxClue, SpanClue, _merge_spans, find_date_mentions, find_kb_clues
+from storyline.dating_rules import BoxClue, Clue, SpanClue, _merge_spans, find_date_mentions, find_kb_clues
 
 
 def test_bond_maturity_dates_are_not_writing_dates() -> None:
@@ -279,3 +279,36 @@ def test_until_and_by_take_the_tense_of_their_clause(text: str, ahead: bool) -> 
 def test_participle_after_a_modal_still_looks_ahead() -> None:
     evidence = [c.evidence for c in find_date_mentions("Lind said the pier would be finished before the 2031 season.")]
     assert evidence == ["mentions the year 2031 (looking ahead)"]
+
+
+def _likelihood_at(clue: Clue, days: list[dt.date], *, until: dt.date = dt.date(2026, 1, 1)) -> list[float]:
+    start = dt.date(1960, 1, 1)
+    t = np.arange((until - start).days + 1, dtype=np.float64)
+    like = clue.likelihood(t, start)
+    return [float(like[(d - start).days]) for d in days]
+
+
+def test_month_named_with_its_year_is_looked_back_on_from_a_later_year() -> None:
+    # "in March 1997" in a text from later in 1997 would read "in March": the next year is likelier.
+    (clue,) = [c for c in find_date_mentions("The harbour board met in March 1997 to set the fares.")
+               if isinstance(c, SpanClue)]
+    same_year, next_year = _likelihood_at(clue, [dt.date(1997, 8, 1), dt.date(1998, 2, 1)])
+    assert next_year > same_year
+
+
+def test_month_after_since_keeps_the_rest_of_its_year() -> None:
+    # "since March 1997" is as likely written that summer as the next winter: no style rule applies.
+    (clue,) = [c for c in find_date_mentions("Ferry fares have risen since March 1997, the board said.")
+               if isinstance(c, SpanClue)]
+    same_year, next_year = _likelihood_at(clue, [dt.date(1997, 8, 1), dt.date(1998, 2, 1)])
+    assert same_year >= next_year
+
+
+@pytest.mark.parametrize("until", [dt.date(2026, 1, 1), dt.date(2046, 1, 1)])
+def test_old_event_is_looked_back_on_mostly_in_the_following_years(until: dt.date) -> None:
+    # A flat tail to today alone would make 1990 and 2003 nearly alike for a 1988 event, and less so
+    # the further today lies from it; the heavy tail keeps the following years ahead in any era.
+    (clue,) = [c for c in find_event_clues("Investigators returned to the Lockerbie bombing site.")
+               if isinstance(c, EventClue)]
+    near, far = _likelihood_at(clue, [dt.date(1989, 12, 21), dt.date(2003, 12, 21)], until=until)
+    assert near > 5 * far

@@ -28,6 +28,11 @@ FAR_AFTER_ONCE = 0.55
 FAR_AFTER_RECURRING = 0.2
 FLOOR = 0.05
 EVENT_WEIGHT = 0.6
+# The long tail after a one-off event: this share spread flat over every later day, the rest a heavy
+# (Lomax) tail with half its mass within FAR_SCALE days, so an event is looked back on mostly in the
+# following years whatever the era; a flat tail alone thins out as the event recedes from today.
+FAR_FLAT = 0.5
+FAR_SCALE = 1000.0
 # How far ahead a recurring event is talked about: elections all through the campaign, conventions
 # for months, primaries and debates for weeks.
 LEAD_DAYS = (("election", 240.0), ("convention", 90.0))
@@ -55,7 +60,10 @@ class EventClue(Clue):
             far = FAR_AFTER_RECURRING if self.recurring else FAR_AFTER_ONCE
             after = b > 0
             part[after] += (1 - far) * 0.8 * np.exp(-b[after] / tau) / tau
-            part[after] += far * 0.8 / max(1.0, float(after.sum()))
+            flat = FAR_FLAT if not self.recurring else 1.0
+            part[after] += flat * far * 0.8 / max(1.0, float(after.sum()))
+            if flat < 1.0:
+                part[after] += (1.0 - flat) * far * 0.8 * (1.0 / FAR_SCALE) / (1.0 + b[after] / FAR_SCALE) ** 2
             if self.recurring:
                 before = a < 0
                 part[before] += 0.6 * np.exp(a[before] / self.lead) / self.lead

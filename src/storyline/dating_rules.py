@@ -152,6 +152,10 @@ DATE_FAR_FLAT = 0.5
 # 0.06).
 DAY_MIX = (0.25, 0.1, 0.55, 0.1)
 MONTH_MIX = (0.05, 0.03, 0.82, 0.1)
+# The same style rule the other way: a month named with its year is rarely looked back on from later in
+# that year ("in March" would do), so the looking-back tail is scaled by this factor until the year
+# ends (PolNeAR train: 3 of 86 such months lie earlier in the year of writing, 14 the year before).
+MONTH_REST_OF_YEAR = 0.25
 
 
 def _month(token: str) -> int:
@@ -288,6 +292,7 @@ class SpanClue(Clue):
     tau_far: float = 0.0
     far_scale: float = 0.0
     far_flat: float = 0.0
+    rest_of_year: float = 1.0
 
     def likelihood(self, t: np.ndarray, start: dt.date) -> np.ndarray:
         x = t - _ord(self.first, start)
@@ -313,6 +318,9 @@ class SpanClue(Clue):
                 # Part heavy tail: mostly the next year or two, yet decades later stay plausible; unlike
                 # the flat part it does not depend on how far today lies from the mention.
                 far = self.far_flat * far + (1.0 - self.far_flat) * _lomax(x - self.length, self.far_scale)
+        if self.rest_of_year != 1.0:
+            year_end = _ord(dt.date(self.first.year, 12, 31), start)
+            far = np.where((x >= self.length) & (t <= year_end), far * self.rest_of_year, far)
         # A deadline, schedule or contract term may lie years ahead ("until Dec. 31, 1994" in a 1989
         # text): half the before-side within ``tau_before`` days of it, the rest a heavy tail, so it
         # bounds the writing date from above only loosely.
@@ -564,6 +572,7 @@ def find_date_mentions(text: str, *, title: str | None = None) -> list[Clue]:
                 length=(nxt - first).days,
                 future=fut,
                 mix=(0.35, 0.005, 0.545, 0.1) if since else MONTH_MIX,
+                rest_of_year=1.0 if since else MONTH_REST_OF_YEAR,
                 tau_before=60.0,
                 far_scale=DATE_FAR_SCALE,
                 far_flat=DATE_FAR_FLAT,
