@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyline.dating_rules import BoxClue, Clue, sentence_at
+from storyline.dating_rules import BoxClue, Clue, _lomax, sentence_at
 from storyline.kb import Actor, load_kb
 
 __all__ = ["EventClue", "find_event_clues"]
@@ -60,10 +60,10 @@ class EventClue(Clue):
             far = FAR_AFTER_RECURRING if self.recurring else FAR_AFTER_ONCE
             after = b > 0
             part[after] += (1 - far) * 0.8 * np.exp(-b[after] / tau) / tau
-            flat = FAR_FLAT if not self.recurring else 1.0
+            flat = 1.0 if self.recurring else FAR_FLAT
             part[after] += flat * far * 0.8 / max(1.0, float(after.sum()))
             if flat < 1.0:
-                part[after] += (1.0 - flat) * far * 0.8 * (1.0 / FAR_SCALE) / (1.0 + b[after] / FAR_SCALE) ** 2
+                part[after] += (1.0 - flat) * far * 0.8 * _lomax(b[after], FAR_SCALE)
             if self.recurring:
                 before = a < 0
                 part[before] += 0.6 * np.exp(a[before] / self.lead) / self.lead

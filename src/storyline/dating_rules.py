@@ -318,9 +318,8 @@ class SpanClue(Clue):
                 # Part heavy tail: mostly the next year or two, yet decades later stay plausible; unlike
                 # the flat part it does not depend on how far today lies from the mention.
                 far = self.far_flat * far + (1.0 - self.far_flat) * _lomax(x - self.length, self.far_scale)
-        if self.rest_of_year != 1.0:
-            year_end = _ord(dt.date(self.first.year, 12, 31), start)
-            far = np.where((x >= self.length) & (t <= year_end), far * self.rest_of_year, far)
+        if self.rest_of_year != 1.0:  # ``far`` is zero before the span ends, so only its year's rest is scaled
+            far = np.where(t <= _ord(dt.date(self.first.year, 12, 31), start), far * self.rest_of_year, far)
         # A deadline, schedule or contract term may lie years ahead ("until Dec. 31, 1994" in a 1989
         # text): half the before-side within ``tau_before`` days of it, the rest a heavy tail, so it
         # bounds the writing date from above only loosely.
