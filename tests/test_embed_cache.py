@@ -29,6 +29,18 @@ def test_cached_vectors_equal_fresh_ones_and_repeats_are_embedded_once() -> None
     np.testing.assert_allclose(cached, first, atol=1e-6)
 
 
+def test_forward_seconds_count_model_passes_only() -> None:
+    assert embed_mod.forward_seconds() == 0.0
+    texts = ["The ferry resumed service on Monday.", "Okafor denied the report."]
+    embed_mod.embed(texts)
+    spent = embed_mod.forward_seconds()
+    assert spent > 0.0
+    embed_mod.embed(texts)  # served from the cache: no forward pass
+    assert embed_mod.forward_seconds() == spent
+    embed_mod.clear_cache()
+    assert embed_mod.forward_seconds() == 0.0
+
+
 def test_callers_may_modify_results_without_touching_the_cache() -> None:
     text = "Officials declined to comment on the report."
     out = embed_mod.embed([text])
