@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storyline import estimate_date
-from storyline.dating_rules import _anniversary_gaps, find_date_mentions, find_kb_clues, find_tweet_dates
+from storyline.dating_rules import (
+    SPELLS_SHOWN,
+    _anniversary_gaps,
+    _span_text,
+    find_date_mentions,
+    find_kb_clues,
+    find_tweet_dates,
+)
 from storyline.records import DateEstimate
 
 D = dt.date.fromisoformat
@@ -123,3 +130,29 @@ def test_target_year_is_not_a_reporting_period(text: str, report: bool) -> None:
 )
 def test_indefinite_article_makes_a_title_hypothetical(text: str, titled: bool) -> None:
     assert bool([c for c in find_kb_clues(text) if "held the role (president" in c.evidence]) == titled
+
+
+def test_person_evidence_lists_the_whole_career_not_its_first_roles() -> None:
+    # Four campaign roles of 2015-2016 come first by start date; the evidence must still show the
+    # later spells, or a 2025 article reads as dated by a 2016 campaign.
+    evidence = [c.evidence for c in find_kb_clues("Donald Trump spoke to reporters at the harbour in Brandt.")]
+    career = next(x for x in evidence if x.startswith("names Donald Trump"))
+    assert "2025-01-20..now" in career or "2022-11-15..now" in career
+    assert "2016-05-03" not in career  # overlapping campaign roles are merged into one spell
+
+
+@pytest.mark.parametrize(
+    ("count", "suffix"),
+    [(1, "2001-01-01..2001-12-31"), (4, "2004-01-01..2004-12-31"), (6, "and 2 more")],
+)
+def test_span_text_says_how_many_spells_it_leaves_out(count: int, suffix: str) -> None:
+    spans = [(dt.date(2000 + k, 1, 1), dt.date(2000 + k, 12, 31)) for k in range(1, count + 1)]
+    text = _span_text(spans)
+    assert text.endswith(suffix)
+    assert text.count("..") == min(count, SPELLS_SHOWN)
+
+
+def test_span_text_writes_open_ends() -> None:
+    assert _span_text([(None, dt.date(1990, 1, 1)), (dt.date(2020, 5, 1), None)]) == (
+        "before records..1990-01-01, 2020-05-01..now"
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -867,8 +867,22 @@ def _lookup(kb: KnowledgeBase, name: str, roles: tuple[str, ...]) -> tuple[Actor
     return None
 
 
-def _span_text(roles: list[Role]) -> str:
-    return ", ".join(f"{r.start.isoformat()}..{r.end.isoformat() if r.end else 'now'}" for r in roles[:4])
+#: Spells an evidence line lists before it says how many more there are.
+SPELLS_SHOWN = 4
+
+
+def _span_text(spans: Sequence[tuple[dt.date | None, dt.date | None]]) -> str:
+    """Day ranges as evidence text, at most `SPELLS_SHOWN`, saying how many are left out.
+
+    Args:
+        spans: (first day, last day or None for "now") pairs, in order.
+    """
+    shown = ", ".join(
+        f"{lo.isoformat() if lo else 'before records'}..{hi.isoformat() if hi else 'now'}"
+        for lo, hi in spans[:SPELLS_SHOWN]
+    )
+    left = len(spans) - SPELLS_SHOWN
+    return f"{shown} and {left} more" if left > 0 else shown
 
 
 def find_kb_clues(text: str) -> list[Clue]:
@@ -948,8 +962,9 @@ def _title_clue(
         cut = "; a front-runner before the nomination: until " + ", ".join(
             d.isoformat() for d in ends[:4] if d is not None
         )
+    held = _span_text([(r.start, r.end) for r in terms])
     return BoxClue(
-        evidence=f"{phrase!r}: {actor.name} held the role ({terms[0].role} of {terms[0].of}) {_span_text(terms)}{cut}",
+        evidence=f"{phrase!r}: {actor.name} held the role ({terms[0].role} of {terms[0].of}) {held}{cut}",
         weight=1.0,
         strength=7.0,
         spans=tuple(spans),
@@ -1067,9 +1082,12 @@ def _person_clues(text: str, *, titled: frozenset[tuple[str, str]] | set[tuple[s
         else:
             first = merged
         spans = (*first, *(_person_span(r) for r in apart))
+        # The whole career, merged: the first few roles of a long one would hide its later spells
+        # ("Donald Trump ... 2015..2017" as the evidence for a 2025 article).
+        career_text = _span_text(_merge_spans([(r.start, r.end) for r in a.roles]))
         out.append(
             BoxClue(
-                evidence=f"names {a.name} (in office or running {_span_text(sorted(a.roles, key=lambda r: r.start))})",
+                evidence=f"names {a.name} (in office or running {career_text})",
                 weight=1.0,
                 strength=1.5,
                 spans=spans,
