@@ -198,6 +198,14 @@ def test_last_year_of_a_named_event_is_the_year_after_it(text: str, year: int) -
     assert e.value is not None and e.value.year == year
 
 
+def test_last_year_of_a_recurring_event_says_how_many_years_fit() -> None:
+    # Every edition of a recurring event gives a year; the evidence must not read as four years only.
+    e = estimate_date("Turnout in Brandt fell after last year's presidential election, Okafor said.")
+    line = next(x for x in e.evidence if "says 'last year' of the event" in x)
+    assert "written in one of " in line
+    assert "2025" in line  # the year after the latest edition (2024) is among those shown
+
+
 @pytest.mark.parametrize(
     ("text", "first", "last"),
     [

@@ -149,9 +149,10 @@ def _relative_year_clue(text: str, m: re.Match[str], event: Actor) -> Clue | Non
     shift = _REL_SHIFT[word]
     years = sorted({r.start.year + shift for r in event.roles})
     phrase = rel.group(0).lower()
+    latest = ", ".join(str(y) for y in years[-4:])
+    which = latest if len(years) <= 4 else f"one of {len(years)} years, the latest {latest}"
     return BoxClue(
-        evidence=f"says {phrase!r} of the event {m.group(0)!r} ({event.name}): written in "
-        + ", ".join(str(y) for y in years[-4:]),
+        evidence=f"says {phrase!r} of the event {m.group(0)!r} ({event.name}): written in {which}",
         weight=1.0,
         strength=7.0,
         spans=tuple((dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in years),
