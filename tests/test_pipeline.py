@@ -341,3 +341,18 @@ def test_release_free_memory_runs_here() -> None:
     release_free_memory()
     if sys.platform.startswith("linux"):
         assert _malloc_trim() is not None
+
+
+def test_release_models_frees_the_models_themselves_not_only_the_caches() -> None:
+    import weakref
+
+    from storyline import embed, nlp
+    from storyline.memory import release_models
+
+    embed.embed(["The harbour ferry resumed on Monday."])
+    minilm = weakref.ref(embed._model())
+    parser = weakref.ref(nlp.get_nlp())
+    release_models()
+    # The embedding model sits in reference cycles: a dropped cache entry alone left it resident.
+    assert minilm() is None
+    assert parser() is None

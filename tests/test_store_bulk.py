@@ -256,7 +256,7 @@ def test_relations_are_written_under_the_write_cap(tmp_path: Path) -> None:
         store.replace_links(relations(), [])
         assert _setting(store) == cap
         assert store.con.execute("SELECT count(*) FROM relations").fetchone() == (3,)
-    with Store(":memory:", memory_limit=store_mod._WRITE_LIMIT) as low:
+    with Store(":memory:", memory_limit=store_mod.SINGLE_PASS_CACHE) as low:
         written_cap = _setting(low)
     assert seen == [written_cap] * 3
 

@@ -32,7 +32,7 @@ import numpy as np
 from storyline.ann import RowFile, best_per_row, masked_entries, normalise, raise_floor
 from storyline.memory import release_free_memory
 from storyline.records import Flag
-from storyline.store import Store
+from storyline.store import SINGLE_PASS_CACHE, Store
 
 #: Stage names recorded in ``linked_docs``.
 PARAPHRASE = "paraphrase"
@@ -509,23 +509,32 @@ def _all_claims(
 
     claims = _read_claims(store)
     claims = [claims[i] for i in original_claims(claims, duplicate_of=duplicate_of)]
+    return claims, _claim_matrix(store, claims)
+
+
+def _claim_matrix(store: Store, claims: Sequence[Any]) -> np.ndarray | RowFile | None:
+    """The stored unit embeddings of ``claims``, one row each in their order (see `_all_claims`)."""
     row_of = {c.id: n for n, c in enumerate(claims)}
     matrix: np.ndarray | RowFile | None = None
-    for ids, chunk in store.iter_claim_vectors(chunk=CHUNK):
-        if matrix is None:
-            size = len(claims) * chunk.shape[1] * 4
-            folder = None if store.path == ":memory:" else Path(store.path).resolve().parent
-            matrix = (RowFile(len(claims), chunk.shape[1], folder=folder) if size > MATRIX_IN_MEMORY
-                      else np.zeros((len(claims), chunk.shape[1]), dtype=np.float32))
-        found = [(row_of[claim_id], m) for m, claim_id in enumerate(ids) if claim_id in row_of]
-        if found:
+    # One pass over every vector, each kept or dropped as it comes: cached, their pages took DuckDB to
+    # its whole cap (256 MB) on top of the claims, at 280,000 claims the stage's peak.
+    with store.capped_cache(SINGLE_PASS_CACHE):
+        for ids, chunk in store.iter_claim_vectors(chunk=CHUNK, current=False):
+            found = [(row_of[claim_id], m) for m, claim_id in enumerate(ids) if claim_id in row_of]
+            if not found:
+                continue  # superseded documents' vectors, which the scan also meets
+            if matrix is None:
+                size = len(claims) * chunk.shape[1] * 4
+                folder = None if store.path == ":memory:" else Path(store.path).resolve().parent
+                matrix = (RowFile(len(claims), chunk.shape[1], folder=folder) if size > MATRIX_IN_MEMORY
+                          else np.zeros((len(claims), chunk.shape[1]), dtype=np.float32))
             rows, picked = zip(*found, strict=True)
             values = normalise(chunk[list(picked)], in_place=True)
             if isinstance(matrix, RowFile):
                 matrix.write(np.asarray(rows), values)
             else:
                 matrix[list(rows)] = values
-    return claims, matrix
+    return matrix
 
 
 def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:

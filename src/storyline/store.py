@@ -202,9 +202,10 @@ class WriteResult:
 MEMORY_LIMIT = "256MB"
 #: The cap `Store.release_cache` sets for a moment, so DuckDB evicts the pages it holds above it.
 _RELEASE_LIMIT = "16MB"
-#: The cap while a whole-store match writes its relations: the rows already written need not stay
-#: cached (DuckDB otherwise holds up to `MEMORY_LIMIT` of them), and below this the writes slow down.
-_WRITE_LIMIT = "64MB"
+#: The cap for one pass over a whole table (a whole-store match reading every claim, or writing its
+#: relations): pages passed over need not stay cached (DuckDB otherwise holds up to `MEMORY_LIMIT`
+#: of them), and below this the writes slow down.
+SINGLE_PASS_CACHE = "64MB"
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
 #: Rows per INSERT when a writer streams them.
 _WRITE_CHUNK = 10_000
@@ -775,20 +776,24 @@ class Store:
             chunk=chunk,
         )
 
-    def iter_claim_vectors(self, *, chunk: int = 4096) -> Iterator[tuple[list[str], np.ndarray]]:
+    def iter_claim_vectors(self, *, chunk: int = 4096, current: bool = True) -> Iterator[tuple[list[str], np.ndarray]]:
         """The stored claim embeddings of current documents, a chunk at a time, in no particular order.
 
         Args:
             chunk: rows per fetch.
+            current: False for every stored vector, superseded documents' too: a plain scan, with no
+                join, which runs under a small memory cap (`SINGLE_PASS_CACHE`) where the join does not.
 
         Yields:
             (claim ids, float32 matrix with one row each).
         """
-        for _, batch in self._chunks(
+        sql = (
             "SELECT v.claim_id, v.vector FROM claim_vectors v JOIN claims c ON c.id = v.claim_id "
-            "JOIN documents d ON d.id = c.doc_id WHERE d.superseded_by IS NULL",
-            chunk,
-        ):
+            "JOIN documents d ON d.id = c.doc_id WHERE d.superseded_by IS NULL"
+            if current
+            else "SELECT claim_id, vector FROM claim_vectors"
+        )
+        for _, batch in self._chunks(sql, chunk):
             yield [r[0] for r in batch], np.stack([np.frombuffer(r[1], dtype=np.float32) for r in batch])
 
     def replace_links(
@@ -829,7 +834,7 @@ class Store:
             con.execute(f"CREATE TABLE staging.relations AS SELECT {_RELATION_COLUMNS} FROM relations LIMIT 0")
             # A whole-store match writes over a million relations here (20,000 documents): cached,
             # they would add up to the whole cap to the match's peak.
-            with self.capped_cache(_WRITE_LIMIT):
+            with self.capped_cache(SINGLE_PASS_CACHE):
                 while chunk := list(islice(rows, _WRITE_CHUNK)):
                     # Committed chunk by chunk, so the fast Arrow path holds one chunk's buffers at a
                     # time (in one transaction DuckDB keeps them all until the commit); bound
