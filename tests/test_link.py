@@ -157,44 +157,6 @@ def test_similar_pairs_read_from_a_row_file_equal_those_in_memory(tmp_path: Path
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_bfloat16_screening_keeps_exactly_the_float32_entries(seed: int) -> None:
-    import torch
-
-    from storyline.ann import screened_entries
-
-    rng = np.random.default_rng(seed)
-    left = normalise(rng.normal(size=(60, 384)))
-    # Near copies and strangers, so that many similarities sit close to the cuts.
-    right = normalise(np.vstack([left + rng.normal(scale=scale, size=left.shape) for scale in (0.03, 0.1, 0.3, 3.0)]))
-    cut = rng.uniform(-0.05, 0.999, size=len(left)).astype(np.float32)
-    sims = left @ right.T
-    # A cut within float error of an entry is a coin toss for either product: nudge it off.
-    gap = np.min(np.abs(sims - cut[:, None]), axis=1)
-    cut = np.where(gap < 1e-6, cut + 1e-5, cut).astype(np.float32)
-    want = screened_entries(left, right, cut)
-    # Built directly, so the bfloat16 path runs on any CPU (emulated where not native).
-    got = screened_entries(left, right, cut, low=torch.from_numpy(left).to(torch.bfloat16))
-    assert len(want[0]) > 50
-    np.testing.assert_array_equal(got[0], want[0])
-    np.testing.assert_array_equal(got[1], want[1])
-    np.testing.assert_allclose(got[2], want[2], atol=1e-6)
-    rows, cols = np.nonzero(sims > cut[:, None])
-    np.testing.assert_array_equal(want[0], rows)
-    np.testing.assert_array_equal(want[1], cols)
-
-
-def test_bfloat16_screening_follows_the_embedding_precision(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storyline.ann import bf16_rows
-
-    rows = normalise(np.random.default_rng(0).normal(size=(3, 8)))
-    monkeypatch.setenv("STORYLINE_EMBED_PRECISION", "float32")
-    assert bf16_rows(rows) is None
-    monkeypatch.setenv("STORYLINE_EMBED_PRECISION", "bfloat16")
-    low = bf16_rows(rows)
-    assert low is not None and tuple(low.shape) == (3, 8) and str(low.dtype) == "torch.bfloat16"
-
-
 def test_normalise_in_place_and_skip_unit() -> None:
     raw = np.array([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32)
     unit = normalise(raw)

@@ -184,61 +184,6 @@ def masked_entries(values: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np
     return rows, cols, values.ravel()[flat]
 
 
-#: How far a bfloat16 product of two unit rows can be from the float32 one: each factor is rounded by
-#: at most 2**-9 of itself, so the product by at most about 2**-8 of sum |x_i y_i| <= 1 (sums run in
-#: float32). Entries this close to a cut are recomputed in float32.
-BF16_SLACK = 0.01
-
-
-def bf16_rows(rows: np.ndarray) -> Any | None:
-    """``rows`` as a bfloat16 torch tensor for `screened_entries`, or None where bfloat16 is not native.
-
-    Follows the embedding precision (`storyline.embed.use_bfloat16`): without the CPU's bfloat16
-    instructions it is emulated and slower than float32, and ``STORYLINE_EMBED_PRECISION=float32``
-    turns it off.
-
-    Args:
-        rows: a float32 2-D array of unit rows.
-    """
-    from storyline.embed import use_bfloat16
-
-    if not use_bfloat16():
-        return None
-    import torch
-
-    return torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32)).to(torch.bfloat16)
-
-
-def screened_entries(
-    left: np.ndarray, right: np.ndarray, cut: np.ndarray, *, low: Any | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, column, similarity) of each entry of ``left @ right.T`` above its row's cut, row by row.
-
-    With ``low`` (``left`` from `bf16_rows`), the product is taken in bfloat16, about twice as fast,
-    and only entries within `BF16_SLACK` of their cut are recomputed in float32, one pair at a time:
-    the same entries come out, with float32 similarities (which may differ from a matrix product's
-    in the last bit).
-
-    Args:
-        left: unit rows, float32.
-        right: unit rows, float32.
-        cut: per row of ``left``, the similarity an entry must exceed.
-        low: ``left`` in bfloat16, or None for a float32 product.
-    """
-    if low is None:
-        sims = left @ right.T
-        return masked_entries(sims, sims > cut[:, None])
-    import torch
-
-    approx = (low @ torch.from_numpy(np.ascontiguousarray(right, dtype=np.float32)).to(torch.bfloat16).T).float()
-    near = approx.numpy() > (cut - BF16_SLACK)[:, None]
-    flat = np.flatnonzero(near)
-    rows, cols = np.divmod(flat, right.shape[0])
-    vals = np.einsum("ij,ij->i", left[rows], right[cols])
-    above = vals > cut[rows]
-    return rows[above], cols[above], vals[above]
-
-
 def raise_floor(floor: np.ndarray, rows: np.ndarray, vals: np.ndarray, k: int) -> None:
     """Raise the floor of each row that holds k entries to its k-th best similarity, in place.
 

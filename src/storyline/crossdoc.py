@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from storyline.ann import RowFile, best_per_row, bf16_rows, normalise, raise_floor, screened_entries
+from storyline.ann import RowFile, best_per_row, masked_entries, normalise, raise_floor
 from storyline.memory import release_free_memory
 from storyline.records import Flag
 from storyline.store import SINGLE_PASS_CACHE, Store
@@ -403,12 +403,10 @@ def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[se
     # "At least the cut" as "above the float32 just below it", so one comparison with the larger of
     # the cut and the row's floor does both tests.
     least = np.nextafter(np.float32(threshold - _SLACK), np.float32(-np.inf))
-    # Every stored vector is compared with every changed claim: the larger part of an incremental
-    # add's matching, so the product is screened in bfloat16 where the CPU has it.
-    low = bf16_rows(dirty)
     for ids, mat in store.iter_claim_vectors(chunk=CHUNK):
+        sims = dirty @ normalise(mat, in_place=True).T
         # Few stored claims come near a given one: keep the pairs above the cut, not a ranking of all.
-        rows, cols, vals = screened_entries(dirty, normalise(mat, in_place=True), np.maximum(floor, least), low=low)
+        rows, cols, vals = masked_entries(sims, sims > np.maximum(floor, least)[:, None])
         found.append((rows, np.asarray(ids, dtype=object)[cols], vals))
         held += len(rows)
         if held > _HELD_PER_KEPT * NEIGHBOURS * max(nd, CHUNK):
