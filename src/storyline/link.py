@@ -637,9 +637,10 @@ class _Lexicon:
             for n, words in enumerate(sets):
                 indices.extend(vocab.setdefault(w, len(vocab)) for w in words)
                 indptr[n + 1] = len(indices)
-            column = np.frombuffer(indices, dtype=np.int64) if indices else np.zeros(0, dtype=np.int64)
+            # A view of the array: csr_matrix copies the indices anyway (into int32 where they fit).
+            column = np.frombuffer(indices, dtype=np.int64)
             data = np.ones(len(column), dtype=np.int32)
-            return csr_matrix((data, column.copy(), indptr), shape=(len(claims), max(len(vocab), 1)))
+            return csr_matrix((data, column, indptr), shape=(len(claims), max(len(vocab), 1)))
 
         # The caches help an incremental run, whose subsets overlap; a whole store's claims are each
         # seen once, and filling the caches would only hold their last entries after the match.

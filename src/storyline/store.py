@@ -777,7 +777,7 @@ class Store:
         )
 
     def iter_claim_vectors(self, *, chunk: int = 4096, current: bool = True) -> Iterator[tuple[list[str], np.ndarray]]:
-        """The stored claim embeddings of current documents, a chunk at a time, in no particular order.
+        """Stored claim embeddings (of current documents only, by default), a chunk at a time, in no set order.
 
         Args:
             chunk: rows per fetch.
