@@ -203,6 +203,9 @@ def test_whole_store_claims_stream_in_order_with_their_own_vectors(
     with Store(db) as store:
         rows = list(store.iter_claims())
         assert [r["id"] for r in store.iter_claims(chunk=1)] == [r["id"] for r in rows]
+        with_actor = [r["id"] for r in rows if r["actor"]]
+        assert 0 < len(with_actor) < len(rows), "the texts have claims with and without an actor"
+        assert [r["id"] for r in store.iter_claims(with_actor=True)] == with_actor
         seq = dict(store.con.execute("SELECT id, seq FROM documents").fetchall())
         assert [(seq[r["doc_id"]], r["start"], r["id"]) for r in rows] == sorted(
             (seq[r["doc_id"]], r["start"], r["id"]) for r in rows)
@@ -516,3 +519,35 @@ def test_a_one_run_store_leaves_no_document_to_compare_again(tmp_path: Path) -> 
         assert store.unlinked_docs(PARAPHRASE) == []
         assert store.unlinked_docs(CLAIMS) == []
     assert "matches the event of 2025-03-11" in str(u1["published_evidence"])
+
+
+def test_claim_neighbours_leave_out_superseded_versions_and_repeat_exactly(tmp_path: Path) -> None:
+    import numpy as np
+
+    import storyline.crossdoc as crossdoc
+
+    files = _files(tmp_path / "docs")
+    db = tmp_path / "s.duckdb"
+    analyze(files, db=db)
+    # A new version of the figures report: its old claims stay stored, but only as history.
+    files[2].write_text(FIGURES + "\nThe harbour reopened to small boats on Friday.\n", encoding="utf-8")
+    assert analyze([files[2]], db=db).new_versions == 1
+    with Store(db) as store:
+        old = {
+            r[0]
+            for r in store.con.execute(
+                "SELECT c.id FROM claims c JOIN documents d ON d.id = c.doc_id WHERE d.superseded_by IS NOT NULL"
+            ).fetchall()
+        }
+        assert old, "the first version's claims are still stored"
+        every = {
+            i: v for ids, chunk in store.iter_claim_vectors(current=False) for i, v in zip(ids, chunk, strict=True)
+        }
+        queries = np.stack([every[i] for i in sorted(old)])
+        queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+        near = crossdoc._neighbours(store, queries, threshold=0.35)
+        again = crossdoc._neighbours(store, queries, threshold=0.35)
+    assert near == again
+    found = set().union(*near)
+    assert found, "the old claims have neighbours: the new version repeats them"
+    assert not found & old

@@ -758,7 +758,9 @@ class Store:
         finally:
             cur.close()
 
-    def iter_claims(self, *, only: Sequence[str] | None = None, chunk: int = 4096) -> Iterator[dict[str, Any]]:
+    def iter_claims(
+        self, *, only: Sequence[str] | None = None, with_actor: bool = False, chunk: int = 4096
+    ) -> Iterator[dict[str, Any]]:
         """Every claim of current documents, in ingestion order, streamed (vectors: `iter_claim_vectors`).
 
         Rows are fetched ``chunk`` at a time, so a store with hundreds of thousands of claims is never
@@ -766,9 +768,12 @@ class Store:
 
         Args:
             only: just these claim ids (None: all).
+            with_actor: only claims with an actor (a non-empty ``actor``).
             chunk: rows per fetch.
         """
         where, params = ("", []) if only is None else (" AND c.id IN (SELECT unnest(?))", [list(only) or [""]])
+        if with_actor:
+            where += " AND coalesce(c.actor, '') <> ''"
         yield from self.iter_query(
             "SELECT c.* FROM claims c JOIN documents d ON d.id = c.doc_id "
             f"WHERE d.superseded_by IS NULL{where} ORDER BY d.seq, c.start, c.id",
