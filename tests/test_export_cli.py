@@ -202,7 +202,7 @@ def test_version_1_database_is_migrated(tmp_path: Path) -> None:
     con.execute("INSERT INTO entities (id, name, kind, aliases) VALUES ('e1', 'Old Entity', 'person', '[]')")
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         assert store.query("SELECT name, kb_id FROM entities") == [{"name": "Old Entity", "kb_id": None}]
         assert store.query("SELECT count(*) AS n FROM doc_entities") == [{"n": 0}]
         assert store.query("SELECT count(*) AS n FROM story_events") == [{"n": 0}]
@@ -234,3 +234,40 @@ def test_version_3_database_gains_the_content_dating_of_undated_documents(tmp_pa
         got = {r["id"]: r["content_latest"] for r in store.query("SELECT id, content_latest FROM documents")}
     # only the estimate that came from the content alone is known to be the content's
     assert got == {"content": dt.date(2023, 8, 9), "story": None, "stated": None}
+
+
+def test_version_5_database_keeps_its_rows_and_drops_the_child_table_keys(tmp_path: Path) -> None:
+    import duckdb
+
+    from storyline.store import MIGRATIONS
+
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    for target, statements in MIGRATIONS:
+        if target <= 5:
+            for sql in statements:
+                con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '5')")
+    con.execute(
+        "INSERT INTO claims (id, doc_id, text, via, predicate, numbers) VALUES ('c1', 'd1', 'x', '[]', 'say', '[]')"
+    )
+    con.execute("INSERT INTO claim_vectors VALUES ('c1', '\\x00\\x00\\x80\\x3f'::BLOB)")
+    con.execute("INSERT INTO doc_entities VALUES ('d1', 'k1', 'Ana Brandt', 'PERSON', '[]', NULL, NULL, '[]')")
+    con.execute(
+        "INSERT INTO quotes (id, doc_id, text, \"start\", \"end\", via) VALUES ('q1', 'd1', 'We will', 0, 7, '[]')"
+    )
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 6
+        keyed = {r[0] for r in store.con.execute(
+            "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+        assert not keyed & {"claims", "claim_vectors", "doc_entities", "quotes"}
+        assert {"documents", "flags", "signatures"} <= keyed
+        assert store.query("SELECT id, doc_id, predicate FROM claims") == [
+            {"id": "c1", "doc_id": "d1", "predicate": "say"}]
+        assert store.query("SELECT octet_length(vector) AS n FROM claim_vectors") == [{"n": 4}]
+        assert store.query("SELECT name FROM doc_entities") == [{"name": "Ana Brandt"}]
+        assert store.query("SELECT text, \"end\" FROM quotes") == [{"text": "We will", "end": 7}]
+        # The columns keep their NOT NULL constraints.
+        with pytest.raises(duckdb.ConstraintException):
+            store.con.execute("INSERT INTO claims (id, doc_id, text, via) VALUES ('c2', NULL, 'y', '[]')")

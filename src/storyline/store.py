@@ -1,6 +1,9 @@
 """Store stage: the embedded DuckDB database, its versioned schema, and transactional writes.
 
-Schema (version 3). Every table is keyed by stable string ids; JSON-valued columns hold JSON text.
+Schema (version 6). Rows are identified by stable string ids; JSON-valued columns hold JSON text.
+The per-document child tables ``claims``, ``claim_vectors``, ``doc_entities`` and ``quotes`` carry
+no primary key since v6 (their ids come from new documents only; an index on them grew every run's
+memory with the store); the other tables are keyed.
 
 - ``meta(key, value)``: ``schema_version`` and other settings.
 - ``runs``: one row per ``analyze`` run (started, finished, status, counts).
@@ -51,7 +54,7 @@ import numpy as np
 from storyline._exceptions import SchemaVersionError, StoreError
 from storyline.records import Document, Flag, Quote, Rejection
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _SCHEMA_V1 = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -148,9 +151,43 @@ _SCHEMA_V5 = [
     "CREATE TABLE IF NOT EXISTS story_events (doc_id VARCHAR PRIMARY KEY, events VARCHAR NOT NULL)",
 ]
 
+#: The per-document child tables that v6 rebuilds without a primary key, with their full columns.
+_UNKEYED_V6 = {
+    "claims": """id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, actor VARCHAR, actor_entity VARCHAR,
+        statement VARCHAR, text VARCHAR NOT NULL, polarity VARCHAR, modality VARCHAR,
+        attributed_to VARCHAR, via VARCHAR NOT NULL, date VARCHAR, "start" INTEGER, "end" INTEGER,
+        predicate VARCHAR, "object" VARCHAR, subject VARCHAR, numbers VARCHAR, checkworthiness DOUBLE,
+        source VARCHAR""",
+    "claim_vectors": "claim_id VARCHAR NOT NULL, vector BLOB NOT NULL",
+    "doc_entities": """doc_id VARCHAR NOT NULL, key VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR,
+        aliases VARCHAR NOT NULL, kb_id VARCHAR, part_of VARCHAR, roles VARCHAR NOT NULL""",
+    "quotes": """id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, text VARCHAR NOT NULL,
+        "start" INTEGER NOT NULL, "end" INTEGER NOT NULL, speaker VARCHAR, speaker_entity VARCHAR,
+        speaker_start INTEGER, speaker_end INTEGER, cue VARCHAR, cue_class VARCHAR, direct BOOLEAN,
+        via VARCHAR NOT NULL, hedged BOOLEAN, anonymous BOOLEAN, source_count INTEGER, affiliation VARCHAR""",
+}
+
+
+def _unkeyed(table: str, columns: str) -> list[str]:
+    """Statements that rebuild ``table`` with ``columns`` and no key, keeping its rows."""
+    names = ", ".join(part.split()[0] for part in columns.replace("\n", " ").split(", "))
+    return [
+        f"CREATE TABLE {table}_v6 ({columns})",
+        f"INSERT INTO {table}_v6 ({names}) SELECT {names} FROM {table}",
+        f"DROP TABLE {table}",
+        f"ALTER TABLE {table}_v6 RENAME TO {table}",
+    ]
+
+
+# A primary key's index is loaded whole by the first insert of a run and stays in memory, so with
+# keys on these tables a run's memory grew with the store (about 50 MB of index at 20,000
+# documents). Their rows belong to new documents only (a stored document is never written again),
+# so the keys guarded nothing that the writer does not.
+_SCHEMA_V6 = [sql for table, columns in _UNKEYED_V6.items() for sql in _unkeyed(table, columns)]
+
 #: Ordered migrations: (version reached, statements). Append, never edit a released entry.
 MIGRATIONS: list[tuple[int, list[str]]] = [
-    (1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4), (5, _SCHEMA_V5)
+    (1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4), (5, _SCHEMA_V5), (6, _SCHEMA_V6)
 ]
 
 _DOC_COLUMNS = (
@@ -1177,20 +1214,20 @@ def _claim_row(c: Any) -> tuple[Any, ...]:
 
 
 #: Child tables written by `Store.write_batch`: insert statement head, and how many leading columns
-#: form the primary key (0: plain INSERT, no key to de-duplicate).
+#: identify a row (0: none), on which a batch's rows are de-duplicated (the last one kept).
 _BULK: dict[str, tuple[str, int]] = {
     "signatures": ("INSERT OR REPLACE INTO signatures", 1),
-    "doc_entities": ("INSERT OR REPLACE INTO doc_entities", 2),
+    "doc_entities": ("INSERT INTO doc_entities", 2),
     "mentions": ("INSERT INTO mentions", 0),
     "claims": (
-        "INSERT OR REPLACE INTO claims (id, doc_id, actor, actor_entity, statement, text, polarity, "
+        "INSERT INTO claims (id, doc_id, actor, actor_entity, statement, text, polarity, "
         'modality, attributed_to, via, date, "start", "end", predicate, "object", subject, numbers, '
         "checkworthiness, source)",
         1,
     ),
-    "claim_vectors": ("INSERT OR REPLACE INTO claim_vectors", 1),
+    "claim_vectors": ("INSERT INTO claim_vectors", 1),
     "story_docs": ("INSERT OR REPLACE INTO story_docs", 1),
-    "quotes": ("INSERT OR REPLACE INTO quotes", 1),
+    "quotes": ("INSERT INTO quotes", 1),
     "doc_sentences": ("INSERT OR REPLACE INTO doc_sentences", 1),
 }
 #: Rows per multi-row INSERT statement.
