@@ -403,22 +403,9 @@ def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[se
     # "At least the cut" as "above the float32 just below it", so one comparison with the larger of
     # the cut and the row's floor does both tests.
     least = np.nextafter(np.float32(threshold - _SLACK), np.float32(-np.inf))
-    superseded = {
-        r[0]
-        for r in store.con.execute(
-            "SELECT c.id FROM claims c JOIN documents d ON d.id = c.doc_id WHERE d.superseded_by IS NOT NULL"
-        ).fetchall()
-    }
-    # The plain scan, not the join: it comes in the stored order on every run, so equal similarities
-    # (copies' claims) rank the same way and each chunk's product rounds the same way. The join's
-    # order changed from run to run, and with it a few of the relations found.
-    for ids, mat in store.iter_claim_vectors(chunk=CHUNK, current=False):
-        if superseded:
-            kept = [m for m, claim_id in enumerate(ids) if claim_id not in superseded]
-            if len(kept) < len(ids):
-                ids, mat = [ids[m] for m in kept], mat[kept]
-            if not ids:
-                continue
+    # In the stored order (see iter_claim_vectors): equal similarities (copies' claims) rank alike on
+    # every run, so an update finds the same relations each time.
+    for ids, mat in store.iter_claim_vectors(chunk=CHUNK):
         sims = dirty @ normalise(mat, in_place=True).T
         # Few stored claims come near a given one: keep the pairs above the cut, not a ranking of all.
         rows, cols, vals = masked_entries(sims, sims > np.maximum(floor, least)[:, None])

@@ -170,10 +170,9 @@ _UNKEYED_V6 = {
 
 def _unkeyed(table: str, columns: str) -> list[str]:
     """Statements that rebuild ``table`` with ``columns`` and no key, keeping its rows."""
-    names = ", ".join(part.split()[0] for part in columns.replace("\n", " ").split(", "))
     return [
         f"CREATE TABLE {table}_v6 ({columns})",
-        f"INSERT INTO {table}_v6 ({names}) SELECT {names} FROM {table}",
+        f"INSERT INTO {table}_v6 BY NAME SELECT * FROM {table}",
         f"DROP TABLE {table}",
         f"ALTER TABLE {table}_v6 RENAME TO {table}",
     ]
@@ -819,23 +818,33 @@ class Store:
         )
 
     def iter_claim_vectors(self, *, chunk: int = 4096, current: bool = True) -> Iterator[tuple[list[str], np.ndarray]]:
-        """Stored claim embeddings (of current documents only, by default), a chunk at a time, in no set order.
+        """Stored claim embeddings (of current documents only, by default), a chunk at a time, in the
+        order they were stored.
+
+        One plain scan of ``claim_vectors``: it keeps the stored order on every run, so products over
+        its chunks round alike and equal similarities rank alike, and it runs under a small memory cap
+        (`SINGLE_PASS_CACHE`), where a join to the current documents did not.
 
         Args:
             chunk: rows per fetch.
-            current: False for every stored vector, superseded documents' too: a plain scan, with no
-                join, which runs under a small memory cap (`SINGLE_PASS_CACHE`) where the join does not.
+            current: False for every stored vector, superseded documents' too; True drops those by id.
 
         Yields:
-            (claim ids, float32 matrix with one row each).
+            (claim ids, float32 matrix with one row each); chunks hold up to ``chunk`` rows.
         """
-        sql = (
-            "SELECT v.claim_id, v.vector FROM claim_vectors v JOIN claims c ON c.id = v.claim_id "
-            "JOIN documents d ON d.id = c.doc_id WHERE d.superseded_by IS NULL"
-            if current
-            else "SELECT claim_id, vector FROM claim_vectors"
-        )
-        for _, batch in self._chunks(sql, chunk):
+        superseded: set[str] = set()
+        if current:
+            superseded = {
+                r[0]
+                for r in self.con.execute(
+                    "SELECT c.id FROM claims c JOIN documents d ON d.id = c.doc_id WHERE d.superseded_by IS NOT NULL"
+                ).fetchall()
+            }
+        for _, batch in self._chunks("SELECT claim_id, vector FROM claim_vectors", chunk):
+            if superseded:
+                batch = [r for r in batch if r[0] not in superseded]
+                if not batch:
+                    continue
             yield [r[0] for r in batch], np.stack([np.frombuffer(r[1], dtype=np.float32) for r in batch])
 
     def replace_links(
