@@ -6,8 +6,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from storyline.store import Store, _insert_rows
+from storyline._exceptions import StoreError
+from storyline.store import Store, _float_rows, _insert_rows
 
 
 def test_replacing_insert_keeps_the_last_row_per_key_across_chunks(monkeypatch) -> None:
@@ -282,3 +285,55 @@ def test_relations_need_a_writable_place_for_their_staging_file(monkeypatch, tmp
         with pytest.raises(StoreError, match="must be writable"):
             store.replace_links(iter([rel]), [])
         assert store.con.execute("SELECT count(*) FROM relations").fetchone() == (0,)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.lists(st.floats(width=32, allow_nan=False), min_size=3, max_size=3), max_size=40),
+    start=st.integers(min_value=0, max_value=5),
+    large=st.booleans(),
+)
+def test_float_rows_decode_any_slice_of_a_binary_column(rows: list[list[float]], start: int, large: bool) -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    matrix = np.asarray(rows, dtype=np.float32).reshape(len(rows), 3)
+    column = pa.array([r.tobytes() for r in matrix], type=pa.large_binary() if large else pa.binary())
+    got = _float_rows(column.slice(min(start, len(rows))))
+    want = matrix[min(start, len(rows)) :]
+    if len(want):
+        assert np.array_equal(got, want)
+    else:
+        assert got.size == 0
+    got += 1  # a copy of its own, writable, as callers scale rows in place
+
+
+@pytest.mark.parametrize(
+    "values", [[b"\x00" * 8, None], [b"\x00" * 8, b"\x00" * 4], [b"\x00" * 6]], ids=["null", "ragged", "not-floats"]
+)
+def test_float_rows_refuse_what_is_not_a_matrix(values: list[bytes | None]) -> None:
+    import pyarrow as pa
+
+    with pytest.raises(StoreError, match="differ in length or are missing"):
+        _float_rows(pa.array(values, type=pa.binary()))
+
+
+def test_claim_vectors_come_back_in_stored_order_without_superseded_ones(tmp_path: Path) -> None:
+    import numpy as np
+
+    with Store(tmp_path / "v.duckdb") as store:
+        con = store.con
+        for n, (doc_id, old) in enumerate([("d1", False), ("d2", True), ("d3", False)]):
+            con.execute("INSERT INTO documents (id, source, content_hash, text, removed, seq, superseded_by) "
+                        "VALUES (?, ?, ?, '', '[]', ?, ?)", [doc_id, doc_id, doc_id, n, "d3" if old else None])
+        vectors = {f"c{n}": np.arange(4, dtype=np.float32) + n for n in range(7)}
+        owner = {"c0": "d1", "c1": "d2", "c2": "d1", "c3": "d3", "c4": "d2", "c5": "d3", "c6": "d1"}
+        for claim_id, doc_id in owner.items():
+            con.execute("INSERT INTO claims (id, doc_id, text, via) VALUES (?, ?, 'x', '[]')", [claim_id, doc_id])
+            con.execute("INSERT INTO claim_vectors (claim_id, vector) VALUES (?, ?)",
+                        [claim_id, vectors[claim_id].tobytes()])
+        for current, want in [(True, ["c0", "c2", "c3", "c5", "c6"]), (False, list(owner))]:
+            got = [(i, v) for ids, chunk in store.iter_claim_vectors(chunk=2, current=current)
+                   for i, v in zip(ids, chunk, strict=True)]
+            assert [i for i, _ in got] == want
+            assert all(np.array_equal(v, vectors[i]) for i, v in got)

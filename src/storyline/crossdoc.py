@@ -422,20 +422,33 @@ def _neighbours(store: Store, dirty: np.ndarray, *, threshold: float) -> list[se
     return out
 
 
-def _with_originals(store: Store, subset: set[str], *, duplicate_of: Mapping[str, str]) -> set[str]:
-    """``subset`` with the claims of the originals of the copies involved: link.py drops a copy's
-    claims that its original carries."""
-    docs = {
-        r[0]
-        for r in store.con.execute(
-            "SELECT DISTINCT doc_id FROM claims WHERE id IN (SELECT unnest(?))", [sorted(subset)]
+def _with_originals(store: Store, subsets: Sequence[set[str]], *, duplicate_of: Mapping[str, str]) -> list[set[str]]:
+    """Each subset with the claims of the originals of the copies involved: link.py drops a copy's
+    claims that its original carries.
+
+    Two reads for all the subsets: one per subset cost a lookup in the claims table each.
+    """
+    everything = sorted(set().union(*subsets)) if subsets else []
+    doc_of = dict(
+        store.con.execute(
+            "SELECT id, doc_id FROM claims WHERE id IN (SELECT unnest(?))", [everything or [""]]
         ).fetchall()
-    }
-    roots = {duplicate_of.get(d, d) for d in docs} - docs
-    if not roots:
-        return subset
-    rows = store.con.execute("SELECT id FROM claims WHERE doc_id IN (SELECT unnest(?))", [sorted(roots)]).fetchall()
-    return subset | {r[0] for r in rows}
+    )
+    roots_of: list[set[str]] = []
+    for subset in subsets:
+        docs = {doc_of[c] for c in subset if c in doc_of}
+        roots_of.append({duplicate_of.get(d, d) for d in docs} - docs)
+    claims_of: dict[str, list[str]] = {}
+    roots = sorted(set().union(*roots_of)) if roots_of else []
+    if roots:
+        for claim_id, doc_id in store.con.execute(
+            "SELECT id, doc_id FROM claims WHERE doc_id IN (SELECT unnest(?))", [roots]
+        ).fetchall():
+            claims_of.setdefault(doc_id, []).append(claim_id)
+    return [
+        subset | {c for root in wanted for c in claims_of.get(root, ())} if wanted else subset
+        for subset, wanted in zip(subsets, roots_of, strict=True)
+    ]
 
 
 def _match_subset(
@@ -651,8 +664,9 @@ def update_claim_links(store: Store, *, duplicate_of: Mapping[str, str]) -> int:
                     subset |= near[n]
                 for key in small_keys.get(claim_id, ()):
                     subset |= members[key]
-            # With the originals' claims now, so one read holds every row the group's match needs.
-            subsets.append(_with_originals(store, subset, duplicate_of=duplicate_of))
+            subsets.append(subset)
+        # With the originals' claims now, so one read holds every row a group's match needs.
+        subsets = _with_originals(store, subsets, duplicate_of=duplicate_of)
         read_to = 0  # the groups before this one have had their rows read
         for n, subset in enumerate(subsets):
             if n == read_to:
