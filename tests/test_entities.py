@@ -267,6 +267,17 @@ def test_link_corpus_groups_names_and_aliases() -> None:
     assert kovalt.key == entity_key("Irena Kovalt") and "Kovalt" in kovalt.aliases
 
 
+@pytest.mark.parametrize(("person_docs", "org_docs", "kind"), [(1, 3, "org"), (3, 1, "person"), (2, 2, "person")])
+def test_a_shared_entity_counts_once_per_document_it_appears_in(person_docs: int, org_docs: int, kind: str) -> None:
+    # A store hands back one object per distinct entity, shared by every document that names it.
+    as_person, as_org = _e("Osk Varden", "person"), _e("Osk Varden", "org")
+    docs = [[as_person]] * person_docs + [[as_org]] * org_docs
+    linked = link_corpus(docs, kb=demo_kb())
+    assert [(e.name, e.kind) for e in linked] == [("Osk Varden", kind)]  # a tie goes to the first seen
+    separate = link_corpus([[_e("Osk Varden", e.kind)] for ents in docs for e in ents], kb=demo_kb())
+    assert separate == linked
+
+
 def test_surname_shared_by_two_people_is_not_merged() -> None:
     linked = link_corpus([[_e("Anna Brook")], [_e("Tom Brook")], [_e("Brook")]], kb=demo_kb())
     assert canonical_map(linked)[entity_key("Brook")].name == "Brook"

@@ -1118,7 +1118,19 @@ def link_corpus(
         kb: the knowledge base whose aliases also join names (as in :func:`resolve_document`).
     """
     kbase = as_kb(kb)
-    items: list[Entity] = [e for ents in per_doc_entities for e in ents]
+    # The same entity recurs across documents (one shared object when read from a store): the rules
+    # below run over each object once, in the order of its first appearance, with its count. Counts
+    # and first appearances are all that the merge reads of the repeats.
+    count_of: dict[int, int] = {}
+    items: list[Entity] = []
+    for ents in per_doc_entities:
+        for e in ents:
+            n = count_of.get(id(e))
+            if n is None:
+                items.append(e)
+                count_of[id(e)] = 1
+            else:
+                count_of[id(e)] = n + 1
     parent = list(range(len(items)))
 
     def find(i: int) -> int:
@@ -1134,16 +1146,7 @@ def link_corpus(
 
     by_key: dict[str, int] = {}
     by_name: dict[tuple[str, str], int] = {}
-    # The same entity recurs across documents (one shared object when read from a store). A repeat
-    # joins its first occurrence and nothing else, so the rules below look at each object once
-    # (by identity: hashing a frozen dataclass hashes all its fields).
-    first_at: dict[int, int] = {}
     for i, e in enumerate(items):
-        seen = first_at.get(id(e))
-        if seen is not None:
-            parent[i] = seen
-            continue
-        first_at[id(e)] = i
         if e.key in by_key:
             union(i, by_key[e.key])
         else:
@@ -1153,35 +1156,31 @@ def link_corpus(
                 union(i, by_name[k])
             else:
                 by_name[k] = i
-    first = [(items[i], i) for i in first_at.values()]
-    tokens = [_name_tokens(e.name) for e, _ in first]
+    tokens = [_name_tokens(e.name) for e in items]
     # surname-only persons: attach to the single full-named person with that surname
     full_by_surname: dict[str, set[int]] = {}
-    for (e, i), toks in zip(first, tokens, strict=True):
+    for i, (e, toks) in enumerate(zip(items, tokens, strict=True)):
         if e.kind == "person" and len(toks) > 1:
             full_by_surname.setdefault(_surname(toks), set()).add(find(i))
-    for (e, i), toks in zip(first, tokens, strict=True):
+    for i, (e, toks) in enumerate(zip(items, tokens, strict=True)):
         if e.kind == "person" and len(toks) == 1:
             roots = {find(j) for j in full_by_surname.get(toks[0], set())}
             if len(roots) == 1:
                 union(i, roots.pop())
     # "Velka", whatever the tagger called it, is the "Velka River" when the corpus has just one
     geo_heads: dict[str, set[int]] = {}
-    for (e, i), toks in zip(first, tokens, strict=True):
+    for i, (e, toks) in enumerate(zip(items, tokens, strict=True)):
         if _geo_name(e.name):
             geo_heads.setdefault(toks[0], set()).add(i)
-    for (e, i), toks in zip(first, tokens, strict=True):
+    for i, (e, toks) in enumerate(zip(items, tokens, strict=True)):
         if e.kind != "person" and len(toks) == 1 and e.kb_id is None:
             roots = {find(j) for j in geo_heads.get(toks[0], set())}
             if len(roots) == 1:
                 union(i, roots.pop())
-    groups: dict[int, list[Entity]] = {}
+    groups: dict[int, list[tuple[Entity, int]]] = {}
     for i, e in enumerate(items):
-        groups.setdefault(find(i), []).append(e)
-    out = []
-    for members in groups.values():
-        out.append(_merge(members))
-    return out
+        groups.setdefault(find(i), []).append((e, count_of[id(e)]))
+    return [_merge(members) for members in groups.values()]
 
 
 def _name_keys(e: Entity, kbase: KnowledgeBase) -> list[tuple[str, str]]:
@@ -1212,22 +1211,29 @@ def _geo_name(name: str) -> bool:
     return len(toks) == 2 and toks[1] in GEO_NOUNS
 
 
-def _merge(members: list[Entity]) -> Entity:
-    linked = [e for e in members if e.kb_id]
-    if linked:
-        head = Counter(e.kb_id for e in linked).most_common(1)[0][0]
-        chief = next(e for e in linked if e.kb_id == head)
+def _merge(members: list[tuple[Entity, int]]) -> Entity:
+    """One corpus entity from a group's members: (entity, how often it appears), in order of first appearance."""
+    kb_ids: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    # Counted by adding in first-appearance order, so ties go to what the corpus met first.
+    for e, n in members:
+        if e.kb_id:
+            kb_ids[e.kb_id] += n
+        names[e.name] += n
+        kinds[e.kind] += n
+    if kb_ids:
+        head = kb_ids.most_common(1)[0][0]
+        chief = next(e for e, _ in members if e.kb_id == head)
     else:
-        names = Counter(e.name for e in members)
         # the fullest, then the most frequent name
         best = max(names, key=lambda n: (len(normalise_name(n).split()), names[n], -len(n)))
-        chief = next(e for e in members if e.name == best)
-    kinds = Counter(e.kind for e in members)
+        chief = next(e for e, _ in members if e.name == best)
     kind = chief.kind if chief.kb_id else kinds.most_common(1)[0][0]
-    aliases = sorted({a for e in members for a in (e.name, *e.aliases)} - {chief.name})
-    roles = sorted({r for e in members for r in e.roles})
-    part_of = next((e.part_of for e in members if e.part_of), None)
-    member_keys = tuple(sorted({e.key for e in members}))
+    aliases = sorted({a for e, _ in members for a in (e.name, *e.aliases)} - {chief.name})
+    roles = sorted({r for e, _ in members for r in e.roles})
+    part_of = next((e.part_of for e, _ in members if e.part_of), None)
+    member_keys = tuple(sorted({e.key for e, _ in members}))
     return Entity(
         key=entity_key(chief.name),
         name=chief.name,
