@@ -482,16 +482,19 @@ def _match_subset(
     return out
 
 
+# Texts and statements too: wire copies and re-posts repeat sentences, and at 20,000 documents only
+# 61,000 of the 280,000 claim texts were distinct (some 50 MB held twice over in the match).
 _SHARED_FIELDS = ("doc_id", "actor", "actor_entity", "polarity", "modality", "attributed_to", "date", "predicate",
-                  "subject", "object", "source")
+                  "subject", "object", "source", "text", "statement")
 
 
 def _read_claims(store: Store, *, only: Collection[str] | None = None, with_actor: bool = False) -> list[Any]:
     """The claims of current documents in ingestion order (those in ``only``, if given; with
     ``with_actor``, only those with an actor), streamed.
 
-    Values that repeat across claims (document ids, verbs, modalities, dates, actors) are held once,
-    not once per claim: at 280,000 claims that is about a third of their memory.
+    Values that repeat across claims (document ids, verbs, modalities, dates, actors, the texts of
+    copied sentences) are held once, not once per claim. At 280,000 claims, sharing the texts as well
+    took the claims from 200 to 144 MiB.
     """
     shared: dict[Any, Any] = {}
     claims = []
