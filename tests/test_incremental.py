@@ -551,3 +551,27 @@ def test_claim_neighbours_leave_out_superseded_versions_and_repeat_exactly(tmp_p
     found = set().union(*near)
     assert found, "the old claims have neighbours: the new version repeats them"
     assert not found & old
+
+
+def test_whole_store_claims_hold_a_repeated_text_once(tmp_path: Path) -> None:
+    from storyline import crossdoc
+
+    with Store(tmp_path / "c.duckdb") as store:
+        for n, doc_id in enumerate(["wire", "repost", "other"]):
+            store.con.execute(
+                "INSERT INTO documents (id, source, content_hash, text, removed, seq) VALUES (?, ?, ?, '', '[]', ?)",
+                [doc_id, doc_id, doc_id, n],
+            )
+        said = "The port of Velmora reopened on Tuesday, officials said."
+        for claim_id, doc_id, text in [("c1", "wire", said), ("c2", "repost", said), ("c3", "other", "Talks stalled.")]:
+            # Built apart, as each row of a query result is: equal, but not one object.
+            text = "".join(list(text))
+            store.con.execute(
+                "INSERT INTO claims (id, doc_id, text, statement, via, \"start\") VALUES (?, ?, ?, ?, '[]', 0)",
+                [claim_id, doc_id, text, text],
+            )
+        claims = crossdoc._read_claims(store)
+    assert [c.id for c in claims] == ["c1", "c2", "c3"]
+    assert claims[0].text == claims[1].text == said
+    assert claims[0].text is claims[1].text and claims[0].statement is claims[1].text
+    assert claims[2].text == "Talks stalled."
