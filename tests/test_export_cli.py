@@ -202,7 +202,7 @@ def test_version_1_database_is_migrated(tmp_path: Path) -> None:
     con.execute("INSERT INTO entities (id, name, kind, aliases) VALUES ('e1', 'Old Entity', 'person', '[]')")
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 6
+        assert store.schema_version() == SCHEMA_VERSION == 7
         assert store.query("SELECT name, kb_id FROM entities") == [{"name": "Old Entity", "kb_id": None}]
         assert store.query("SELECT count(*) AS n FROM doc_entities") == [{"n": 0}]
         assert store.query("SELECT count(*) AS n FROM story_events") == [{"n": 0}]
@@ -258,7 +258,7 @@ def test_version_5_database_keeps_its_rows_and_drops_the_child_table_keys(tmp_pa
     )
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 6
+        assert store.schema_version() == SCHEMA_VERSION == 7
         keyed = {r[0] for r in store.con.execute(
             "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
         assert not keyed & {"claims", "claim_vectors", "doc_entities", "quotes"}
@@ -271,3 +271,42 @@ def test_version_5_database_keeps_its_rows_and_drops_the_child_table_keys(tmp_pa
         # The columns keep their NOT NULL constraints.
         with pytest.raises(duckdb.ConstraintException):
             store.con.execute("INSERT INTO claims (id, doc_id, text, via) VALUES ('c2', NULL, 'y', '[]')")
+
+
+def test_version_6_database_keeps_its_sentence_vectors_and_stores_them_uncompressed(tmp_path: Path) -> None:
+    import duckdb
+    import numpy as np
+
+    from storyline.store import MIGRATIONS
+
+    path = tmp_path / "v6.duckdb"
+    con = duckdb.connect(str(path))
+    for target, statements in MIGRATIONS:
+        if target <= 6:
+            for sql in statements:
+                con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '6')")
+    # Enough rows that DuckDB picks a compression of its own for the vectors at the checkpoint.
+    vectors = np.arange(3000 * 8, dtype=np.float32).reshape(3000, 8) % 7
+    for n in range(1500):
+        con.execute("INSERT INTO doc_sentences VALUES (?, 2, ?, ?)",
+                    [f"d{n}", vectors[n].tobytes(), vectors[2 * n : 2 * n + 2].tobytes()])
+    con.execute("CHECKPOINT")
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 7
+        got = dict(pair for part in store.iter_sentence_vectors(["d0", "d777", "d1499"], dim=8) for pair in part)
+        assert set(got) == {"d0", "d777", "d1499"}
+        assert np.array_equal(got["d777"], vectors[1554:1556])
+        keyed = {r[0] for r in store.con.execute(
+            "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+        assert "doc_sentences" in keyed
+        store.con.execute("INSERT INTO doc_sentences VALUES ('late', 1, ?, ?)", [vectors[5].tobytes()] * 2)
+        store.con.execute("CHECKPOINT")
+        for column in ("centroid", "vectors"):
+            kinds = {r[0] for r in store.con.execute(
+                "SELECT compression FROM pragma_storage_info('doc_sentences') "
+                "WHERE column_name = ? AND segment_type = 'BLOB'", [column]).fetchall()}
+            assert kinds == {"Uncompressed"}, (column, kinds)
+        with pytest.raises(duckdb.ConstraintException):
+            store.con.execute("INSERT INTO doc_sentences VALUES ('d0', 1, ?, ?)", [vectors[5].tobytes()] * 2)

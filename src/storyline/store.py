@@ -54,7 +54,7 @@ import numpy as np
 from storyline._exceptions import SchemaVersionError, StoreError
 from storyline.records import Document, Flag, Quote, Rejection
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _SCHEMA_V1 = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -168,13 +168,13 @@ _UNKEYED_V6 = {
 }
 
 
-def _unkeyed(table: str, columns: str) -> list[str]:
-    """Statements that rebuild ``table`` with ``columns`` and no key, keeping its rows."""
+def _rebuilt(table: str, columns: str, *, version: int) -> list[str]:
+    """Statements that rebuild ``table`` with the column definitions ``columns``, keeping its rows."""
     return [
-        f"CREATE TABLE {table}_v6 ({columns})",
-        f"INSERT INTO {table}_v6 BY NAME SELECT * FROM {table}",
+        f"CREATE TABLE {table}_v{version} ({columns})",
+        f"INSERT INTO {table}_v{version} BY NAME SELECT * FROM {table}",
         f"DROP TABLE {table}",
-        f"ALTER TABLE {table}_v6 RENAME TO {table}",
+        f"ALTER TABLE {table}_v{version} RENAME TO {table}",
     ]
 
 
@@ -182,11 +182,27 @@ def _unkeyed(table: str, columns: str) -> list[str]:
 # keys on these tables a run's memory grew with the store (about 50 MB of index at 20,000
 # documents). Their rows belong to new documents only (a stored document is never written again),
 # so the keys guarded nothing that the writer does not.
-_SCHEMA_V6 = [sql for table, columns in _UNKEYED_V6.items() for sql in _unkeyed(table, columns)]
+_SCHEMA_V6 = [sql for table, columns in _UNKEYED_V6.items() for sql in _rebuilt(table, columns, version=6)]
+
+_PLAIN = "USING COMPRESSION uncompressed"
+
+#: The table that v7 rebuilds with its vector columns stored uncompressed.
+_UNCOMPRESSED_V7 = {
+    "doc_sentences": f"""doc_id VARCHAR PRIMARY KEY, n INTEGER NOT NULL, centroid BLOB NOT NULL {_PLAIN},
+        vectors BLOB NOT NULL {_PLAIN}""",
+}
+
+# DuckDB compressed a document's sentence vectors (one large BLOB) with ZSTD a whole segment at a
+# time, so reading the vectors of a few documents decompressed those of all of them: 0.55 s for 100
+# documents at 20,000, against 0.005-0.03 s stored plain, and it grows with the store. Float vectors
+# hardly compress anyway. The claim vectors keep DuckDB's choice: a dictionary there holds a copied
+# claim's vector once, and their one full scan a run was faster for it (2.5 against 2.75 s).
+_SCHEMA_V7 = [sql for table, columns in _UNCOMPRESSED_V7.items() for sql in _rebuilt(table, columns, version=7)]
 
 #: Ordered migrations: (version reached, statements). Append, never edit a released entry.
 MIGRATIONS: list[tuple[int, list[str]]] = [
-    (1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4), (5, _SCHEMA_V5), (6, _SCHEMA_V6)
+    (1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3), (4, _SCHEMA_V4), (5, _SCHEMA_V5), (6, _SCHEMA_V6),
+    (7, _SCHEMA_V7),
 ]
 
 _DOC_COLUMNS = (
