@@ -1,6 +1,6 @@
 """Store stage: the embedded DuckDB database, its versioned schema, and transactional writes.
 
-Schema (version 6). Rows are identified by stable string ids; JSON-valued columns hold JSON text.
+Schema (version 7). Rows are identified by stable string ids; JSON-valued columns hold JSON text.
 The per-document child tables ``claims``, ``claim_vectors``, ``doc_entities`` and ``quotes`` carry
 no primary key since v6 (their ids come from new documents only; an index on them grew every run's
 memory with the store); the other tables are keyed.
@@ -23,8 +23,9 @@ memory with the store); the other tables are keyed.
 - ``stories`` and ``story_docs`` (v2: each document's story vector and names, so a new batch
   joins the existing stories without re-embedding or re-clustering old documents).
 - ``doc_sentences`` (v3): each document's sentence vectors and their centroid, for paraphrase
-  detection; ``paraphrases`` (v3): each document's paraphrase source; ``claim_blocks`` (v3): each
-  claim's lexical block keys; ``linked_docs`` (v3): which documents a cross-document stage has
+  detection, stored uncompressed since v7 so a few documents' vectors are read without the rest;
+  ``paraphrases`` (v3): each document's paraphrase source; ``claim_blocks`` (v3): each claim's
+  lexical block keys; ``linked_docs`` (v3): which documents a cross-document stage has
   already compared with the rest, so an incremental run compares only the new ones.
 
 Writes go through `Store.write_batch`, one transaction per batch: a crash keeps every batch that
