@@ -8,6 +8,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -236,18 +237,26 @@ def test_version_3_database_gains_the_content_dating_of_undated_documents(tmp_pa
     assert got == {"content": dt.date(2023, 8, 9), "story": None, "stated": None}
 
 
-def test_version_5_database_keeps_its_rows_and_drops_the_child_table_keys(tmp_path: Path) -> None:
+def _database_at_version(path: Path, version: int) -> Any:
+    """A new database file with the schema of ``version`` (an open DuckDB connection)."""
     import duckdb
 
     from storyline.store import MIGRATIONS
 
-    path = tmp_path / "v5.duckdb"
     con = duckdb.connect(str(path))
     for target, statements in MIGRATIONS:
-        if target <= 5:
+        if target <= version:
             for sql in statements:
                 con.execute(sql)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '5')")
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(version)])
+    return con
+
+
+def test_version_5_database_keeps_its_rows_and_drops_the_child_table_keys(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "v5.duckdb"
+    con = _database_at_version(path, 5)
     con.execute(
         "INSERT INTO claims (id, doc_id, text, via, predicate, numbers) VALUES ('c1', 'd1', 'x', '[]', 'say', '[]')"
     )
@@ -277,15 +286,8 @@ def test_version_6_database_keeps_its_sentence_vectors_and_stores_them_uncompres
     import duckdb
     import numpy as np
 
-    from storyline.store import MIGRATIONS
-
     path = tmp_path / "v6.duckdb"
-    con = duckdb.connect(str(path))
-    for target, statements in MIGRATIONS:
-        if target <= 6:
-            for sql in statements:
-                con.execute(sql)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '6')")
+    con = _database_at_version(path, 6)
     # Enough rows that DuckDB picks a compression of its own for the vectors at the checkpoint.
     vectors = np.arange(3000 * 8, dtype=np.float32).reshape(3000, 8) % 7
     for n in range(1500):
