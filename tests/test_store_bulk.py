@@ -337,3 +337,15 @@ def test_claim_vectors_come_back_in_stored_order_without_superseded_ones(tmp_pat
                    for i, v in zip(ids, chunk, strict=True)]
             assert [i for i, _ in got] == want
             assert all(np.array_equal(v, vectors[i]) for i, v in got)
+
+
+def test_streamed_reads_report_a_failed_query_as_a_store_error_and_can_stop_early(tmp_path: Path) -> None:
+    with Store(tmp_path / "r.duckdb") as store:
+        with pytest.raises(StoreError, match=r"query on .* failed"):
+            list(store.iter_query("SELECT * FROM no_such_table"))
+        with pytest.raises(StoreError, match=r"query on .* failed"):
+            list(store._arrow_batches("SELECT * FROM no_such_table", 10))
+        rows = store.iter_query("SELECT * FROM range(10000)", chunk=10)
+        assert next(rows) == {"range": 0}
+        rows.close()  # leaves its cursor; the store reads on
+        assert store.query("SELECT count(*) AS n FROM range(5)") == [{"n": 5}]
